@@ -1,0 +1,3 @@
+from culturegraph.cli import main
+
+main()

@@ -1,0 +1,174 @@
+"""``culturegraph [--store PATH] build|validate|query|serve|fetch``."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from culturegraph.config import Settings, load_settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--store", "store_home", type=click.Path(path_type=Path), envvar="CULTUREGRAPH_STORE",
+              help="Store home (builds + the `current` link). Default: var/graph. Env: CULTUREGRAPH_STORE.")
+@click.option("--base-iri", envvar="CULTUREGRAPH_BASE_IRI",
+              help="Base of every IRI we mint. Env: CULTUREGRAPH_BASE_IRI.")
+@click.version_option(package_name="culturegraph")
+@click.pass_context
+def main(ctx: click.Context, store_home: Path | None, base_iri: str | None) -> None:
+    """culturegraph: the Ministry of Culture's open data as a Linked Open Data graph."""
+    ctx.obj = load_settings(store_home=store_home, base_iri=base_iri)
+
+
+@main.command()
+@click.option("--if-needed", is_flag=True, help="Do nothing if a graph is already built.")
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation (the store is switched anyway).")
+@click.option("--progress/--no-progress", default=None, help="Progress bars (default: on a terminal).")
+@click.pass_obj
+def build(settings: Settings, if_needed: bool, no_validate: bool, progress: bool | None) -> None:
+    """Build the graph from data/sources into a new store, validate it, and switch to it."""
+    from culturegraph.graph.build import BuildError, build as run_build
+    from culturegraph.graph.store import StoreHome
+    from culturegraph.sources.read import SourceError
+
+    home = StoreHome(settings.store_home)
+    if if_needed and home.current_build() is not None:
+        click.echo(f"graph already built: {home.current_build()} (use `culturegraph build` to rebuild)")
+        return
+    started = time.perf_counter()
+    try:
+        result = run_build(settings, progress=sys.stderr.isatty() if progress is None else progress,
+                           validate=not no_validate)
+    except (BuildError, SourceError) as err:
+        click.echo(f"build failed: {err}", err=True)
+        click.echo(f"the graph being served is unchanged ({home.current_build() or 'none yet'})", err=True)
+        sys.exit(2)
+    from culturegraph.graph.summary import render_summary
+
+    click.echo(render_summary(result.report, result.directory, time.perf_counter() - started))
+    if not result.switched:
+        click.echo("build has SHACL Violations: the graph being served is unchanged", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--dataset", "datasets", multiple=True, help="Validate only this dataset (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "html", "json"]), default="text")
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to a file instead of stdout.")
+@click.option("--severity", type=click.Choice(["Violation", "Warning", "Info"]), default="Info",
+              help="Lowest severity to list (text format).")
+@click.pass_obj
+def validate(settings: Settings, datasets: tuple[str, ...], fmt: str, output: Path | None,
+             severity: str) -> None:
+    """Validate the current graph with the SHACL shapes; every result names its source row."""
+    import tempfile
+
+    from culturegraph.graph.build import mapping_modules
+    from culturegraph.graph.store import NoStoreError, StoreHome
+    from culturegraph.validation.report import render
+    from culturegraph.validation.shacl import validate_store
+
+    home = StoreHome(settings.store_home)
+    try:
+        store = home.open_current()
+    except NoStoreError as err:
+        raise click.ClickException(str(err)) from None
+    specs = [m.DATASET for m in mapping_modules()]
+    known = {s.name for s in specs}
+    unknown = set(datasets) - known
+    if unknown:
+        raise click.BadParameter(f"unknown dataset(s) {sorted(unknown)}; known: {sorted(known)}",
+                                 param_hint="--dataset")
+    build_dir = home.current_build()
+    assert build_dir is not None
+    with tempfile.TemporaryDirectory() as scratch:
+        directory = Path(scratch)
+        index = build_dir / "provenance.sqlite"
+        if index.exists():
+            (directory / "provenance.sqlite").write_bytes(index.read_bytes())
+        report = validate_store(store, settings, specs, directory, list(datasets) or None)
+    text = render(report, fmt, min_severity=severity)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(text)
+    if report.violations:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option("--file", "-f", "query_file", type=click.Path(exists=True, path_type=Path),
+              help="Read the query from a file (e.g. queries/*.rq).")
+@click.option("--format", "fmt", default=None,
+              help="json, xml, csv, tsv (SELECT/ASK); turtle, ntriples, nquads, trig, rdfxml, jsonld "
+                   "(CONSTRUCT/DESCRIBE); table (default on a terminal for SELECT).")
+@click.pass_obj
+def query(settings: Settings, sparql: str | None, query_file: Path | None, fmt: str | None) -> None:
+    """Run a SPARQL query on the current graph (union of the named graphs as default graph)."""
+    from culturegraph.graph.store import NoStoreError, StoreHome
+    from culturegraph.rdf.query import QueryFormatError, run_query
+
+    if query_file:
+        sparql = query_file.read_text(encoding="utf-8")
+    if not sparql:
+        raise click.UsageError("give a query, or --file FILE")
+    try:
+        store = StoreHome(settings.store_home).open_current()
+        out = run_query(store, sparql, fmt, base_iri=settings.base_iri)
+    except NoStoreError as err:
+        raise click.ClickException(str(err)) from None
+    except SyntaxError as err:
+        raise click.ClickException(f"SPARQL syntax error: {err}") from None
+    except QueryFormatError as err:
+        raise click.BadParameter(str(err), param_hint="--format") from None
+    sys.stdout.buffer.write(out)
+    if not out.endswith(b"\n"):
+        sys.stdout.buffer.write(b"\n")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--production", is_flag=True, help="Run under the production WSGI server with several workers.")
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--timeout", "query_timeout", type=float, default=None,
+              help="SPARQL query time limit in seconds (default 30; env CULTUREGRAPH_QUERY_TIMEOUT).")
+@click.pass_obj
+def serve(settings: Settings, host: str, port: int, production: bool, workers: int,
+          query_timeout: float | None) -> None:
+    """Serve the current graph: SPARQL endpoint, linked-data pages, dumps."""
+    from culturegraph.web.serve import serve as run_server
+
+    if query_timeout is not None:
+        settings = settings.with_(query_timeout_s=query_timeout)
+    run_server(settings, host=host, port=port, production=production, workers=workers)
+
+
+@main.command()
+@click.argument("datasets", nargs=-1)
+@click.option("--portal", default=None, help="Portal base URL (default: each manifest's portal).")
+@click.option("--timeout", default=60.0, show_default=True, help="Seconds per network operation.")
+@click.option("--retries", default=4, show_default=True, help="Attempts per file, with back-off.")
+@click.option("--progress/--no-progress", default=None)
+@click.pass_obj
+def fetch(settings: Settings, datasets: tuple[str, ...], portal: str | None, timeout: float, retries: int,
+          progress: bool | None) -> None:
+    """Download the current exports of the portal into data/sources (all fetchable sources by default)."""
+    from culturegraph.sources.fetch import FetchError, fetch_sources
+
+    try:
+        results = fetch_sources(settings, list(datasets), portal=portal, timeout=timeout, retries=retries,
+                                progress=sys.stderr.isatty() if progress is None else progress)
+    except FetchError as err:
+        raise click.ClickException(str(err)) from None
+    for line in results:
+        click.echo(line)
+
+
+if __name__ == "__main__":
+    main()

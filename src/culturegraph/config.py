@@ -1,0 +1,84 @@
+"""Configuration: one home for paths, the base IRI and limits. Defaults work offline from a checkout.
+
+Every setting can come from the environment (``CULTUREGRAPH_*``) or the CLI; nothing else reads the
+environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+# The canonical base the shipped ontology, shapes and golden files are written with. A deployment
+# under another domain sets CULTUREGRAPH_BASE_IRI; files are rebased when loaded (see ``rebase``).
+DEFAULT_BASE_IRI = "https://culturegraph.example/"
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things are and how the graph is published."""
+
+    base_iri: str = DEFAULT_BASE_IRI
+    project_root: Path = PROJECT_ROOT
+    store_home: Path = field(default_factory=lambda: PROJECT_ROOT / "var" / "graph")
+    # SPARQL endpoint limits
+    query_timeout_s: float = 30.0
+    max_query_bytes: int = 1_000_000
+    # Builds kept beside the current one, so that readers still on an older one keep working.
+    keep_builds: int = 2
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.project_root / "data" / "sources"
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.project_root / "ontology"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.project_root / "queries"
+
+    @property
+    def tables_dir(self) -> Path:
+        return self.project_root / "mappings" / "tables"
+
+    @property
+    def aliases_dir(self) -> Path:
+        return self.project_root / "mappings" / "aliases"
+
+    def rebase(self, text: str) -> str:
+        """Rewrite a shipped file written against the default base IRI to this deployment's base."""
+        if self.base_iri == DEFAULT_BASE_IRI:
+            return text
+        return text.replace(DEFAULT_BASE_IRI, self.base_iri)
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, then explicit overrides (CLI options); ``None`` means unset."""
+    base = os.environ.get("CULTUREGRAPH_BASE_IRI", DEFAULT_BASE_IRI)
+    if not base.endswith("/"):
+        base += "/"
+    settings = Settings(
+        base_iri=base,
+        project_root=_env_path("CULTUREGRAPH_HOME", PROJECT_ROOT),
+        store_home=_env_path("CULTUREGRAPH_STORE", PROJECT_ROOT / "var" / "graph"),
+        query_timeout_s=float(os.environ.get("CULTUREGRAPH_QUERY_TIMEOUT", "30")),
+    )
+    given = {k: v for k, v in overrides.items() if v is not None}
+    if "store_home" in given:
+        given["store_home"] = Path(str(given["store_home"])).expanduser().resolve()
+    if "base_iri" in given and not str(given["base_iri"]).endswith("/"):
+        given["base_iri"] = f"{given['base_iri']}/"
+    return settings.with_(**given) if given else settings

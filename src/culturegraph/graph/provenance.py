@@ -1,0 +1,136 @@
+"""Provenance of a build: PROV-O triples in /graph/provenance, and the row-provenance index.
+
+The index (``provenance.sqlite`` in the build directory) maps every subject a mapping emitted to the
+source row it came from (file, line, vintage), and each field to its column per file, so that a
+SHACL result can name the file, line and column of the value it is about.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pyoxigraph import Literal, NamedNode, Quad, Store
+
+import culturegraph
+from culturegraph.config import Settings
+from culturegraph.rdf.terms import (
+    DCAT, DCTERMS, PROV, RDFS, XSD, A, Minter, Namespace, en, fr, integer, string,
+)
+from culturegraph.sources.manifest import sha256_file
+
+if TYPE_CHECKING:
+    from culturegraph.graph.build import LoadResult
+
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+
+
+def add_build_provenance(
+    store: Store, settings: Settings, build_id: str, started: datetime, loaded: LoadResult
+) -> None:
+    iris = Minter(settings.base_iri)
+    graph = iris.graph("provenance")
+    activity = iris.build(build_id)
+    agent = iris.id("logiciel", f"culturegraph-{culturegraph.__version__}")
+    ended = datetime.now(UTC)
+    triples = [
+        (activity, A, PROV.Activity),
+        (activity, RDFS.label, fr(f"Construction du graphe {build_id}")),
+        (activity, RDFS.label, en(f"Graph build {build_id}")),
+        (activity, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)),
+        (activity, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime)),
+        (activity, PROV.wasAssociatedWith, agent),
+        (agent, A, PROV.SoftwareAgent),
+        (agent, RDFS.label, string(f"culturegraph {culturegraph.__version__}")),
+        (agent, DCTERMS.hasVersion, string(culturegraph.__version__)),
+    ]
+    for name, read in loaded.sources.items():
+        manifest = read.manifest
+        page = NamedNode(f"{manifest.portal}/explore/dataset/{manifest.portal_dataset_id}/")
+        for file in manifest.files:
+            path = manifest.path(file)
+            entity = iris.data("source", name, file.name)
+            triples += [
+                (activity, PROV.used, entity),
+                (entity, A, PROV.Entity),
+                (entity, RDFS.label, string(file.name)),
+                (entity, PROV.wasDerivedFrom, page),
+                (entity, DCTERMS.license, string(manifest.licence)),
+                (entity, DCTERMS.rightsHolder, string(manifest.attribution)),
+                (entity, DCAT.byteSize, integer(path.stat().st_size)),
+                (entity, SPDX.checksum, NamedNode(f"{entity.value}#sha256")),
+                (NamedNode(f"{entity.value}#sha256"), A, SPDX.Checksum),
+                (NamedNode(f"{entity.value}#sha256"), SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
+                (NamedNode(f"{entity.value}#sha256"), SPDX.checksumValue,
+                 Literal(sha256_file(path), datatype=XSD.hexBinary)),
+            ]
+            if file.date:
+                triples.append((entity, DCTERMS.issued, string(file.date)))
+            if file.url:
+                triples.append((entity, DCAT.downloadURL, NamedNode(file.url)))
+    for spec in loaded.datasets:
+        data_graph = iris.graph(spec.name)
+        dataset = iris.dataset(spec.name)
+        triples += [
+            (data_graph, PROV.wasGeneratedBy, activity),
+            (dataset, PROV.wasGeneratedBy, activity),
+            (data_graph, DCTERMS.modified, Literal(ended.isoformat(), datatype=XSD.dateTime)),
+        ]
+        for source in spec.sources:
+            read = loaded.sources[source]
+            page = NamedNode(f"{read.manifest.portal}/explore/dataset/{read.manifest.portal_dataset_id}/")
+            triples.append((dataset, PROV.wasDerivedFrom, page))
+    store.extend(Quad(s, p, o, graph) for s, p, o in triples)
+
+
+def write_provenance_index(path: Path, loaded: LoadResult) -> None:
+    con = sqlite3.connect(str(path))
+    with con:
+        con.execute("CREATE TABLE subject (iri TEXT PRIMARY KEY, file TEXT, line INTEGER, vintage TEXT)")
+        con.execute("CREATE TABLE field (file TEXT, field TEXT, column INTEGER, header TEXT, "
+                    "PRIMARY KEY (file, field))")
+        con.executemany("INSERT INTO subject VALUES (?, ?, ?, ?)",
+                        ((iri, r.file, r.line, r.vintage) for iri, r in loaded.provenance.items()))
+        columns = {}
+        for read in loaded.sources.values():
+            for result in read.results:
+                # Every record of a file has the same columns: the first one tells them.
+                for name, (column, header) in (result.records[0].columns.items() if result.records else []):
+                    columns[(result.file, name)] = (column, header)
+        con.executemany("INSERT INTO field VALUES (?, ?, ?, ?)",
+                        ((f, n, c, h) for (f, n), (c, h) in columns.items()))
+    con.close()
+
+
+@dataclass(frozen=True)
+class Origin:
+    file: str
+    line: int
+    column: int | None = None
+    header: str | None = None
+
+
+class ProvenanceIndex:
+    """Read side of the index: subject (+ field) → file, line, column."""
+
+    def __init__(self, path: Path) -> None:
+        self.con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+    def origin(self, subject: str, field: str | None = None) -> Origin | None:
+        row = self.con.execute("SELECT file, line FROM subject WHERE iri = ?", (subject,)).fetchone()
+        if row is None and "#" in subject:
+            # Hash IRIs (#adresse, #geo) belong to the row of their base resource.
+            row = self.con.execute("SELECT file, line FROM subject WHERE iri = ?",
+                                   (subject.split("#", 1)[0],)).fetchone()
+        if row is None:
+            return None
+        file, line = row
+        if field:
+            col = self.con.execute("SELECT column, header FROM field WHERE file = ? AND field = ?",
+                                   (file, field)).fetchone()
+            if col:
+                return Origin(file, line, col[0], col[1])
+        return Origin(file, line)

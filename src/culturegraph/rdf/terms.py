@@ -1,0 +1,213 @@
+"""Namespaces, IRI minting and literal typing: the one place where terms are made.
+
+External vocabularies are module constants (``SCHEMA.Museum``). Our own IRIs depend on the configured
+base and are minted by a :class:`Minter` (``iris.museum("M0963")``), so that a deployment under another
+domain needs no code change. schema.org is ``http://schema.org/`` (model.md §2.1), defined here rather
+than taken from rdflib (whose ``SDO`` is https).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from urllib.parse import quote
+
+from pyoxigraph import BlankNode, Literal, NamedNode
+
+from culturegraph.config import DEFAULT_BASE_IRI
+
+
+class Namespace:
+    """``NS.term`` / ``NS["term-with-dash"]`` → cached :class:`pyoxigraph.NamedNode`."""
+
+    def __init__(self, iri: str) -> None:
+        self.iri = iri
+        self._cache: dict[str, NamedNode] = {}
+
+    def __getitem__(self, name: str) -> NamedNode:
+        node = self._cache.get(name)
+        if node is None:
+            node = self._cache[name] = NamedNode(self.iri + name)
+        return node
+
+    def __getattr__(self, name: str) -> NamedNode:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
+
+    def __str__(self) -> str:
+        return self.iri
+
+
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+OWL = Namespace("http://www.w3.org/2002/07/owl#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+SCHEMA = Namespace("http://schema.org/")
+QB = Namespace("http://purl.org/linked-data/cube#")
+SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
+SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
+SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
+IGEO = Namespace("http://rdf.insee.fr/def/geo#")
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+WGS84 = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+WD = Namespace("http://www.wikidata.org/entity/")
+YEAR = Namespace("http://reference.data.gov.uk/id/year/")
+POP = Namespace("https://pop.culture.gouv.fr/notice/")
+
+A = RDF.type
+
+EXTERNAL_PREFIXES: dict[str, str] = {
+    "rdf": RDF.iri, "rdfs": RDFS.iri, "xsd": XSD.iri, "owl": OWL.iri, "skos": SKOS.iri,
+    "dcterms": DCTERMS.iri, "schema": SCHEMA.iri, "qb": QB.iri, "sdmx-dimension": SDMX_DIMENSION.iri,
+    "sdmx-measure": SDMX_MEASURE.iri, "sdmx-attribute": SDMX_ATTRIBUTE.iri, "igeo": IGEO.iri,
+    "geo": GEO.iri, "wgs84": WGS84.iri, "prov": PROV.iri, "dcat": DCAT.iri, "void": VOID.iri,
+    "adms": ADMS.iri, "foaf": FOAF.iri, "sh": SH.iri, "sd": SD.iri, "wd": WD.iri, "year": YEAR.iri,
+}
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII key for a label: 'Beaux-Arts' → 'beaux-arts', 'Océanie' → 'oceanie'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def iri_key(key: str) -> str:
+    """A source identifier made safe for a path segment (ids are URI-safe already; this is a guard)."""
+    return quote(str(key), safe="-._~")
+
+
+class Minter:
+    """Mints every IRI of ours under one base. Patterns follow model.md §6."""
+
+    def __init__(self, base_iri: str = DEFAULT_BASE_IRI) -> None:
+        self.base = base_iri
+        self.kgo = Namespace(base_iri + "def/culture/")
+
+    # things: /id/{type}/{key}
+    def id(self, kind: str, key: str) -> NamedNode:
+        return _named(f"{self.base}id/{kind}/{iri_key(key)}")
+
+    def museum(self, ref: str) -> NamedNode:
+        return self.id("musee", ref)
+
+    def site(self, patrimostat: str) -> NamedNode:
+        return self.id("site", patrimostat)
+
+    def commune(self, code: str) -> NamedNode:
+        return self.id("commune", code)
+
+    def departement(self, code: str) -> NamedNode:
+        return self.id("departement", code)
+
+    def region(self, code: str) -> NamedNode:
+        return self.id("region", code)
+
+    # definitions: /def/{scheme}[/{code}]
+    def scheme(self, name: str) -> NamedNode:
+        return _named(f"{self.base}def/{name}")
+
+    def concept(self, scheme: str, code: str) -> NamedNode:
+        return _named(f"{self.base}def/{scheme}/{iri_key(code)}")
+
+    def dsd(self, dataset: str) -> NamedNode:
+        return _named(f"{self.base}def/dsd/{dataset}")
+
+    # data: /data/{dataset}[/{concept}/{key}]*
+    def dataset(self, name: str) -> NamedNode:
+        return _named(f"{self.base}data/{name}")
+
+    def data(self, dataset: str, *pairs: str) -> NamedNode:
+        return _named(f"{self.base}data/{dataset}/" + "/".join(iri_key(p) for p in pairs))
+
+    def graph(self, name: str) -> NamedNode:
+        return _named(f"{self.base}graph/{name}")
+
+    def build(self, build_id: str) -> NamedNode:
+        return _named(f"{self.base}data/build/{build_id}")
+
+    def prefixes(self) -> dict[str, str]:
+        """Prefixes for writers: ours under the base, then the external ones."""
+        return {
+            "kgo": self.kgo.iri, "musee": f"{self.base}id/musee/", "site": f"{self.base}id/site/",
+            "commune": f"{self.base}id/commune/", "departement": f"{self.base}id/departement/",
+            "region": f"{self.base}id/region/", "cg": self.base, **EXTERNAL_PREFIXES,
+        }
+
+
+@cache
+def _named(iri: str) -> NamedNode:
+    return NamedNode(iri)
+
+
+DEFAULT_MINTER = Minter()
+
+
+# literals -----------------------------------------------------------------------------------------
+
+def fr(text: str) -> Literal:
+    return Literal(text, language="fr")
+
+
+def en(text: str) -> Literal:
+    return Literal(text, language="en")
+
+
+def string(text: str) -> Literal:
+    return Literal(text)
+
+
+def integer(value: int) -> Literal:
+    return Literal(str(int(value)), datatype=XSD.integer)
+
+
+def decimal(value: Decimal | float | str) -> Literal:
+    text = format(Decimal(str(value)).normalize(), "f")
+    if "." not in text:
+        text += ".0"
+    return Literal(text, datatype=XSD.decimal)
+
+
+def boolean(value: bool) -> Literal:
+    return Literal("true" if value else "false", datatype=XSD.boolean)
+
+
+def xsd_date(value: date) -> Literal:
+    return Literal(value.isoformat(), datatype=XSD.date)
+
+
+def xsd_datetime(value: datetime) -> Literal:
+    return Literal(value.isoformat(), datatype=XSD.dateTime)
+
+
+def gyear(year: int) -> Literal:
+    return Literal(f"{year:04d}", datatype=XSD.gYear)
+
+
+def year_iri(year: int) -> NamedNode:
+    """Reference year (statistics.gov.scot / data.gov.uk interval pattern, model.md §2.5)."""
+    return YEAR[str(year)]
+
+
+def wkt_point(latitude: Decimal, longitude: Decimal) -> Literal:
+    """GeoSPARQL WKT, CRS84 order: longitude first."""
+    lon = format(Decimal(str(longitude)).normalize(), "f")
+    lat = format(Decimal(str(latitude)).normalize(), "f")
+    return Literal(f"POINT({lon} {lat})", datatype=GEO.wktLiteral)
+
+
+def bnode(key: str) -> BlankNode:
+    """A blank node with a stable, readable label (golden files stay stable)."""
+    return BlankNode(re.sub(r"[^A-Za-z0-9_]", "_", key))

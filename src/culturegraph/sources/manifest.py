@@ -1,0 +1,75 @@
+"""``data/sources/<source>/manifest.toml``: what each shipped file is, where it came from, its checksum."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+MANIFEST = "manifest.toml"
+
+
+@dataclass
+class SourceFile:
+    name: str
+    url: str = ""
+    fetch: bool = False  # may `culturegraph fetch` replace it with the portal's current export?
+    export_format: str = "csv"
+    date: str = ""
+    sha256: str = ""
+    bytes: int = 0
+    note: str = ""
+
+
+@dataclass
+class Manifest:
+    folder: Path
+    source: str
+    title: str
+    portal: str
+    portal_dataset_id: str
+    licence: str
+    licence_url: str
+    attribution: str
+    files: list[SourceFile]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, folder: Path) -> Manifest:
+        data = tomllib.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        files = [SourceFile(**f) for f in data.pop("files", [])]
+        known = {k: data.pop(k, "") for k in ("source", "title", "portal", "portal_dataset_id",
+                                             "licence", "licence_url", "attribution")}
+        return cls(folder=folder, files=files, extra=data, **known)
+
+    def path(self, file: SourceFile) -> Path:
+        return self.folder / file.name
+
+    def save(self) -> None:
+        """Write atomically (temp file + rename)."""
+        data: dict[str, Any] = {
+            "source": self.source, "title": self.title, "portal": self.portal,
+            "portal_dataset_id": self.portal_dataset_id, "licence": self.licence,
+            "licence_url": self.licence_url, "attribution": self.attribution, **self.extra,
+            "files": [asdict(f) for f in self.files],
+        }
+        tmp = self.folder / f".{MANIFEST}.tmp"
+        tmp.write_bytes(tomli_w.dumps(data).encode("utf-8"))
+        tmp.replace(self.folder / MANIFEST)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def load_manifests(sources_dir: Path) -> dict[str, Manifest]:
+    return {folder.name: Manifest.load(folder)
+            for folder in sorted(sources_dir.iterdir()) if (folder / MANIFEST).is_file()}

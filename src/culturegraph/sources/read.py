@@ -1,0 +1,309 @@
+"""One robust CSV path for every tabular source, driven by per-vintage column alias tables.
+
+``read_table`` takes a file and the alias table of its source (``mappings/aliases/<source>.toml``),
+recognises the vintage from the header, and yields typed :class:`Record` objects that remember where
+they came from. Rows it cannot read go to the quarantine (:class:`Problem`) and reading goes on;
+only a file it cannot interpret at all (unknown header, empty) is refused with :class:`SourceError`.
+
+Handled: UTF-8 with or without BOM, a file in Windows-1252/Latin-1 (decoded, and reported), CRLF/LF/CR
+line ends, ``;``/tab/``,`` delimiters, multi-line quoted cells, doubled quotes, empty trailing
+columns, short rows, and a file truncated inside a quoted cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from culturegraph.sources.values import PARSERS, Normalised
+
+csv.field_size_limit(16 * 1024 * 1024)
+
+DELIMITERS = (";", "\t", ",")
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a value comes from: file (relative to the project), physical line, 1-based column."""
+
+    file: str
+    line: int
+    column: int | None = None
+    header: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}"
+        if self.column is not None:
+            where += f", column {self.column}"
+            if self.header:
+                where += f" ({self.header})"
+        return where
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An entry of the quarantine report."""
+
+    file: str
+    line: int
+    column: int | None
+    header: str | None
+    value: str
+    reason: str
+    action: str  # "row quarantined" | "value dropped" | "value normalised" | "file decoded as cp1252"
+
+    def __str__(self) -> str:
+        pos = Position(self.file, self.line, self.column, self.header)
+        value = f" value {self.value!r}" if self.value else ""
+        return f"{pos}:{value} {self.reason} [{self.action}]"
+
+
+class SourceError(Exception):
+    """A file that cannot be read at all. The message names the file, line and column."""
+
+    def __init__(self, position: Position, reason: str) -> None:
+        super().__init__(f"{position}: {reason}")
+        self.position = position
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: str = "string"
+    required: bool = False
+    separator: str | None = None  # multi-valued cell: split on this, each part typed
+
+
+@dataclass(frozen=True)
+class AliasTable:
+    """Canonical fields of a source and, per vintage, the column header each field has in that vintage."""
+
+    source: str
+    fields: dict[str, FieldSpec]
+    vintages: dict[str, dict[str, str]]
+    delimiters: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> AliasTable:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        fields = {
+            name: FieldSpec(name=name, **spec) for name, spec in data.get("fields", {}).items()
+        }
+        vintages: dict[str, dict[str, str]] = {}
+        delimiters: dict[str, str] = {}
+        for vintage, columns in data.get("vintages", {}).items():
+            columns = dict(columns)
+            if "_delimiter" in columns:
+                delimiters[vintage] = columns.pop("_delimiter")
+            unknown = set(columns) - set(fields)
+            if unknown:
+                raise ValueError(f"{path}: vintage {vintage} maps unknown fields {sorted(unknown)}")
+            vintages[vintage] = columns
+        return cls(source=data.get("source", path.stem), fields=fields, vintages=vintages,
+                   delimiters=delimiters)
+
+    def match(self, header: list[str]) -> tuple[str, dict[str, int]] | None:
+        """The vintage whose columns are all in ``header``, with each field's 0-based column index."""
+        index = {name.strip(): i for i, name in enumerate(header) if name.strip()}
+        best: tuple[str, dict[str, int]] | None = None
+        for vintage, columns in self.vintages.items():
+            if all(col in index for col in columns.values()):
+                found = {fld: index[col] for fld, col in columns.items()}
+                if best is None or len(found) > len(best[1]):
+                    best = (vintage, found)
+        return best
+
+    def explain_mismatch(self, header: list[str]) -> str:
+        names = {h.strip() for h in header if h.strip()}
+        lines = []
+        for vintage, columns in self.vintages.items():
+            missing = [c for c in columns.values() if c not in names]
+            lines.append(f"{vintage}: missing {missing[:6]}{'…' if len(missing) > 6 else ''}")
+        unknown = sorted(names - {c for cols in self.vintages.values() for c in cols.values()})
+        return (
+            f"header matches no known vintage of {self.source!r} "
+            f"(unknown columns: {unknown[:8]}); " + "; ".join(lines)
+            + f". A new vintage is a table entry in mappings/aliases/{self.source}.toml"
+        )
+
+
+@dataclass(frozen=True)
+class Record:
+    """One typed source row. ``values`` holds only the fields that had a readable, non-empty value."""
+
+    source: str
+    vintage: str
+    file: str
+    line: int
+    values: dict[str, Any]
+    columns: dict[str, tuple[int, str]]  # field -> (1-based column, header)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.values.get(name, default)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.values
+
+    def position(self, name: str | None = None) -> Position:
+        if name is not None and name in self.columns:
+            column, header = self.columns[name]
+            return Position(self.file, self.line, column, header)
+        return Position(self.file, self.line)
+
+
+@dataclass
+class ReadResult:
+    file: str
+    vintage: str
+    records: list[Record]
+    problems: list[Problem]
+    rows: int = 0  # data rows seen (records + quarantined rows)
+
+    @property
+    def quarantined_rows(self) -> int:
+        return sum(1 for p in self.problems if p.action == "row quarantined")
+
+
+def _decode(data: bytes, file: str, problems: list[Problem]) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        problems.append(Problem(file, line, column, None, repr(data[err.start:err.start + 1]),
+                                "file is not UTF-8; decoded as Windows-1252 (check accents)",
+                                "file decoded as cp1252"))
+        return data.decode("cp1252", errors="replace")
+
+
+def _sniff_header(text: str, table: AliasTable, file: str) -> tuple[str, str, dict[str, int], list[str]]:
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if not first.strip():
+        raise SourceError(Position(file, 1), "empty file or empty header line")
+    fallback: list[str] = []
+    for delimiter in DELIMITERS:
+        header = next(csv.reader([first], delimiter=delimiter))
+        if len(header) > len(fallback):
+            fallback = header
+        matched = table.match(header)
+        if matched and table.delimiters.get(matched[0], delimiter) == delimiter:
+            return delimiter, matched[0], matched[1], header
+    raise SourceError(Position(file, 1), table.explain_mismatch(fallback))
+
+
+def _type_row(
+    cells: list[str], line: int, table: AliasTable, vintage: str, columns: dict[str, int],
+    header: list[str], file: str,
+) -> tuple[Record | None, list[Problem]]:
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    where: dict[str, tuple[int, str]] = {}
+    row_error: Problem | None = None
+    for name, index in columns.items():
+        spec = table.fields[name]
+        where[name] = (index + 1, header[index].strip())
+        raw = cells[index].strip() if index < len(cells) else ""
+        if not raw:
+            if spec.required and row_error is None:
+                row_error = Problem(file, line, index + 1, header[index], "",
+                                    f"missing required value for {name}", "row quarantined")
+            continue
+        parse = PARSERS[spec.type]
+        try:
+            if spec.separator:
+                parts = [p.strip() for p in raw.split(spec.separator) if p.strip()]
+                value: Any = [parse(p) for p in parts]
+            else:
+                value = parse(raw)
+        except ValueError as err:
+            problem = Problem(file, line, index + 1, header[index], raw, str(err),
+                              "row quarantined" if spec.required else "value dropped")
+            if spec.required:
+                row_error = row_error or problem
+            else:
+                problems.append(problem)
+            continue
+        if isinstance(value, Normalised):
+            problems.append(Problem(file, line, index + 1, header[index], raw, str(value),
+                                    "value normalised"))
+            continue
+        values[name] = value
+    if row_error is not None:
+        return None, [row_error]
+    return Record(table.source, vintage, file, line, values, where), problems
+
+
+def iter_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | None, str | None]]:
+    """(start line, cells or None, error) for each physical row after the header."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    start = 1
+    try:
+        next(reader)
+    except csv.Error as err:
+        yield 1, None, f"unreadable header: {err}"
+        return
+    start = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            reason = str(err)
+            if "EOF" in reason or "unexpected end of data" in reason:
+                reason = "file ends inside a quoted cell (truncated file?)"
+            yield start, None, reason
+            # csv cannot resume after a broken quote: the rest of the file is unreadable.
+            return
+        yield start, cells, None
+        start = reader.line_num + 1
+
+
+def read_table(path: Path, table: AliasTable, root: Path | None = None) -> ReadResult:
+    """Read one source file. Never raises for bad rows; raises :class:`SourceError` for unusable files."""
+    file = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+    problems: list[Problem] = []
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise SourceError(Position(file, 0), f"cannot read file: {err.strerror}") from None
+    text = _decode(data, file, problems)
+    delimiter, vintage, columns, header = _sniff_header(text, table, file)
+    width = len(header)
+    named_width = max(i for i, h in enumerate(header) if h.strip()) + 1
+    records: list[Record] = []
+    rows = 0
+    for line, cells, error in iter_rows(text, delimiter):
+        if cells is not None and not any(c.strip() for c in cells):
+            continue  # blank line
+        rows += 1
+        if cells is None:
+            problems.append(Problem(file, line, None, None, "", error or "unreadable row",
+                                    "row quarantined"))
+            continue
+        if len(cells) < named_width and len(cells) != width:
+            problems.append(Problem(file, line, len(cells) or None, None, cells[-1] if cells else "",
+                                    f"row has {len(cells)} fields, the header has {named_width} "
+                                    "(truncated line or unquoted delimiter?)", "row quarantined"))
+            continue
+        extra = [(i, c) for i, c in enumerate(cells[named_width:], start=named_width) if c.strip()]
+        if extra:
+            i, c = extra[0]
+            problems.append(Problem(file, line, i + 1, None, c,
+                                    f"row has {len(cells)} fields, the header names {named_width} "
+                                    "(unquoted delimiter in a cell?)", "row quarantined"))
+            continue
+        record, row_problems = _type_row(cells, line, table, vintage, columns, header, file)
+        problems.extend(row_problems)
+        if record is not None:
+            records.append(record)
+    return ReadResult(file=file, vintage=vintage, records=records, problems=problems, rows=rows)

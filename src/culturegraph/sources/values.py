@@ -1,0 +1,194 @@
+"""Typing and normalisation of source values: French numbers and dates, codes, flags. Each parser takes
+the raw cell (already stripped, never empty) and returns a Python value or raises ``ValueError`` with a
+reason a curator can read. They live once; readers and mappings never parse by hand."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+# Java's Date.toString() leaked into the ``ferme`` column: "Tue Mar 25 00:00:00 CET 2025".
+_JAVA_DATE = re.compile(r"^[A-Z][a-z]{2} [A-Z][a-z]{2} \d{1,2} \d\d:\d\d:\d\d [A-Z]{3,4} \d{4}$")
+
+
+class Normalised(str):
+    """A value the parser recognised as a known dirty form and replaced by ``None``; the reader records it."""
+
+
+def collapse(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def parse_text(raw: str) -> str:
+    """Long free text: keep line breaks, normalise line endings, strip the ends."""
+    return raw.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def parse_string(raw: str) -> str:
+    return collapse(raw)
+
+
+def parse_integer(raw: str) -> int:
+    """French integer: '12 345', '12\u00a0345', '12345', '12345.0' (spreadsheet leftovers)."""
+    text = _SPACES.sub("", raw)
+    if re.fullmatch(r"-?\d+(?:[.,]0+)?", text):
+        value = int(re.split(r"[.,]", text)[0])
+        if value < 0:
+            raise ValueError(f"negative count {raw!r}")
+        return value
+    raise ValueError(f"not an integer: {raw!r}")
+
+
+def parse_decimal(raw: str) -> Decimal:
+    """French or English decimal: '0,1931', '48.824977', '1 234,5'."""
+    text = _SPACES.sub("", raw).replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"not a decimal number: {raw!r}") from None
+    if not value.is_finite():
+        raise ValueError(f"not a finite number: {raw!r}")
+    return value
+
+
+def parse_latitude(raw: str) -> Decimal:
+    value = parse_decimal(raw)
+    if not -90 <= value <= 90:
+        raise ValueError(f"latitude out of range: {raw!r}")
+    return value
+
+
+def parse_longitude(raw: str) -> Decimal:
+    value = parse_decimal(raw)
+    if not -180 <= value <= 180:
+        raise ValueError(f"longitude out of range: {raw!r}")
+    return value
+
+
+def parse_year(raw: str) -> int:
+    text = raw.strip()
+    if re.fullmatch(r"\d{4}", text) and 1000 <= int(text) <= 2100:
+        return int(text)
+    raise ValueError(f"not a year: {raw!r}")
+
+
+def parse_date(raw: str) -> date:
+    """'01/02/2003' (dd/mm/yyyy), '2003-02-01', '2003-02-01 00:00:00', '2003-02-01T00:00:00'."""
+    text = raw.strip()
+    for pattern, fmt in (
+        (r"\d{1,2}/\d{1,2}/\d{4}", "%d/%m/%Y"),
+        (r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d"),
+        (r"\d{4}-\d{2}-\d{2}[ T]00:00:00", None),
+    ):
+        if re.fullmatch(pattern, text):
+            try:
+                if fmt is None:
+                    return datetime.strptime(text[:10], "%Y-%m-%d").date()
+                return datetime.strptime(text, fmt).date()
+            except ValueError:
+                raise ValueError(f"impossible date: {raw!r}") from None
+    raise ValueError(f"not a date (expected dd/mm/yyyy or yyyy-mm-dd): {raw!r}")
+
+
+def parse_oui_non(raw: str) -> bool | Normalised:
+    text = collapse(raw).upper()
+    if text in {"OUI", "O", "YES", "TRUE", "1"}:
+        return True
+    if text in {"NON", "N", "NO", "FALSE", "0"}:
+        return False
+    if _JAVA_DATE.match(collapse(raw)):
+        return Normalised(f"date string {raw!r} instead of OUI/NON: value ignored")
+    raise ValueError(f"expected OUI or NON: {raw!r}")
+
+
+NOTE_CODES = {"F": "F", "NC": "NC", "R": "R"}
+
+
+def parse_note_code(raw: str) -> str:
+    """Attendance status codes of the 2001-2021 export: F (fermé), NC (non communiqué), R (retiré)."""
+    text = collapse(raw).upper().rstrip(".")
+    if text in NOTE_CODES:
+        return NOTE_CODES[text]
+    raise ValueError(f"unknown note code {raw!r} (expected F, NC or R)")
+
+
+def parse_museofile_id(raw: str) -> str:
+    text = collapse(raw).upper()
+    if re.fullmatch(r"M\d{4}", text):
+        return text
+    raise ValueError(f"not a Muséofile id (M + 4 digits): {raw!r}")
+
+
+def parse_patrimostat(raw: str) -> str:
+    """DEPS/Patrimostat site code: 5-character commune code + 2 digits ('0105301', Corsica '2A00401');
+    some exports lost the leading zero ('810501' = '0810501')."""
+    text = collapse(raw).upper()
+    if re.fullmatch(r"\d{6,7}", text):
+        return text.zfill(7)
+    if re.fullmatch(r"2[AB]\d{5}", text):
+        return text
+    raise ValueError(f"not a Patrimostat code (7 characters): {raw!r}")
+
+
+def normalise_insee_commune(raw: str) -> str:
+    """INSEE (COG) commune code, 5 characters; '2722' → '02722', '2a004' → '2A004'."""
+    text = collapse(raw).upper()
+    if re.fullmatch(r"\d{4,5}", text):
+        return text.zfill(5)
+    if re.fullmatch(r"2[AB]\d{3}", text):
+        return text
+    raise ValueError(f"not an INSEE commune code: {raw!r}")
+
+
+def departement_of_commune(commune: str) -> str:
+    """Département code derived from a commune code: '01053' → '01', '2A004' → '2A', '97105' → '971'."""
+    return commune[:3] if commune.startswith("97") or commune.startswith("98") else commune[:2]
+
+
+def parse_postcode(raw: str) -> str:
+    text = collapse(raw)
+    if re.fullmatch(r"\d{4,5}", text):
+        return text.zfill(5)
+    raise ValueError(f"not a postcode: {raw!r}")
+
+
+def parse_url(raw: str) -> str:
+    """Web address; the registers often omit the scheme ('musee-aaa.com/')."""
+    text = collapse(raw)
+    if " " in text or "." not in text:
+        raise ValueError(f"not a web address: {raw!r}")
+    if not re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I):
+        text = "http://" + text.lstrip("/")
+    return text
+
+
+def parse_latlon(raw: str) -> tuple[Decimal, Decimal]:
+    """Opendatasoft geo_point in CSV: 'lat,lon'."""
+    parts = [p for p in re.split(r"\s*,\s*", raw.strip()) if p]
+    if len(parts) != 2:
+        raise ValueError(f"not a 'lat,lon' pair: {raw!r}")
+    return parse_latitude(parts[0]), parse_longitude(parts[1])
+
+
+PARSERS: dict[str, Callable[[str], Any]] = {
+    "text": parse_text,
+    "string": parse_string,
+    "integer": parse_integer,
+    "decimal": parse_decimal,
+    "latitude": parse_latitude,
+    "longitude": parse_longitude,
+    "year": parse_year,
+    "date": parse_date,
+    "oui_non": parse_oui_non,
+    "note_code": parse_note_code,
+    "museofile_id": parse_museofile_id,
+    "patrimostat": parse_patrimostat,
+    "insee_commune": normalise_insee_commune,
+    "postcode": parse_postcode,
+    "url": parse_url,
+    "latlon": parse_latlon,
+}
