@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -58,7 +59,10 @@ class Manifest:
             "files": [asdict(f) for f in self.files],
         }
         tmp = self.folder / f".{MANIFEST}.tmp"
-        tmp.write_bytes(tomli_w.dumps(data).encode("utf-8"))
+        with tmp.open("wb") as f:
+            f.write(tomli_w.dumps(data).encode("utf-8"))
+            f.flush()
+            os.fsync(f.fileno())
         tmp.replace(self.folder / MANIFEST)
 
 

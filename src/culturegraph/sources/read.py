@@ -5,15 +5,17 @@ recognises the vintage from the header, and yields typed :class:`Record` objects
 they came from. Rows it cannot read go to the quarantine (:class:`Problem`) and reading goes on;
 only a file it cannot interpret at all (unknown header, empty) is refused with :class:`SourceError`.
 
-Handled: UTF-8 with or without BOM, a file in Windows-1252/Latin-1 (decoded, and reported), CRLF/LF/CR
-line ends, ``;``/tab/``,`` delimiters, multi-line quoted cells, doubled quotes, empty trailing
-columns, short rows, and a file truncated inside a quoted cell.
+Handled: UTF-8 with or without BOM, UTF-16 with a BOM, a file in Windows-1252/Latin-1 (decoded, and
+reported), CRLF/LF/CR line ends, ``;``/tab/``,`` delimiters, multi-line quoted cells, doubled quotes, empty
+trailing columns, short rows, a badly quoted cell (that row is quarantined, reading goes on), a quote left
+open that swallows the following rows, and a file truncated inside a quoted cell.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -173,25 +175,49 @@ class ReadResult:
         return sum(1 for p in self.problems if p.action == "row quarantined")
 
 
-def _decode(data: bytes, file: str, problems: list[Problem]) -> str:
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True)
+class _BadByte:
+    """Where a file stopped being UTF-8: 1-based physical line and character column, the byte."""
+
+    line: int
+    character: int
+    byte: bytes
+    text_before: str  # the line up to the bad byte: gives the CSV column once the delimiter is known
+
+
+def _decode(data: bytes) -> tuple[str, _BadByte | None]:
+    """UTF-8 (with or without BOM), or UTF-16 with a BOM; anything else is read as Windows-1252
+    (a superset of Latin-1), with the position of the first byte that is not UTF-8."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), None
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        problems.append(Problem(file, line, column, None, repr(data[err.start:err.start + 1]),
-                                "file is not UTF-8; decoded as Windows-1252 (check accents)",
-                                "file decoded as cp1252"))
-        return data.decode("cp1252", errors="replace")
+        start = err.start
+        before = data[:start].decode("utf-8-sig", errors="replace")
+        lines = _LINE_BREAK.split(before)
+        bad = _BadByte(len(lines), len(lines[-1]) + 1, data[start:start + 1], lines[-1])
+        body = data.removeprefix(b"\xef\xbb\xbf")  # a BOM, then Latin-1 (a hand-edited file)
+        return body.decode("cp1252", errors="replace"), bad
+
+
+def _first_line(text: str) -> str:
+    return _LINE_BREAK.split(text, maxsplit=1)[0]
 
 
 def _sniff_header(text: str, table: AliasTable, file: str) -> tuple[str, str, dict[str, int], list[str]]:
-    first = text.split("\n", 1)[0].rstrip("\r")
+    first = _first_line(text)
     if not first.strip():
         raise SourceError(Position(file, 1), "empty file or empty header line")
     fallback: list[str] = []
     for delimiter in DELIMITERS:
-        header = next(csv.reader([first], delimiter=delimiter))
+        try:
+            header = next(csv.reader([first], delimiter=delimiter))
+        except csv.Error as err:
+            raise SourceError(Position(file, 1), f"unreadable header: {err}") from None
         if len(header) > len(fallback):
             fallback = header
         matched = table.match(header)
@@ -214,7 +240,7 @@ def _type_row(
         raw = cells[index].strip() if index < len(cells) else ""
         if not raw:
             if spec.required and row_error is None:
-                row_error = Problem(file, line, index + 1, header[index], "",
+                row_error = Problem(file, line, index + 1, where[name][1], "",
                                     f"missing required value for {name}", "row quarantined")
             continue
         parse = PARSERS[spec.type]
@@ -225,7 +251,7 @@ def _type_row(
             else:
                 value = parse(raw)
         except ValueError as err:
-            problem = Problem(file, line, index + 1, header[index], raw, str(err),
+            problem = Problem(file, line, index + 1, where[name][1], raw, str(err),
                               "row quarantined" if spec.required else "value dropped")
             if spec.required:
                 row_error = row_error or problem
@@ -233,7 +259,7 @@ def _type_row(
                 problems.append(problem)
             continue
         if isinstance(value, Normalised):
-            problems.append(Problem(file, line, index + 1, header[index], raw, str(value),
+            problems.append(Problem(file, line, index + 1, where[name][1], raw, str(value),
                                     "value normalised"))
             continue
         values[name] = value
@@ -242,14 +268,20 @@ def _type_row(
     return Record(table.source, vintage, file, line, values, where), problems
 
 
-def iter_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | None, str | None]]:
-    """(start line, cells or None, error) for each physical row after the header."""
+def iter_rows(text: str, delimiter: str) -> Iterator[tuple[int, int, list[str] | None, str | None]]:
+    """(start line, end line, cells or None, error) for each row after the header.
+
+    Lines are physical lines of the file (a row with a multi-line quoted cell spans several). A row
+    the csv module cannot parse (text after a closing quote) is reported and reading resumes on the
+    next line; only the end of the file inside a quoted cell ends the reading.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    start = 1
     try:
         next(reader)
+    except StopIteration:
+        return
     except csv.Error as err:
-        yield 1, None, f"unreadable header: {err}"
+        yield 1, reader.line_num, None, f"unreadable header: {err}"
         return
     start = reader.line_num + 1
     while True:
@@ -260,12 +292,44 @@ def iter_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | None
         except csv.Error as err:
             reason = str(err)
             if "EOF" in reason or "unexpected end of data" in reason:
-                reason = "file ends inside a quoted cell (truncated file?)"
-            yield start, None, reason
-            # csv cannot resume after a broken quote: the rest of the file is unreadable.
-            return
-        yield start, cells, None
+                yield start, reader.line_num, None, (
+                    f"the file ends inside a quoted cell opened on line {start} (truncated file, or a "
+                    f"quote that is never closed); lines {start}-{reader.line_num} are not read")
+                return
+            yield start, reader.line_num, None, f"badly quoted cell: {reason}"
+            start = reader.line_num + 1
+            continue
+        yield start, reader.line_num, cells, None
         start = reader.line_num + 1
+
+
+def _swallowed_lines(
+    cells: list[str], columns: dict[str, int], table: AliasTable, delimiter: str, named_width: int,
+    header: list[str],
+) -> tuple[int, str] | None:
+    """A quoted cell whose line breaks look like an unbalanced quote that ate the following rows:
+    a line break in a mapped field that is not free text (ids, numbers, names), or a line inside the
+    cell with a whole row's worth of delimiters. Returns (0-based column, header) of the first one."""
+    one_line = {i for name, i in columns.items() if table.fields[name].type != "text"}
+    for i, cell in enumerate(cells):
+        if "\n" not in cell and "\r" not in cell:
+            continue
+        inner = _LINE_BREAK.split(cell)[1:]
+        if i in one_line or any(line.count(delimiter) >= named_width - 1 for line in inner):
+            return i, header[i].strip() if i < len(header) else ""
+    return None
+
+
+def _decoding_problem(file: str, bad: _BadByte, delimiter: str, header: list[str]) -> Problem:
+    try:
+        column = len(next(csv.reader([bad.text_before], delimiter=delimiter)))
+    except (csv.Error, StopIteration):
+        column = 1
+    name = header[column - 1].strip() if bad.line > 1 and column <= len(header) else None
+    char = bad.byte.decode("cp1252", errors="replace")
+    return Problem(file, bad.line, column, name, f"{char} (byte 0x{bad.byte.hex().upper()})",
+                   f"file is not UTF-8 (first bad byte on line {bad.line}, character {bad.character}); "
+                   "read as Windows-1252: check the accents", "file decoded as cp1252")
 
 
 def read_table(path: Path, table: AliasTable, root: Path | None = None) -> ReadResult:
@@ -276,13 +340,14 @@ def read_table(path: Path, table: AliasTable, root: Path | None = None) -> ReadR
         data = path.read_bytes()
     except OSError as err:
         raise SourceError(Position(file, 0), f"cannot read file: {err.strerror}") from None
-    text = _decode(data, file, problems)
+    text, bad = _decode(data)
     delimiter, vintage, columns, header = _sniff_header(text, table, file)
-    width = len(header)
+    if bad is not None:
+        problems.append(_decoding_problem(file, bad, delimiter, header))
     named_width = max(i for i, h in enumerate(header) if h.strip()) + 1
     records: list[Record] = []
     rows = 0
-    for line, cells, error in iter_rows(text, delimiter):
+    for line, end, cells, error in iter_rows(text, delimiter):
         if cells is not None and not any(c.strip() for c in cells):
             continue  # blank line
         rows += 1
@@ -290,7 +355,7 @@ def read_table(path: Path, table: AliasTable, root: Path | None = None) -> ReadR
             problems.append(Problem(file, line, None, None, "", error or "unreadable row",
                                     "row quarantined"))
             continue
-        if len(cells) < named_width and len(cells) != width:
+        if len(cells) < named_width:
             problems.append(Problem(file, line, len(cells) or None, None, cells[-1] if cells else "",
                                     f"row has {len(cells)} fields, the header has {named_width} "
                                     "(truncated line or unquoted delimiter?)", "row quarantined"))
@@ -299,8 +364,17 @@ def read_table(path: Path, table: AliasTable, root: Path | None = None) -> ReadR
         if extra:
             i, c = extra[0]
             problems.append(Problem(file, line, i + 1, None, c,
-                                    f"row has {len(cells)} fields, the header names {named_width} "
-                                    "(unquoted delimiter in a cell?)", "row quarantined"))
+                                    f"row has {len(cells)} fields, the header names {named_width}: "
+                                    f"value in unnamed column {i + 1} (unquoted delimiter in a cell?)",
+                                    "row quarantined"))
+            continue
+        swallowed = _swallowed_lines(cells, columns, table, delimiter, named_width, header)
+        if swallowed is not None:
+            i, name = swallowed
+            problems.append(Problem(file, line, i + 1, name or None, cells[i][:200],
+                                    f"quoted cell runs from line {line} to line {end}: a quote is "
+                                    "probably not closed, and the rows in between are inside the cell",
+                                    "row quarantined"))
             continue
         record, row_problems = _type_row(cells, line, table, vintage, columns, header, file)
         problems.extend(row_problems)

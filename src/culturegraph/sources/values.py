@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
@@ -33,26 +33,28 @@ def parse_string(raw: str) -> str:
 
 
 def parse_integer(raw: str) -> int:
-    """French integer: '12 345', '12\u00a0345', '12345', '12345.0' (spreadsheet leftovers)."""
+    """French integer: '12 345', '12\u00a0345', '12345', '12345.0' (spreadsheet leftovers).
+
+    '1.000' or '1,000' is refused: with three digits after the separator it may be a thousands
+    separator (1000) or a decimal part (1), and guessing would silently divide a count by 1000."""
     text = _SPACES.sub("", raw)
-    if re.fullmatch(r"-?\d+(?:[.,]0+)?", text):
-        value = int(re.split(r"[.,]", text)[0])
-        if value < 0:
-            raise ValueError(f"negative count {raw!r}")
-        return value
-    raise ValueError(f"not an integer: {raw!r}")
+    match = re.fullmatch(r"(-?\d+)(?:[.,](0+))?", text)
+    if match is None:
+        raise ValueError(f"not an integer: {raw!r}")
+    if match.group(2) is not None and len(match.group(2)) == 3:
+        raise ValueError(f"ambiguous number {raw!r}: thousands separator or decimal part?")
+    value = int(match.group(1))
+    if value < 0:
+        raise ValueError(f"negative count {raw!r}")
+    return value
 
 
 def parse_decimal(raw: str) -> Decimal:
     """French or English decimal: '0,1931', '48.824977', '1 234,5'."""
     text = _SPACES.sub("", raw).replace(",", ".")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"not a decimal number: {raw!r}") from None
-    if not value.is_finite():
-        raise ValueError(f"not a finite number: {raw!r}")
-    return value
+    if not re.fullmatch(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)", text):
+        raise ValueError(f"not a decimal number: {raw!r}")
+    return Decimal(text)
 
 
 def parse_latitude(raw: str) -> Decimal:

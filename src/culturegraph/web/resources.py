@@ -1,0 +1,253 @@
+"""Dereferenceable URIs: ``/id``, ``/def``, ``/data``, ``/graph`` → 303 See Other → ``/doc/…`` (negotiated).
+
+Every IRI we mint names a thing, a term, a code, a dataset, an observation or a graph, never a web page;
+so all four families answer ``303 See Other`` with the document that describes them (W3C *Cool URIs*,
+the Best Practice Recipes for vocabularies that Vapour checks):
+
+====================================================  ==========================================
+``/id/musee/M0963``                                   ``/doc/musee/M0963``
+``/def/culture/nombreEntrees``, ``/def/categorie-public/total``  ``/doc/def/culture/nombreEntrees``…
+``/data/frequentation-musees[/…]``                    ``/doc/data/frequentation-musees[/…]``
+``/graph/museofile``                                  ``/doc/graph/museofile``
+====================================================  ==========================================
+
+``/doc/{path}`` negotiates HTML and the RDF formats of :mod:`culturegraph.rdf.formats`; ``/doc/{path}.ttl``
+(``.jsonld .nt .rdf .trig .nq .html``) or ``?format=`` pick one without negotiation. A request's path is
+read against the canonical base (``settings.base_iri``), whatever host serves it.
+
+Responses carry ``Vary: Accept`` (negotiated ones), ``Content-Location`` (the variant chosen),
+``Link`` (every variant, the thing described, the next/previous page of inverse links), a weak ``ETag``
+(store version + resource + format + page + host) and ``Last-Modified`` (build time); conditional requests
+get 304 before anything is described.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from datetime import UTC, datetime
+from email.utils import format_datetime
+
+from flask import Blueprint, Response, request
+from pyoxigraph import NamedNode, RdfFormat, serialize
+
+import culturegraph
+from culturegraph.rdf import formats, jsonld
+from culturegraph.rdf.formats import DOCUMENT_FORMATS, HTML, Format
+from culturegraph.rdf.terms import Minter
+from culturegraph.web import app as webapp
+from culturegraph.web import conneg
+from culturegraph.web.describe import Describer, Description, document_path
+
+bp = Blueprint("resources", __name__)
+
+CACHE_CONTROL = "public, max-age=300"
+_STARTED = datetime.fromtimestamp(int(time.time()), UTC)  # Last-Modified of a store without build time
+
+
+# the names: 303 to their document ---------------------------------------------------------------
+
+@bp.route("/id/<path:rest>")
+def thing(rest: str) -> Response:
+    return _see_other(f"id/{rest}")
+
+
+@bp.route("/def/<path:rest>")
+def definition(rest: str) -> Response:
+    return _see_other(f"def/{rest}")
+
+
+@bp.route("/data/<path:rest>")
+def data(rest: str) -> Response:
+    return _see_other(f"data/{rest}")
+
+
+@bp.route("/graph/<path:rest>")
+def graph(rest: str) -> Response:
+    return _see_other(f"graph/{rest}")
+
+
+def _see_other(path: str) -> Response:
+    """303 to the document when we know the resource. ``/id/x.ttl`` (a suffix on a name) goes to
+    ``/doc/x.ttl`` for convenience; the query string is dropped (names have none)."""
+    describer = _describer()
+    base = webapp.settings().base_iri
+    target = path
+    if not describer.exists(NamedNode(base + path)):
+        stripped, fmt = _split_suffix(path)
+        if fmt is None or not describer.exists(NamedNode(base + stripped)):
+            return not_found(path)
+    response = Response(status=303)
+    response.headers["Location"] = request.url_root + document_path(target)
+    response.headers["Link"] = f'<{request.url_root}{document_path(target)}>; rel="describedby"'
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.vary.add("Accept")
+    return response
+
+
+# the documents -----------------------------------------------------------------------------------
+
+@bp.route("/doc/<path:rest>")
+def document(rest: str) -> Response:
+    settings = webapp.settings()
+    describer = _describer()
+    path = resource_path(rest)
+    fmt: Format | None = None
+    if not describer.exists(NamedNode(settings.base_iri + path)):
+        stripped, fmt = _split_suffix(rest)
+        path = resource_path(stripped)
+        if fmt is None or not describer.exists(NamedNode(settings.base_iri + path)):
+            return not_found(f"doc/{rest}")
+        rest = stripped
+    iri = NamedNode(settings.base_iri + path)
+    page = request.args.get("page", "1")
+    if not re.fullmatch(r"[1-9][0-9]{0,6}", page):
+        return _plain(400, f"page must be a positive integer, not {page!r}\n")
+    page_no = int(page)
+    negotiated = fmt is None
+    if fmt is None:
+        try:
+            fmt = conneg.negotiate(request.accept_mimetypes, DOCUMENT_FORMATS, HTML,
+                                   explicit=request.args.get("format"))
+        except conneg.UnknownFormat as err:
+            return _plain(400, f"unknown format {err}; offered: "
+                          + ", ".join(f.name for f in DOCUMENT_FORMATS) + "\n")
+        if request.args.get("format"):
+            negotiated = False
+    if fmt is None:
+        response = _plain(406, "Not Acceptable. This document is available as: "
+                          + conneg.offered_list(DOCUMENT_FORMATS) + "\n")
+        response.headers["Link"] = _links(rest, page_no, None)
+        response.vary.add("Accept")
+        return response
+
+    _, version = webapp.store()
+    etag = _etag(version, iri.value, fmt.name, page_no)
+    modified = last_modified(version)
+    response = Response(status=200)
+    _caching_headers(response, etag, modified)
+    response.headers["Content-Type"] = fmt.content_type
+    if negotiated:
+        response.vary.add("Accept")
+        response.headers["Content-Location"] = _variant_url(rest, fmt, page_no)
+    if _not_modified(etag, modified):
+        response.status_code = 304
+        del response.headers["Content-Type"]
+        return response
+
+    canonical_doc = settings.base_iri + document_path(path)
+    desc = describer.describe(iri, canonical_doc, page_no)
+    if page_no > desc.pages:
+        return not_found(f"doc/{rest}?page={page_no}")
+    response.headers["Link"] = _links(rest, page_no, desc)
+    response.set_data(render(desc, fmt, rest))
+    return response
+
+
+def render(desc: Description, fmt: Format, rest: str) -> bytes:
+    settings = webapp.settings()
+    if fmt is HTML:
+        from culturegraph.web import pages
+
+        return pages.resource_page(desc, rest).encode("utf-8")
+    if fmt is formats.JSON_LD:
+        return jsonld.compact(desc.triples(), jsonld.context(settings))
+    prefixes = Minter(settings.base_iri).prefixes()
+    assert fmt.rdf is not None
+    if fmt.datasets:
+        return serialize(desc.all_quads(), format=fmt.rdf, prefixes=prefixes) or b""
+    if fmt.rdf == RdfFormat.N_TRIPLES:
+        return serialize(desc.triples(), format=fmt.rdf) or b""
+    return serialize(desc.triples(), format=fmt.rdf, prefixes=prefixes) or b""
+
+
+# paths and links -----------------------------------------------------------------------------------
+
+FAMILIES = ("def", "data", "graph")
+
+
+def resource_path(doc_rest: str) -> str:
+    """``musee/M0963`` → ``id/musee/M0963``; ``def/culture/x`` → ``def/culture/x`` (see module doc)."""
+    first = doc_rest.split("/", 1)[0]
+    return doc_rest if first in FAMILIES else f"id/{doc_rest}"
+
+
+def _split_suffix(path: str) -> tuple[str, Format | None]:
+    stem, dot, suffix = path.rpartition(".")
+    if not dot or "/" in suffix or not stem:
+        return path, None
+    fmt = formats.by_suffix(suffix, DOCUMENT_FORMATS)
+    return (stem, fmt) if fmt is not None else (path, None)
+
+
+def _variant_url(rest: str, fmt: Format, page: int) -> str:
+    url = f"{request.url_root}doc/{rest}.{fmt.suffix}"
+    return f"{url}?page={page}" if page > 1 else url
+
+
+def _links(rest: str, page: int, desc: Description | None) -> str:
+    links = [f'<{_variant_url(rest, f, page)}>; rel="alternate"; type="{f.media_type}"'
+             for f in DOCUMENT_FORMATS]
+    if desc is not None:
+        links.append(f'<{desc.iri.value}>; rel="describes"')
+        here = f"{request.url_root}doc/{rest}"
+        if desc.has_next:
+            links.append(f'<{here}?page={page + 1}>; rel="next"')
+        if page > 1:
+            links.append(f'<{here}?page={page - 1}>; rel="prev"' if page > 2 else f'<{here}>; rel="prev"')
+    return ", ".join(links)
+
+
+# errors ----------------------------------------------------------------------------------------------
+
+def not_found(path: str) -> Response:
+    """404: an HTML page for browsers (they ask for text/html), plain text for everything else."""
+    wants_html = request.accept_mimetypes.best_match(["text/plain", "text/html"]) == "text/html"
+    if wants_html or path.endswith(".html"):
+        from culturegraph.web import pages
+
+        response = Response(pages.not_found_page(path), status=404, content_type=HTML.content_type)
+    else:
+        iri = webapp.settings().base_iri + resource_path(path.removeprefix("doc/")).split("?")[0]
+        response = _plain(404, f"Not Found: nothing is known about <{iri}> in this graph.\n")
+    response.vary.add("Accept")
+    return response
+
+
+def _plain(status: int, text: str) -> Response:
+    return Response(text, status=status, content_type="text/plain; charset=utf-8")
+
+
+# caching -----------------------------------------------------------------------------------------------
+
+def last_modified(version: str) -> datetime:
+    """The build time, read from the build id (``20261126T144700Z-…``)."""
+    match = re.match(r"(\d{8}T\d{6}Z)", version)
+    if match:
+        return datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    return _STARTED
+
+
+def _etag(version: str, iri: str, fmt: str, page: int) -> str:
+    # The host is part of it: HTML links are rewritten to the host being browsed.
+    key = "|".join((culturegraph.__version__, version, iri, fmt, str(page), request.host))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _caching_headers(response: Response, etag: str, modified: datetime) -> None:
+    response.set_etag(etag, weak=True)  # weak: the body may be compressed on the way out
+    response.headers["Last-Modified"] = format_datetime(modified, usegmt=True)
+    response.headers["Cache-Control"] = CACHE_CONTROL
+
+
+def _not_modified(etag: str, modified: datetime) -> bool:
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(etag)
+    since = request.if_modified_since
+    return since is not None and modified <= since
+
+
+def _describer() -> Describer:
+    store, version = webapp.store()
+    return Describer(store, version, webapp.settings().base_iri)

@@ -1,0 +1,112 @@
+"""``culturegraph serve``: Flask's development server, or the production WSGI server.
+
+Production runs Granian (a maintained Rust HTTP server with a WSGI interface, PyPI ``granian``) with
+several worker processes. Why Granian and not gunicorn: docs/serving.md (measured: bench/README.md).
+gunicorn stays available as ``server="gunicorn"`` (it is what the figures compare against).
+
+Each worker imports :mod:`culturegraph.web.wsgi` after the fork (there is no preloading), so each one
+builds its own app and opens its own read-only store handle. The settings reach the workers through
+the environment (:func:`environment`). A rebuild needs no restart: every worker's ``CurrentStore``
+re-reads the ``current`` link (at most once a second) and reopens the new build.
+
+Stopping: SIGINT (Ctrl-C) or SIGTERM stop the workers gracefully (in-flight requests finish, at most
+``KILL_TIMEOUT_S`` seconds) and the command exits; SIGHUP restarts the workers one after another.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Literal
+
+from culturegraph.config import Settings
+
+Server = Literal["granian", "gunicorn"]
+DEFAULT_SERVER: Server = "granian"
+WSGI_TARGET = "culturegraph.web.wsgi:app"
+# Python threads per worker. Queries release the GIL while Oxigraph evaluates them, so a few threads
+# keep a core busy while another thread serializes; more threads only add GIL contention.
+THREADS_PER_WORKER = 4
+# Seconds a worker gets to finish its requests when the server stops or restarts it.
+KILL_TIMEOUT_S = 10
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    """The ``CULTUREGRAPH_*`` variables that rebuild ``settings`` in a worker (``load_settings``)."""
+    return {
+        "CULTUREGRAPH_HOME": str(settings.project_root),
+        "CULTUREGRAPH_STORE": str(settings.store_home),
+        "CULTUREGRAPH_BASE_IRI": settings.base_iri,
+        "CULTUREGRAPH_QUERY_TIMEOUT": repr(float(settings.query_timeout_s)),
+    }
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, production: bool = False,
+          workers: int = 2, server: Server = DEFAULT_SERVER) -> None:
+    """Serve the current build of ``settings.store_home`` until interrupted."""
+    if not production:
+        from culturegraph.web.app import create_app
+
+        # Threaded, so that a slow query does not block the pages; one process, no reloader (it would
+        # import the app twice).
+        create_app(settings).run(host=host, port=port, threaded=True, use_reloader=False)
+        return
+    if workers < 1:
+        raise ValueError(f"workers must be ≥ 1, not {workers}")
+    os.environ.update(environment(settings))
+    if server == "granian":
+        _serve_granian(host, port, workers)
+    elif server == "gunicorn":
+        _serve_gunicorn(host, port, workers, settings.query_timeout_s)
+    else:
+        raise ValueError(f"unknown server {server!r}")
+
+
+def _serve_granian(host: str, port: int, workers: int) -> None:
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    Granian(
+        WSGI_TARGET,
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=THREADS_PER_WORKER,
+        # Requests beyond what the threads can take wait in the Rust runtime, not in Python.
+        backpressure=THREADS_PER_WORKER,
+        websockets=False,
+        respawn_failed_workers=True,
+        workers_kill_timeout=KILL_TIMEOUT_S,
+        log_access=True,
+        log_access_format='%(addr)s - "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).1fms',
+    ).serve()
+
+
+def _serve_gunicorn(host: str, port: int, workers: int, query_timeout_s: float) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class Application(BaseApplication):
+        def load_config(self) -> None:
+            options = {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "worker_class": "gthread",
+                "threads": THREADS_PER_WORKER,
+                # A worker silent for longer than the query limit (plus a margin) is killed.
+                "timeout": int(query_timeout_s) + 30,
+                "graceful_timeout": KILL_TIMEOUT_S,
+                "accesslog": "-",
+                "preload_app": False,
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> object:
+            # Runs in each worker after the fork.
+            from culturegraph.web.wsgi import app
+
+            return app
+
+    logging.getLogger(__name__).debug("gunicorn %s", WSGI_TARGET)
+    Application().run()
