@@ -2,13 +2,21 @@
 
 One ``qb:Observation`` per Patrimostat site × year × public category, with one measure
 (``kgo:nombreEntrees``) and a category dimension, so that an empty cell simply has no observation
-(never 0). Sites are ``kgo:SitePatrimostat`` nodes, part of their museum. Counts cumulated into
-another site are flagged both ways (``kgo:chiffresCumulesDans`` / ``kgo:inclutChiffresDe``). The old
-export's F/NC/R codes become ``sdmx-attribute:obsStatus`` on a total observation without a value.
+(never 0). Sites are ``kgo:SitePatrimostat`` nodes, part of their museum. Sites named together
+(``lien_avec``, the old ``observations`` groups) are related (``dcterms:relation``); when one of them
+has no figure of its own that year, its counts are cumulated in the other, and the observations say so
+both ways (``kgo:chiffresCumulesDans`` / ``kgo:inclutChiffresDe``). A ``lien_avec`` row with figures
+of its own is not flagged: 101 of the 225 ``lien_avec`` rows of the current file have figures of their
+own, 71 of them while the linked site has figures too (e.g. the five ports of the Musée de la Marine,
+"lien_avec" its Paris site, closed with 0 entries in 2019), so the column does not always mean that one
+count holds the other. The old export's F/NC/R codes become
+``sdmx-attribute:obsStatus`` on a total observation without a value.
 
 Vintages: for each year, the rows of the preferred file (first in the manifest) that covers it; the
 others fill the remaining years (2001-2013 from the 2001-2021 export). :func:`report` compares the
-overlap years.
+overlap years. Rows that are not published are put in the quarantine with the reason: a row of an
+older file for a year the preferred file covers but for a site it does not list, and a row with no
+figure and no status code whose counts no other site carries.
 """
 
 from __future__ import annotations
@@ -19,13 +27,26 @@ from typing import Any
 
 from culturegraph.graph.dataset import DatasetSpec, Emitted, Inputs
 from culturegraph.rdf.terms import (
-    DCTERMS, QB, RDFS, SCHEMA, SDMX_ATTRIBUTE, SDMX_DIMENSION, A, Minter, boolean, fr, gyear,
-    integer, string, xsd_date, year_iri,
+    DCTERMS,
+    QB,
+    RDFS,
+    SCHEMA,
+    SDMX_ATTRIBUTE,
+    SDMX_DIMENSION,
+    A,
+    Minter,
+    boolean,
+    fr,
+    gyear,
+    integer,
+    string,
+    xsd_date,
+    year_iri,
 )
 from culturegraph.sources.read import Problem, ReadResult, Record
 from culturegraph.sources.values import parse_patrimostat
 
-from ._sites import resolve_sites
+from ._sites import SiteInfo, resolve_sites
 
 NAME = "frequentation-musees"
 
@@ -96,30 +117,76 @@ def triples(inputs: Inputs, iris: Minter) -> Iterator[Emitted]:
                               f"(first at line {first.line})", "row quarantined")
     published = {k: r for k, r in rows_by_year(files).items() if id(r) not in refused}
     includes = _included_sites(published)
+    carried = {(other, year) for (_, year), others in includes.items() for other in others}
+    empty = {key for key, r in published.items()
+             if not _has_counts(r) and "note" not in r and key not in carried}
+    yield from not_published(files, published, empty)
 
+    latest: dict[str, Record] = {}
     for (site, year), r in sorted(published.items()):
+        latest[site] = r  # sorted by year: the last one is the latest
+        if (site, year) in empty:
+            column, header = r.columns["annee"]
+            yield Problem(r.file, r.line, column, header, str(year),
+                          f"no figure and no status code for site {site} in {year}, and no other site "
+                          "carries its counts: nothing to publish", "row quarantined")
+            continue
         yield r
         yield from observations(r, iris, dataset, includes.get((site, year), ()))
 
+    related = _related_sites(published)
     for code, info in sorted(places.sites.items()):
         s = iris.site(code)
         yield s, A, kgo.SitePatrimostat
         yield s, DCTERMS.identifier, string(code)
-        name = max(info.names)[1] if info.names else f"Site Patrimostat {code}"
+        name = site_name(info)
         yield s, RDFS.label, fr(name)
         yield s, SCHEMA.name, fr(name)
         if info.museum:
             yield s, DCTERMS.isPartOf, iris.museum(info.museum)
         if info.commune:
             yield s, SCHEMA.containedInPlace, iris.commune(info.commune)
-        latest = _latest_row(published, code)
-        if latest is not None:
-            if "date_appellation" in latest:
-                yield s, kgo.dateAppellation, xsd_date(latest["date_appellation"])
-            if "ferme" in latest:
-                yield s, kgo.ferme, boolean(latest["ferme"])
-            if "annee_fermeture" in latest:
-                yield s, kgo.anneeFermeture, gyear(latest["annee_fermeture"])
+        for other in sorted(related.get(code, ())):
+            yield s, DCTERMS.relation, iris.site(other)
+        row = latest.get(code)
+        if row is not None:
+            if "date_appellation" in row:
+                yield s, kgo.dateAppellation, xsd_date(row["date_appellation"])
+            if "ferme" in row:
+                yield s, kgo.ferme, boolean(row["ferme"])
+            if "annee_fermeture" in row:
+                yield s, kgo.anneeFermeture, gyear(row["annee_fermeture"])
+
+
+def site_name(info: SiteInfo) -> str:
+    """The name of the latest year, from the preferred file when both files name the site that year
+    (``info.names`` is in reading order, least preferred file first)."""
+    if not info.names:
+        return f"Site Patrimostat {info.code}"
+    return max(enumerate(info.names), key=lambda item: (item[1][0], item[0]))[1][1]
+
+
+def not_published(
+    files: list[ReadResult], published: dict[tuple[str, int], Record], empty: set[tuple[str, int]]
+) -> Iterator[Problem]:
+    """Rows of an older file for a year a preferred file covers, for a site that file does not list or
+    lists without any figure (the preferred file has the last word on those years; the overlap report
+    compares the rest)."""
+    covered: dict[int, str] = {}
+    for result in files:
+        for r in result.records:
+            key = (r["site"], r["annee"])
+            if covered.get(key[1], result.file) == result.file:
+                continue
+            if key not in published or (key in empty and published[key] is not r):
+                lacks = "no row" if key not in published else "no figure and no status code"
+                column, header = r.columns["site"]
+                yield Problem(r.file, r.line, column, header, r["site"],
+                              f"{key[1]} is published from {covered[key[1]].rsplit('/', 1)[-1]}, which has "
+                              f"{lacks} for site {key[0]} that year: this row is not published",
+                              "row quarantined")
+        for r in result.records:
+            covered.setdefault(r["annee"], result.file)
 
 
 def observations(r: Record, iris: Minter, dataset: Any, includes: tuple[str, ...]) -> Iterator[Emitted]:
@@ -141,7 +208,7 @@ def observations(r: Record, iris: Minter, dataset: Any, includes: tuple[str, ...
             yield obs, kgo.nombreEntrees, integer(r[field])
         if "note" in r:
             yield obs, SDMX_ATTRIBUTE.obsStatus, iris.concept("statut-observation", r["note"])
-        if "lien_avec" in r and r["lien_avec"] != site:
+        if cumulated_in(r) is not None:
             yield obs, kgo.chiffresCumulesDans, iris.site(r["lien_avec"])
         for other in includes:
             yield obs, kgo.inclutChiffresDe, iris.site(other)
@@ -149,16 +216,27 @@ def observations(r: Record, iris: Minter, dataset: Any, includes: tuple[str, ...
             yield obs, RDFS.comment, fr(remark)
 
 
+def cumulated_in(r: Record) -> str | None:
+    """The site a ``lien_avec`` row's counts are cumulated in: only when the row has no figure of its
+    own (every count empty or 0); a row with its own figures is only related to that site."""
+    other = r.get("lien_avec")
+    if other is None or other == r["site"] or _has_own_figures(r):
+        return None
+    return other
+
+
 def _included_sites(published: dict[tuple[str, int], Record]) -> dict[tuple[str, int], tuple[str, ...]]:
     """(carrier site, year) → sites whose counts it includes.
 
-    New schema: a row with ``lien_avec`` = X is counted in X. Old schema: ``observations`` lists a group
-    of sites; the members with figures that year carry the members without figures.
+    New schema: a row with ``lien_avec`` = X and no figure of its own is counted in X. Old schema:
+    ``observations`` lists a group of sites; the members with figures that year carry the members
+    without figures.
     """
     includes: dict[tuple[str, int], set[str]] = defaultdict(set)
     for (site, year), r in published.items():
-        if "lien_avec" in r and r["lien_avec"] != site:
-            includes[(r["lien_avec"], year)].add(site)
+        carrier = cumulated_in(r)
+        if carrier is not None:
+            includes[(carrier, year)].add(site)
         group = group_sites(r)
         if group and _has_counts(r):
             for other in group:
@@ -166,6 +244,19 @@ def _included_sites(published: dict[tuple[str, int], Record]) -> dict[tuple[str,
                 if other != site and (other_row is None or not _has_counts(other_row)):
                     includes[(site, year)].add(other)
     return {key: tuple(sorted(value)) for key, value in includes.items()}
+
+
+def _related_sites(published: dict[tuple[str, int], Record]) -> dict[str, set[str]]:
+    """Sites the source names together in any year (``lien_avec``, ``observations``), both ways."""
+    related: dict[str, set[str]] = defaultdict(set)
+    for (site, _), r in published.items():
+        others = set(group_sites(r))
+        if "lien_avec" in r:
+            others.add(r["lien_avec"])
+        for other in others - {site}:
+            related[site].add(other)
+            related[other].add(site)
+    return related
 
 
 def group_sites(r: Record) -> list[str]:
@@ -188,13 +279,12 @@ def _has_counts(r: Record) -> bool:
     return any(field in r for field in CATEGORIES)
 
 
+def _has_own_figures(r: Record) -> bool:
+    return any(r.get(field, 0) > 0 for field in CATEGORIES)
+
+
 def _counts(r: Record) -> tuple[Any, ...]:
     return tuple(r.get(field) for field in CATEGORIES) + (r.get("note"),)
-
-
-def _latest_row(published: dict[tuple[str, int], Record], site: str) -> Record | None:
-    years = [year for (code, year) in published if code == site]
-    return published[(site, max(years))] if years else None
 
 
 def report(inputs: Inputs) -> dict[str, Any]:

@@ -12,8 +12,25 @@ from collections.abc import Iterator
 
 from culturegraph.graph.dataset import DatasetSpec, Emitted, Inputs
 from culturegraph.rdf.terms import (
-    ADMS, DCTERMS, GEO, POP, RDFS, SCHEMA, SKOS, WGS84, A, Minter, NamedNode, decimal, fr, gyear,
-    en, slug, string, wkt_point, xsd_date,
+    ADMS,
+    DCTERMS,
+    GEO,
+    POP,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    WGS84,
+    A,
+    Minter,
+    NamedNode,
+    decimal,
+    en,
+    fr,
+    gyear,
+    slug,
+    string,
+    wkt_point,
+    xsd_date,
 )
 from culturegraph.sources.read import Record
 
@@ -91,6 +108,10 @@ def museum_triples(
     if name:
         yield m, RDFS.label, fr(name)
         yield m, SCHEMA.name, fr(name)
+    else:
+        # M1136 has neither name: a label to show, but no schema:name (we do not know its name)
+        where = f" ({r['ville_m']})" if "ville_m" in r else ""
+        yield m, RDFS.label, fr(f"Musée de France {ref}{where}")
     if "autnom" in r and r["autnom"] != name:
         yield m, SCHEMA.alternateName, fr(r["autnom"])
     ident = NamedNode(f"{m.value}#identifiant-museofile")
@@ -118,13 +139,11 @@ def museum_triples(
         concepts.setdefault(concept, ("domaine-collection", label_fr, None, label_en))
         yield m, kgo.domaineCollection, concept
     for value in r.get("themes", []):
-        concept = _theme(value, iris, concepts)
-        if concept is not None:
+        for concept in _hierarchy("theme-collection", value, iris, concepts):
             yield m, kgo.themeCollection, concept
     for label in _categories(r.get("categ")):
-        concept = iris.concept("categorie-musee", slug(label))
-        concepts.setdefault(concept, ("categorie-musee", label, None, ""))
-        yield m, kgo.categorieMusee, concept
+        for concept in _hierarchy("categorie-musee", label, iris, concepts):
+            yield m, kgo.categorieMusee, concept
     for merimee in r.get("refmer", []):
         merimee = merimee.strip().upper()
         yield m, kgo.referenceMerimee, string(merimee)
@@ -173,29 +192,34 @@ def _location(r: Record, m: NamedNode) -> Iterator[Emitted]:
     yield geometry, GEO.asWKT, wkt_point(lat, lon)
 
 
-def _theme(
-    value: str, iris: Minter, concepts: dict[NamedNode, Concept]
-) -> NamedNode | None:
-    """'Arts décoratifs : Mobilier, Céramique' → the theme 'Arts décoratifs' and its sub-themes;
-    the returned concept is the most specific one (the parent if there are several sub-themes)."""
+def _hierarchy(
+    scheme: str, value: str, iris: Minter, concepts: dict[NamedNode, Concept]
+) -> list[NamedNode]:
+    """'Arts décoratifs : Mobilier, Céramique' → the concepts 'Mobilier' and 'Céramique', both narrower
+    than 'Arts décoratifs'; 'Ecomusée' (no sub-terms) → the concept 'Ecomusée'. Every sub-term is kept:
+    a museum listing Mobilier and Céramique must be found by either. (A sub-term that itself holds a
+    comma, 'Manuscrits, incunables', comes out as two concepts.)"""
     domain, _, subs = (p.strip() for p in value.partition(":"))
     if not slug(domain):
-        return None
-    parent = iris.concept("theme-collection", slug(domain))
-    concepts.setdefault(parent, ("theme-collection", domain, None, ""))
-    names = [s.strip() for s in subs.split(",") if slug(s)]
-    if len(names) == 1:
-        child = iris.concept("theme-collection", f"{slug(domain)}--{slug(names[0])}")
-        concepts.setdefault(child, ("theme-collection", names[0], parent, ""))
-        return child
-    return parent
+        return []
+    parent = iris.concept(scheme, slug(domain))
+    concepts.setdefault(parent, (scheme, domain, None, ""))
+    children = []
+    for name in (s.strip() for s in subs.split(",")):
+        if not slug(name):
+            continue
+        child = iris.concept(scheme, f"{slug(domain)}--{slug(name)}")
+        concepts.setdefault(child, (scheme, name, parent, ""))
+        children.append(child)
+    return children or [parent]
 
 
 def _categories(text: str | None) -> list[str]:
-    """'Maison musée. Maison des Illustres.' → ['Maison musée', 'Maison des Illustres']."""
+    """'Maison musée. Maison des Illustres.' → ['Maison musée', 'Maison des Illustres']; some rows use
+    ';' instead ('Ecomusée;Musée de site')."""
     if not text:
         return []
-    return [p.strip() for p in re.split(r"\.\s*", text) if slug(p)]
+    return [p.strip() for p in re.split(r"\.\s*|;", text) if slug(p)]
 
 
 def _is_iri(text: str) -> bool:

@@ -29,8 +29,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions["culturegraph.store"] = (
         FixedStore(store) if store is not None else CurrentStore(StoreHome(settings.store_home))
     )
-    from culturegraph.web import pages, resources, sparql
+    from culturegraph.web import http, pages, resources, sparql
 
+    http.init_app(app)  # CORS, gzip, Vary, plain-text 405: for every route
     app.register_blueprint(sparql.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(pages.bp)

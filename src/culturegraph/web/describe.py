@@ -60,6 +60,7 @@ class Description:
     inverse: list[Quad]  # this page of the triples pointing at the resource (one graph each)
     inverse_total: int
     page: int
+    base: str = ""  # the canonical base IRI
     labels: dict[str, str] = field(default_factory=dict)  # IRI -> best label
     sites: list[NamedNode] = field(default_factory=list)
     site_quads: list[Quad] = field(default_factory=list)
@@ -109,7 +110,17 @@ class Description:
         if isinstance(term, Literal):
             return term.value
         key = term if isinstance(term, str) else term.value
-        return self.labels.get(key) or short_name(key)
+        return self.labels.get(key) or self.fallback_label(key)
+
+    def fallback_label(self, iri: str) -> str:
+        """An unlabelled IRI of ours shows its path without the family (``frequentation-musees/site/
+        0105301/annee/2014/public/payant`` tells more than ``payant``); others their last segment."""
+        if self.base and iri.startswith(self.base) and "#" not in iri:
+            path = iri[len(self.base):]
+            family, _, rest = path.partition("/")
+            if family in ("data", "id") and rest.count("/") >= 2:
+                return rest
+        return short_name(iri)
 
     def triples(self, *, with_observations: bool = True) -> list[Triple]:
         """Everything the RDF document says, once per triple (graphs merged)."""
@@ -181,7 +192,7 @@ class Describer:
             quads += self.store.quads_for_pattern(part, None, None, None)
         inverse, total = self.inverse_page(iri, page)
         desc = Description(iri=iri, document=document, quads=quads, parts=parts, inverse=inverse,
-                           inverse_total=total, page=page)
+                           inverse_total=total, page=page, base=self.base)
         types = set(desc.types())
         if SCHEMA.Museum in types:
             desc.sites = self._sites(iri)

@@ -28,7 +28,7 @@ from culturegraph.rdf.terms import (
     WGS84, Minter,
 )
 from culturegraph.web import app as webapp
-from culturegraph.web.describe import Description, Observation, document_path, short_name
+from culturegraph.web.describe import OBSERVATION_LIMIT, Description, Observation, document_path, short_name
 
 bp = Blueprint("pages", __name__)
 
@@ -266,7 +266,7 @@ def script_json(data: bytes | str) -> Markup:
 def resource_page(desc: Description, rest: str) -> str:
     settings = webapp.settings()
     types = [value_of(t, desc) for t in desc.types()]
-    title = desc.labels.get(desc.iri.value) or short_name(desc.iri.value)
+    title = desc.label(desc.iri)
     own = [Quad(q.subject, q.predicate, q.object, q.graph_name) for q in desc.quads if q.subject == desc.iri]
     embedded = jsonld.compact(
         [t for t in desc.triples(with_observations=False) if t.subject in (desc.iri, *desc.parts)],
@@ -286,7 +286,8 @@ def resource_page(desc: Description, rest: str) -> str:
         sites=[value_of(s, desc) for s in desc.sites if s != desc.iri],
         graphs=sorted({q.graph_name.value for q in desc.quads if isinstance(q.graph_name, NamedNode)}),
         observations_query=_observations_query(desc), french_number=french_number,
-        local_url=local_url, is_graph=desc.graph_triples is not None,
+        local_url=local_url, is_graph=desc.graph_triples is not None, observation_limit=OBSERVATION_LIMIT,
+        base=settings.base_iri,
     )
 
 

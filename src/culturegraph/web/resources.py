@@ -153,13 +153,20 @@ def render(desc: Description, fmt: Format, rest: str) -> bytes:
         return pages.resource_page(desc, rest).encode("utf-8")
     if fmt is formats.JSON_LD:
         return jsonld.compact(desc.triples(), jsonld.context(settings))
-    prefixes = Minter(settings.base_iri).prefixes()
     assert fmt.rdf is not None
-    if fmt.datasets:
-        return serialize(desc.all_quads(), format=fmt.rdf, prefixes=prefixes) or b""
-    if fmt.rdf == RdfFormat.N_TRIPLES:
-        return serialize(desc.triples(), format=fmt.rdf) or b""
-    return serialize(desc.triples(), format=fmt.rdf, prefixes=prefixes) or b""
+    statements = desc.all_quads() if fmt.datasets else desc.triples()
+    if fmt.rdf in (RdfFormat.N_TRIPLES, RdfFormat.N_QUADS):
+        return serialize(statements, format=fmt.rdf) or b""
+    return serialize(statements, format=fmt.rdf, prefixes=used_prefixes(statements, settings.base_iri)) or b""
+
+
+def used_prefixes(statements: list, base_iri: str) -> dict[str, str]:
+    """The minter's prefixes that the document uses. Not ``cg:`` (the bare base): its local names would
+    be paths (``cg:graph\\/museofile``), less readable than the full IRI."""
+    iris = {t.value for s in statements for t in (s.subject, s.predicate, s.object) if isinstance(t, NamedNode)}
+    namespaces = {iri.rsplit("#", 1)[0] + "#" if "#" in iri else iri.rsplit("/", 1)[0] + "/" for iri in iris}
+    return {name: ns for name, ns in Minter(base_iri).prefixes().items()
+            if name != "cg" and ns in namespaces}
 
 
 # paths and links -----------------------------------------------------------------------------------

@@ -15,8 +15,9 @@ Stopping: SIGINT (Ctrl-C) or SIGTERM stop the workers gracefully (in-flight requ
 
 from __future__ import annotations
 
-import logging
 import os
+import signal
+import threading
 from typing import Literal
 
 from culturegraph.config import Settings
@@ -66,6 +67,7 @@ def _serve_granian(host: str, port: int, workers: int) -> None:
     from granian import Granian
     from granian.constants import Interfaces
 
+    _interrupt_master_only()
     Granian(
         WSGI_TARGET,
         address=host,
@@ -108,5 +110,22 @@ def _serve_gunicorn(host: str, port: int, workers: int, query_timeout_s: float) 
 
             return app
 
-    logging.getLogger(__name__).debug("gunicorn %s", WSGI_TARGET)
     Application().run()
+
+
+def _interrupt_master_only() -> None:
+    """Ctrl-C reaches the whole process group: make it reach only the master, as a SIGTERM.
+
+    Granian's workers hang when they get SIGINT at the same time as the master, which then stops them
+    (they are SIGKILLed after ``KILL_TIMEOUT_S``; measured with granian 2.8.9, see docs/serving.md).
+    So SIGINT is blocked before the workers are forked (they inherit the mask: it stays pending
+    there), and a thread of the master waits for it and turns it into a SIGTERM to the master, which
+    stops the workers gracefully. SIGTERM itself is not touched.
+    """
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+    def forward() -> None:
+        signal.sigwait({signal.SIGINT})
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=forward, name="sigint-to-sigterm", daemon=True).start()

@@ -1,0 +1,488 @@
+"""Evaluating SPARQL queries with an *enforced* time limit, in executor child processes.
+
+pyoxigraph has no query timeout, and it releases the GIL while it evaluates: a runaway query cannot be
+interrupted from inside the web process. So each web worker process keeps a small pool of executor
+children (:class:`ProcessPoolExecutor`):
+
+* children come from a ``forkserver`` (a clean single-threaded process started with ``spawn``), never
+  from a ``fork`` of the threaded web worker; each opens the *current* build read-only itself and
+  reopens it when the ``current`` link changes (checked at each query: one ``readlink``);
+* a request sends a :class:`Job` (query, protocol dataset, Accept header / ``format=``, base IRI) over a
+  pipe and waits with a deadline. The child evaluates **and serialises completely** (into memory, or a
+  temporary file past ``spool_bytes``, handed over as a file descriptor, so a big result is never held
+  twice) and only then answers: the HTTP status is known before the first byte is sent, and a timeout
+  is never a truncated 200;
+* past the deadline the parent SIGKILLs the child, starts a replacement in the background and answers
+  503 with ``Retry-After``. Other requests keep being served by the other children meanwhile; a request
+  that finds every child busy for the whole time limit gets 503 too.
+
+A fixed in-memory store (tests) cannot be shared with another process: :class:`InProcessExecutor`
+evaluates in the calling thread with the same :func:`evaluate`, and does not enforce the time limit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import multiprocessing
+import os
+import queue
+import re
+import signal
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
+from multiprocessing import reduction
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Store, serialize
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+from culturegraph.graph.store import StoreHome
+from culturegraph.rdf import formats
+from culturegraph.rdf.formats import Format
+from culturegraph.web import conneg
+from culturegraph.web.sparql_jsonld import Context, compact_bytes
+
+SOLUTIONS, BOOLEAN, GRAPH = "solutions", "boolean", "graph"
+FORM_NAMES = {SOLUTIONS: "SELECT", BOOLEAN: "ASK", GRAPH: "CONSTRUCT/DESCRIBE"}
+PLAIN = "text/plain; charset=utf-8"
+
+# `format=` values clients send that are not our short names (SPARQLWrapper sends format=xml for
+# RDF/XML, json-ld, rdf+xml, n3…). N3 clients read Turtle (Turtle is a subset of N3).
+GRAPH_ALIASES = {"xml": "rdfxml", "rdf+xml": "rdfxml", "json": "jsonld", "json-ld": "jsonld", "n3": "turtle",
+                 "text/n3": "turtle", "n-triples": "ntriples", "n-quads": "nquads"}
+RESULTS_ALIASES = {"sparql-results+json": "json", "sparql-results+xml": "xml", "srj": "json", "srx": "xml"}
+# Formats written with prefixes (readable, smaller); the others are prefix-free by definition.
+PREFIXED = (RdfFormat.TURTLE, RdfFormat.TRIG, RdfFormat.RDF_XML)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query to evaluate. ``default_graphs``/``named_graphs`` are the protocol's
+    ``default-graph-uri``/``named-graph-uri`` (``None``: not given)."""
+
+    query: str
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    accept: str = ""
+    formats: tuple[str, ...] = ()  # explicit format= / output= values, first usable one wins
+    base_iri: str | None = None
+
+
+@dataclass
+class Outcome:
+    """A finished answer: the status is known, the body complete (``body`` or ``file``)."""
+
+    status: int
+    body: bytes = b""
+    content_type: str = PLAIN
+    file: BinaryIO | None = None  # a spooled (big) result, positioned at its start
+    size: int = 0
+    form: str | None = None  # SOLUTIONS, BOOLEAN or GRAPH when the query was parsed
+    format_name: str | None = None
+    version: str | None = None
+    elapsed: float = 0.0  # seconds spent evaluating + serialising
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.size and self.file is None:
+            self.size = len(self.body)
+
+
+def plain(status: int, text: str, **headers: str) -> Outcome:
+    return Outcome(status, (text.rstrip("\n") + "\n").encode("utf-8"), headers=dict(headers))
+
+
+@dataclass
+class Env:
+    """What evaluation needs besides the store (picklable: it is sent to the children once)."""
+
+    prefixes: dict[str, str]
+    jsonld_context: dict[str, Any]
+    spool_bytes: int = 8 << 20
+    spool_dir: str | None = None
+
+    @cached_property
+    def compaction(self) -> Context:
+        return Context.from_document({"@context": self.jsonld_context})
+
+
+# dataset and negotiation ----------------------------------------------------------------------------
+
+_SKIPPED = re.compile(r"""
+    '''(?:[^'\\]|\\.|'(?!''))*'''      # long strings
+  | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+  | '(?:[^'\\\n]|\\.)*'                # short strings
+  | "(?:[^"\\\n]|\\.)*"
+  | <[^<>"{}|^`\\\x00-\x20]*>          # IRIs
+  | \#[^\n]*                           # comments
+""", re.VERBOSE)
+_FROM = re.compile(r"(?<![\w?$:@.\-])FROM\s*(?:NAMED\s*)?(?:<|[A-Za-z_][\w.\-]*:|:)", re.IGNORECASE)
+
+
+def declares_dataset(query: str) -> bool:
+    """Whether the query has ``FROM``/``FROM NAMED`` (strings, IRIs and comments skipped).
+
+    Needed because pyoxigraph's ``use_default_graph_as_union`` replaces the query's own dataset."""
+    if "from" not in query.lower():
+        return False
+    return _FROM.search(_SKIPPED.sub(" ", query)) is not None
+
+
+def dataset_options(job: Job) -> dict[str, Any]:
+    """The RDF dataset of a query.
+
+    * Protocol ``default-graph-uri``/``named-graph-uri`` given: exactly those graphs (either list may be
+      empty; an unknown graph is an empty graph); they override ``FROM``/``FROM NAMED`` in the query.
+    * Else ``FROM``/``FROM NAMED`` in the query: the query's dataset.
+    * Else: **the default graph is the union of all named graphs** (every triple of ours lives in a
+      named graph /graph/{name}), and every named graph is available to ``GRAPH``.
+    """
+    if job.default_graphs is None and job.named_graphs is None:
+        return {} if declares_dataset(job.query) else {"use_default_graph_as_union": True}
+    return {"default_graph": [NamedNode(g) for g in job.default_graphs or ()],
+            "named_graphs": [NamedNode(g) for g in job.named_graphs or ()]}
+
+
+def offered_formats(form: str) -> tuple[tuple[Format, ...], Format]:
+    if form == GRAPH:
+        return formats.GRAPH_FORMATS, formats.TURTLE
+    return formats.RESULTS_FORMATS, formats.RESULTS_JSON
+
+
+def choose_format(form: str, accept: str | MIMEAccept, explicit: tuple[str, ...] = ()) -> Format | None:
+    """The format for a result of ``form``: the first usable ``format=`` value, else ``Accept``
+    (q-values, wildcards), else the default (SPARQL JSON, Turtle). ``None`` means 406."""
+    offered, default = offered_formats(form)
+    if explicit:
+        aliases = GRAPH_ALIASES if form == GRAPH else RESULTS_ALIASES
+        for value in explicit:
+            key = value.split(";", 1)[0].strip().lower()
+            chosen = formats.by_name(aliases.get(key, key), offered)
+            if chosen is not None:
+                return chosen
+        return None
+    if isinstance(accept, str):
+        accept = parse_accept_header(accept, MIMEAccept)
+    return conneg.negotiate(accept, offered, default)
+
+
+def not_acceptable(form: str, asked: str) -> str:
+    offered, default = offered_formats(form)
+    lines = [f"No acceptable format for a {FORM_NAMES[form]} result (asked: {asked or 'nothing'}).",
+             "Offered (Accept header, or format= with the short name):"]
+    lines += [f"  {f.media_type}  (format={f.name}){'  default' if f is default else ''}" for f in offered]
+    return "\n".join(lines)
+
+
+# evaluation -----------------------------------------------------------------------------------------
+
+class Spool(io.RawIOBase):
+    """A write-only buffer that moves to an anonymous temporary file past ``limit`` bytes."""
+
+    def __init__(self, limit: int, directory: str | None = None) -> None:
+        super().__init__()
+        self.limit, self.directory = limit, directory
+        self.buffer: io.BytesIO | None = io.BytesIO()
+        self.file: BinaryIO | None = None
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        n = len(data)
+        self.size += n
+        if self.buffer is not None:
+            if self.size <= self.limit:
+                return self.buffer.write(data)
+            self.file = tempfile.TemporaryFile(dir=self.directory)  # noqa: SIM115 (handed to the caller)
+            self.file.write(self.buffer.getvalue())
+            self.buffer = None
+        assert self.file is not None
+        self.file.write(data)
+        return n
+
+    def result(self) -> tuple[bytes, BinaryIO | None]:
+        if self.file is not None:
+            self.file.flush()
+            self.file.seek(0)
+            return b"", self.file
+        assert self.buffer is not None
+        return self.buffer.getvalue(), None
+
+
+def evaluate(store: Store, version: str, job: Job, env: Env) -> Outcome:
+    """Parse, evaluate and serialise ``job`` completely; never raises."""
+    started = time.perf_counter()
+    try:
+        result = store.query(job.query, base_iri=job.base_iri, **dataset_options(job))
+    except SyntaxError as err:
+        return plain(400, f"SPARQL syntax error: {err}")
+    except ValueError as err:  # e.g. an invalid IRI in the dataset
+        return plain(400, f"Bad request: {err}")
+    except Exception as err:  # noqa: BLE001 (store errors: report, never kill the child)
+        return plain(500, f"Query failed: {err}")
+    form = result_form(result)
+    fmt = choose_format(form, job.accept, job.formats)
+    if fmt is None:
+        asked = ", ".join(job.formats) if job.formats else job.accept
+        out = plain(406, not_acceptable(form, asked))
+        out.form = form
+        return out
+    spool = Spool(env.spool_bytes, env.spool_dir)
+    try:
+        write(result, fmt, spool, env)
+    except Exception as err:  # noqa: BLE001 (evaluation is lazy: its errors surface while writing)
+        return plain(500, f"Query evaluation failed: {err}")
+    body, file = spool.result()
+    return Outcome(200, body, fmt.content_type, file=file, size=spool.size, form=form, format_name=fmt.name,
+                   version=version, elapsed=time.perf_counter() - started)
+
+
+def result_form(result: QuerySolutions | QueryBoolean | QueryTriples) -> str:
+    if isinstance(result, QueryTriples):
+        return GRAPH
+    return BOOLEAN if isinstance(result, QueryBoolean) else SOLUTIONS
+
+
+def write(result: QuerySolutions | QueryBoolean | QueryTriples, fmt: Format, out: Any, env: Env) -> None:
+    """Always pyoxigraph's writers; JSON-LD is then compacted (:mod:`culturegraph.web.sparql_jsonld`)."""
+    if fmt.results is not None:
+        result.serialize(out, format=fmt.results)
+    elif fmt.rdf == RdfFormat.JSON_LD:
+        assert isinstance(result, QueryTriples)
+        out.write(compact_bytes(result.serialize(format=RdfFormat.JSON_LD) or b"", env.compaction))
+    elif fmt.rdf in PREFIXED:
+        serialize(result, out, format=fmt.rdf, prefixes=env.prefixes)
+    else:
+        assert isinstance(result, QueryTriples)
+        result.serialize(out, format=fmt.rdf)
+
+
+# executors ------------------------------------------------------------------------------------------
+
+def timed_out(limit: float) -> Outcome:
+    return plain(503, f"Query stopped: it ran longer than the time limit of {limit:g} s.\n"
+                      "Narrow it down (a more selective pattern, LIMIT, fewer OPTIONALs), or use the dumps "
+                      "for whole-graph work. The limit can only be lowered (timeout=).",
+                 **{"Retry-After": str(max(1, round(limit)))})
+
+
+def busy(limit: float) -> Outcome:
+    return plain(503, f"All query executors stayed busy for {limit:g} s; try again shortly.",
+                 **{"Retry-After": "5"})
+
+
+class InProcessExecutor:
+    """Evaluate in the calling thread (a fixed in-memory store: tests). The time limit is NOT enforced:
+    a thread running inside Oxigraph cannot be stopped."""
+
+    enforces_timeout = False
+
+    def __init__(self, source: Any, env: Env) -> None:
+        self.source = source  # FixedStore / CurrentStore: get() -> (store, version)
+        self.env = env
+
+    def version(self) -> str | None:
+        return self.source.get()[1]
+
+    def run(self, job: Job, timeout: float) -> Outcome:
+        store, version = self.source.get()
+        return evaluate(store, version, job, self.env)
+
+    def start(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+_CTX = multiprocessing.get_context("forkserver")
+# The fork server imports these once; every child forked from it starts with them loaded.
+_CTX.set_forkserver_preload(["culturegraph.web.executor"])
+
+
+@dataclass
+class _Child:
+    process: Any
+    conn: Connection
+    jobs: int = 0
+
+
+class ProcessPoolExecutor:
+    """``size`` executor children per web worker process, started lazily (after the server forked)."""
+
+    enforces_timeout = True
+
+    def __init__(self, store_home: Path, env: Env, size: int = 2) -> None:
+        self.home = StoreHome(Path(store_home))
+        self.env = env
+        self.size = max(1, size)
+        self._pid: int | None = None
+        self._lock = threading.Lock()
+        self._idle: queue.Queue[_Child] = queue.Queue()
+        self.replaced = 0  # children killed (time limit) or lost (crash) and replaced
+        self._versions: dict[str, str] = {}  # `current` link target -> build id
+
+    def version(self) -> str | None:
+        """The build being served, as :meth:`StoreHome.version` names it (what the children report), from
+        one ``readlink`` per call; no store is opened in this process."""
+        try:
+            target = os.readlink(self.home.current_link)
+        except OSError:
+            return None
+        version = self._versions.get(target)
+        if version is None:
+            build = (self.home.path / target).resolve()  # the same resolution as StoreHome.current_build
+            if not (build / "store").is_dir():
+                return None
+            version = self._versions[target] = build.name
+        return version
+
+    def start(self) -> None:
+        """Start the children now (e.g. from a server's post-fork hook); otherwise the first query does."""
+        if self._pid == os.getpid():
+            return
+        with self._lock:
+            if self._pid == os.getpid():
+                return
+            # A new process (first use, or a fork of a process that had children): a fresh pool.
+            self._idle = queue.Queue()
+            for _ in range(self.size):
+                self._idle.put(self._spawn())
+            self._pid = os.getpid()
+
+    def _spawn(self) -> _Child:
+        parent_end, child_end = _CTX.Pipe(duplex=True)  # a socketpair: file descriptors can pass
+        process = _CTX.Process(target=_child_main, args=(child_end, str(self.home.path), self.env),
+                               name="culturegraph-executor", daemon=True)
+        process.start()
+        child_end.close()
+        return _Child(process, parent_end)
+
+    def run(self, job: Job, timeout: float) -> Outcome:
+        self.start()
+        for _attempt in range(2):  # a child that died while idle is replaced, and the job retried once
+            try:
+                child = self._idle.get(timeout=timeout)
+            except queue.Empty:
+                return busy(timeout)
+            try:
+                child.conn.send(job)
+            except OSError:
+                self._replace(child)
+                continue
+            try:
+                if not child.conn.poll(timeout):
+                    self._replace(child)
+                    return timed_out(timeout)
+                outcome = _receive(child.conn)
+            except (EOFError, OSError) as err:
+                self._replace(child)
+                return plain(500, f"The query executor died while evaluating this query ({err or 'EOF'}); "
+                                  "it may have run out of memory.")
+            child.jobs += 1
+            self._idle.put(child)
+            return outcome
+        return plain(500, "No query executor could be started.")
+
+    def _replace(self, child: _Child) -> None:
+        """Kill ``child`` (SIGKILL: Oxigraph cannot be interrupted) and start another in the background."""
+        self.replaced += 1
+        pid = child.process.pid
+        try:
+            if pid is not None:
+                os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        child.conn.close()
+
+        def reap_and_refill() -> None:
+            child.process.join(timeout=10)
+            if self._pid == os.getpid():
+                self._idle.put(self._spawn())
+
+        threading.Thread(target=reap_and_refill, name="executor-replace", daemon=True).start()
+
+    def close(self) -> None:
+        """Stop the children (they would also exit on their own when this process dies)."""
+        if self._pid != os.getpid():
+            return
+        while True:
+            try:
+                child = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            child.conn.close()
+            child.process.join(timeout=2)
+            if child.process.is_alive():
+                child.process.kill()
+        self._pid = None
+
+
+def _receive(conn: Connection) -> Outcome:
+    header = conn.recv()
+    if header.pop("spooled"):
+        fd = reduction.recv_handle(conn)
+        file = os.fdopen(fd, "rb")
+        file.seek(0)
+        return Outcome(file=file, **header)
+    return Outcome(body=conn.recv_bytes(), **header)
+
+
+def _send(conn: Connection, outcome: Outcome) -> None:
+    header = {"status": outcome.status, "content_type": outcome.content_type, "size": outcome.size,
+              "form": outcome.form, "format_name": outcome.format_name, "version": outcome.version,
+              "elapsed": outcome.elapsed, "headers": outcome.headers, "spooled": outcome.file is not None}
+    conn.send(header)
+    if outcome.file is not None:
+        reduction.send_handle(conn, outcome.file.fileno(), os.getppid())
+        outcome.file.close()
+    else:
+        conn.send_bytes(outcome.body)
+
+
+def _child_main(conn: Connection, store_home: str, env: Env) -> None:
+    """The executor child: open the current build, then evaluate jobs until the parent goes away."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on the server: the parent decides
+    home = StoreHome(Path(store_home))
+    store: Store | None = None
+    version: str | None = None
+
+    def current() -> tuple[Store | None, str | None]:
+        nonlocal store, version
+        now = home.version()
+        if now is not None and now != version:
+            store, version = home.open_current(), now
+        return store, version
+
+    with contextlib.suppress(Exception):  # open early; a failure is reported at the first job
+        current()
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            opened, built = current()
+            if opened is None or built is None:
+                outcome = plain(503, f"No graph is built yet in {home.path}: run `culturegraph build`.",
+                                **{"Retry-After": "60"})
+            else:
+                outcome = evaluate(opened, built, job, env)
+        except Exception as err:  # noqa: BLE001
+            outcome = plain(500, f"Query failed: {err}")
+        try:
+            _send(conn, outcome)
+        except (OSError, EOFError):
+            return
+
+
+Executor = InProcessExecutor | ProcessPoolExecutor

@@ -1,0 +1,448 @@
+"""``/sparql``: the SPARQL 1.1 Protocol endpoint (queries only) and its Service Description.
+
+Requests (SPARQL 1.1 Protocol §2.1): ``GET ?query=``, ``POST`` form (``application/x-www-form-urlencoded``,
+``query=``) or ``POST`` direct (``application/sparql-query``, UTF-8 only). ``default-graph-uri`` and
+``named-graph-uri`` (repeatable) set the dataset and override ``FROM``/``FROM NAMED``; a graph we do
+not hold is empty. **Without them the default graph is the union of all named graphs** (every triple
+lives in a named graph /graph/{name}); the Service Description says so (``sd:UnionDefaultGraph``).
+Relative IRIs in queries resolve against the site's base IRI (``<id/musee/M0963>`` works).
+
+Answers: SELECT/ASK in SPARQL JSON (default), XML, CSV, TSV; CONSTRUCT/DESCRIBE in Turtle (default),
+JSON-LD (compacted with our context), N-Triples, RDF/XML, N-Quads, TriG — by ``Accept`` (q-values,
+wildcards) or ``format=``/``output=`` (short name or media type, wins over ``Accept``). Always written
+by pyoxigraph's writers, in an executor process that enforces the time limit
+(:mod:`culturegraph.web.executor`); results are never truncated (there is no row limit).
+
+Errors: 400 (syntax — the parser's message —, two queries, bad parameter), 403 (SPARQL Update: the
+endpoint is read-only), 405 + ``Allow`` (other methods), 406 (lists what is offered), 413 (query longer
+than ``max_query_bytes``), 415 (other body types or charsets), 503 + ``Retry-After`` (time limit).
+
+``GET /sparql`` without a query: the query page for a browser (``Accept`` preferring HTML), else the
+Service Description (Turtle by default).
+
+The hot path: finished results are cached per web worker by (build, query, dataset, format), so a
+repeated query costs a dictionary lookup; a build switch changes the key (:mod:`culturegraph.web.cache`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from flask import Blueprint, Flask, Request, Response, current_app, request
+from flask.blueprints import BlueprintSetupState
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
+from werkzeug.wsgi import wrap_file
+
+from culturegraph.config import Settings
+from culturegraph.rdf import formats, jsonld
+from culturegraph.rdf.formats import Format
+from culturegraph.rdf.terms import DCTERMS, RDF, RDFS, SD, VOID, XSD, Minter
+from culturegraph.web import conneg
+from culturegraph.web.cache import ByteLRU
+from culturegraph.web.executor import (
+    Env,
+    Executor,
+    InProcessExecutor,
+    Job,
+    ProcessPoolExecutor,
+    choose_format,
+    not_acceptable,
+)
+from culturegraph.web.http import MIN_GZIP_BYTES, accepts_gzip, gzip_bytes
+from culturegraph.web.sparql_jsonld import compact_bytes
+
+bp = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+READ_ONLY = ("This endpoint is read-only: SPARQL Update is not accepted here. The graph is rebuilt from "
+             "its sources (`culturegraph build`); to change the data, change the sources or the mappings.")
+CACHE_BYTES = 64 << 20  # per web worker process
+CACHE_ENTRY_BYTES = 4 << 20  # bigger results are not worth a cache slot
+EXECUTORS = 2  # executor children per web worker process
+COUNTS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+# Prefixes for the Turtle/TriG/RDF-XML writers: not `cg:` (the bare base), whose local names would be
+# paths that Turtle must escape (cg:graph\/museofile).
+NO_WRITER_PREFIX = ("cg",)
+
+
+class ProtocolError(Exception):
+    def __init__(self, status: int, message: str, **headers: str) -> None:
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers
+
+
+@dataclass
+class Service:
+    """The endpoint's state in one web worker process."""
+
+    settings: Settings
+    executor: Executor
+    env: Env
+    cache: ByteLRU = field(default_factory=lambda: ByteLRU(CACHE_BYTES, CACHE_ENTRY_BYTES))
+    counts: dict[str, dict[str, int] | None] = field(default_factory=dict)  # version -> graph -> triples
+
+
+@dataclass
+class Cached:
+    body: bytes
+    content_type: str
+    version: str
+    elapsed: float
+    gzipped: bytes | None = None
+
+
+@bp.record_once
+def _setup(state: BlueprintSetupState) -> None:
+    app = state.app
+    settings: Settings = app.config["CULTUREGRAPH"]
+    source = app.extensions["culturegraph.store"]
+    minter = Minter(settings.base_iri)
+    env = Env({k: v for k, v in minter.prefixes().items() if k not in NO_WRITER_PREFIX},
+              jsonld.context(settings))
+    executor: Executor
+    if hasattr(source, "home"):  # a CurrentStore: the children open the current build themselves
+        size = int(getattr(settings, "query_executors", EXECUTORS))
+        executor = ProcessPoolExecutor(settings.store_home, env, size=size)
+    else:  # a store given by the caller (tests): in this process, without an enforced time limit
+        executor = InProcessExecutor(source, env)
+    app.extensions["culturegraph.sparql"] = Service(settings, executor, env)
+
+
+def service(app: Flask | None = None) -> Service:
+    return (app or current_app).extensions["culturegraph.sparql"]
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    svc = service()
+    try:
+        parsed = parse(request, svc.settings)
+    except ProtocolError as err:
+        return text_response(err.status, err.message, err.headers)
+    if parsed is None:
+        return describe_service(svc)
+    job, timeout = parsed
+    return answer(svc, job, timeout)
+
+
+# request parsing ------------------------------------------------------------------------------------
+
+def parse(req: Request, settings: Settings) -> tuple[Job, float] | None:
+    """The query request in ``req`` (``None``: a GET without ``query``), or :class:`ProtocolError`."""
+    params: list[tuple[str, str]] = list(req.args.items(multi=True))
+    direct: str | None = None
+    if any(name == "update" for name, _ in params):
+        raise ProtocolError(403, READ_ONLY)
+    if req.method == "POST":
+        mimetype = req.mimetype
+        if mimetype == UPDATE:
+            raise ProtocolError(403, READ_ONLY)
+        if mimetype == FORM:
+            _check_charset(req)
+            body = _read_body(req, 3 * settings.max_query_bytes + 4096)  # percent-encoding triples it
+            try:
+                form = parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict")
+            except UnicodeDecodeError:
+                raise ProtocolError(400, "The form body is not valid UTF-8.") from None
+            if any(name == "update" for name, _ in form):
+                raise ProtocolError(403, READ_ONLY)
+            params += form
+        elif mimetype == DIRECT:
+            _check_charset(req)
+            body = _read_body(req, settings.max_query_bytes)
+            try:
+                direct = body.decode("utf-8").removeprefix("\ufeff")
+            except UnicodeDecodeError:
+                raise ProtocolError(400, "The query is not valid UTF-8.") from None
+        else:
+            got = f"Content-Type {req.content_type}" if mimetype else "no Content-Type"
+            raise ProtocolError(415, f"A query sent with POST needs Content-Type {FORM} (query=…) or "
+                                     f"{DIRECT} (the query as the body); got {got}.")
+    queries = [value for name, value in params if name == "query"]
+    if direct is not None:
+        if queries:
+            raise ProtocolError(400, "The query is given twice: in the body and as a query parameter.")
+        queries = [direct]
+    if len(queries) > 1:
+        raise ProtocolError(400, f"One query per request: got {len(queries)} `query` parameters.")
+    if not queries:
+        if req.method == "POST":
+            raise ProtocolError(400, f"No query: send query=… ({FORM}) or the query itself ({DIRECT}).")
+        return None
+    query = queries[0]
+    if len(query.encode("utf-8")) > settings.max_query_bytes:
+        raise ProtocolError(413, f"The query is longer than {settings.max_query_bytes:,} bytes.")
+    if not query.strip():
+        raise ProtocolError(400, "The query is empty.")
+    default_graphs = tuple(value for name, value in params if name == "default-graph-uri")
+    named_graphs = tuple(value for name, value in params if name == "named-graph-uri")
+    for iri in (*default_graphs, *named_graphs):
+        try:
+            NamedNode(iri)
+        except ValueError as err:
+            raise ProtocolError(400, f"default-graph-uri/named-graph-uri: not an absolute IRI: {iri!r} "
+                                     f"({err})") from None
+    given = bool(default_graphs or named_graphs)
+    job = Job(query,
+              default_graphs=default_graphs if given else None,
+              named_graphs=named_graphs if given else None,
+              accept=req.headers.get("Accept", ""),
+              formats=tuple(value for name, value in params if name in ("format", "output") and value),
+              base_iri=settings.base_iri)
+    return job, _timeout([value for name, value in params if name == "timeout"], settings.query_timeout_s)
+
+
+def _check_charset(req: Request) -> None:
+    charset = req.mimetype_params.get("charset")
+    if charset is not None and charset.strip().lower() not in ("utf-8", "utf8"):
+        raise ProtocolError(415, f"Only UTF-8 is accepted (got charset={charset}).")
+
+
+def _read_body(req: Request, limit: int) -> bytes:
+    if req.content_length is not None and req.content_length > limit:
+        raise ProtocolError(413, f"The request body is longer than {limit:,} bytes.")
+    body = req.stream.read(limit + 1)
+    if len(body) > limit:
+        raise ProtocolError(413, f"The request body is longer than {limit:,} bytes.")
+    return body
+
+
+def _timeout(values: list[str], limit: float) -> float:
+    """``timeout=`` (seconds) can only lower the server's limit."""
+    if not values or not values[-1].strip():
+        return limit
+    try:
+        asked = float(values[-1])
+    except ValueError:
+        raise ProtocolError(400, f"timeout= takes a number of seconds, not {values[-1]!r}.") from None
+    if not math.isfinite(asked) or asked <= 0:
+        raise ProtocolError(400, "timeout= must be a positive number of seconds.")
+    return min(asked, limit)
+
+
+# answering ------------------------------------------------------------------------------------------
+
+def answer(svc: Service, job: Job, timeout: float) -> Response:
+    key = (job.query, job.default_graphs, job.named_graphs)
+    version = svc.executor.version()
+    if version is not None:
+        form = svc.cache.get(("form", version, key))
+        if form is not None:
+            fmt = choose_format(form, request.accept_mimetypes, job.formats)
+            if fmt is None:
+                return _not_acceptable(form, job)
+            hit: Cached | None = svc.cache.get(("result", version, key, fmt.name))
+            if hit is not None:
+                tag = _etag(version, key, fmt.name)
+                if request.if_none_match.contains_weak(tag):
+                    return _negotiated(Response(status=304), tag, "hit", hit.elapsed)
+                return _cached_response(hit, tag)
+    outcome = svc.executor.run(job, timeout)
+    if outcome.form is not None and outcome.version is not None:
+        svc.cache.put(("form", outcome.version, key), outcome.form, len(job.query) + 200)
+    if outcome.status != 200:
+        response = text_response(outcome.status, outcome.body, outcome.headers)
+        if outcome.status == 406:
+            response.vary.add("Accept")
+        return response
+    assert outcome.version is not None and outcome.format_name is not None
+    tag = _etag(outcome.version, key, outcome.format_name)
+    if outcome.file is None:
+        entry = Cached(outcome.body, outcome.content_type, outcome.version, outcome.elapsed)
+        svc.cache.put(("result", outcome.version, key, outcome.format_name), entry, len(outcome.body) + 200)
+        return _cached_response(entry, tag, cache="miss")
+    response = Response(wrap_file(request.environ, outcome.file), content_type=outcome.content_type,
+                        direct_passthrough=True)
+    response.content_length = outcome.size
+    return _negotiated(response, tag, "miss", outcome.elapsed)
+
+
+def _cached_response(entry: Cached, tag: str, cache: str = "hit") -> Response:
+    body = entry.body
+    response = Response(content_type=entry.content_type)
+    if len(body) >= MIN_GZIP_BYTES and accepts_gzip(request):
+        if entry.gzipped is None:
+            entry.gzipped = gzip_bytes(body)  # once per entry; a race only computes it twice
+        response.set_data(entry.gzipped)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response.set_data(body)
+    return _negotiated(response, tag, cache, entry.elapsed)
+
+
+def _negotiated(response: Response, tag: str, cache: str, elapsed: float) -> Response:
+    response.vary.add("Accept")
+    response.vary.add("Accept-Encoding")
+    response.set_etag(tag, weak=True)
+    response.headers["X-Query-Cache"] = cache
+    response.headers["Server-Timing"] = f'query;dur={elapsed * 1000:.1f}, cache;desc="{cache}"'
+    return response
+
+
+def _etag(version: str, key: tuple[object, ...], fmt: str) -> str:
+    digest = hashlib.blake2b(repr(key).encode("utf-8"), digest_size=12).hexdigest()
+    return f"{version}-{digest}-{fmt}"
+
+
+def _not_acceptable(form: str, job: Job) -> Response:
+    asked = ", ".join(job.formats) if job.formats else job.accept
+    response = text_response(406, not_acceptable(form, asked))
+    response.vary.add("Accept")
+    return response
+
+
+def text_response(status: int, message: str | bytes, headers: dict[str, str] | None = None) -> Response:
+    body = message if isinstance(message, bytes) else (message.rstrip("\n") + "\n").encode("utf-8")
+    response = Response(body, status=status, content_type="text/plain; charset=utf-8")
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+# service description --------------------------------------------------------------------------------
+
+def describe_service(svc: Service) -> Response:
+    """GET /sparql without a query: the query page (browsers) or the Service Description."""
+    query_ui = _query_ui()
+    offered = ((formats.HTML,) if query_ui else ()) + formats.GRAPH_FORMATS
+    explicit = request.args.get("format") or None
+    try:
+        fmt = conneg.negotiate(request.accept_mimetypes, offered, formats.TURTLE, explicit)
+    except conneg.UnknownFormat:
+        fmt = None
+    if fmt is None:
+        lines = ["No acceptable format for the service description. Offered:"]
+        lines += [f"  {f.media_type}  (format={f.name})" for f in offered]
+        response = text_response(406, "\n".join(lines))
+        response.vary.add("Accept")
+        return response
+    if fmt is formats.HTML and query_ui is not None:
+        response = current_app.make_response(query_ui())
+        response.vary.add("Accept")
+        return response
+    version = svc.executor.version()
+    counts = graph_counts(svc, version)
+    triples = service_description(request.base_url, svc.settings, counts)
+    response = Response(write_graph(triples, fmt, svc.env), content_type=fmt.content_type)
+    response.vary.add("Accept")
+    return response
+
+
+def _query_ui() -> object | None:
+    try:
+        from culturegraph.web import pages
+    except ImportError:
+        return None
+    return getattr(pages, "query_ui", None)
+
+
+def graph_counts(svc: Service, version: str | None) -> dict[str, int] | None:
+    """Triples per named graph of the build ``version``, counted once per version and worker."""
+    if version is None:
+        return None
+    if version in svc.counts:
+        return svc.counts[version]
+    job = Job(COUNTS_QUERY, formats=("json",))
+    outcome = svc.executor.run(job, max(svc.settings.query_timeout_s, 10.0))
+    counts: dict[str, int] | None = None
+    if outcome.status == 200:
+        data = json.loads(outcome.file.read() if outcome.file else outcome.body)
+        counts = {row["g"]["value"]: int(row["n"]["value"]) for row in data["results"]["bindings"]}
+        svc.counts[outcome.version or version] = counts
+    return counts
+
+
+SD_EXTENSION_DOC = (
+    "Service limits are described with terms of the culturegraph ontology: kgo:queryTimeLimit (seconds "
+    "of evaluation after which a query is stopped and answered with 503; timeout= can lower it), "
+    "kgo:maxQueryLength (bytes). There is no row limit: results are never truncated.")
+
+
+def service_description(endpoint_url: str, settings: Settings, counts: dict[str, int] | None) -> list[Triple]:
+    """The SPARQL 1.1 Service Description of this endpoint, as triples (grouped by subject)."""
+    kgo = Minter(settings.base_iri).kgo
+    service, dataset, default_graph = BlankNode("service"), BlankNode("dataset"), BlankNode("defaultGraph")
+    triples = [
+        Triple(service, RDF.type, SD.Service),
+        Triple(service, SD.endpoint, NamedNode(endpoint_url)),
+        Triple(service, SD.supportedLanguage, SD.SPARQL11Query),
+        Triple(service, SD.feature, SD.UnionDefaultGraph),
+        Triple(service, SD.defaultEntailmentRegime, NamedNode("http://www.w3.org/ns/entailment/Simple")),
+        *(Triple(service, SD.resultFormat, NamedNode(format_iri(f)))
+          for f in (*formats.RESULTS_FORMATS, *formats.GRAPH_FORMATS)),
+        Triple(service, DCTERMS.title, Literal("culturegraph SPARQL endpoint", language="en")),
+        Triple(service, RDFS.comment, Literal(
+            "Read-only SPARQL 1.1 query endpoint. Without default-graph-uri/named-graph-uri (or FROM), the "
+            "default graph is the union of all named graphs. Relative IRIs resolve against "
+            f"{settings.base_iri}. " + SD_EXTENSION_DOC, language="en")),
+        Triple(service, kgo.queryTimeLimit, _decimal(settings.query_timeout_s)),
+        Triple(service, kgo.maxQueryLength, _integer(settings.max_query_bytes)),
+        Triple(service, SD.defaultDataset, dataset),
+        Triple(dataset, RDF.type, SD.Dataset),
+        Triple(dataset, SD.defaultGraph, default_graph),
+    ]
+    graphs = sorted((counts or {}).items())
+    named = [(BlankNode(f"namedGraph{i}"), BlankNode(f"graph{i}"), NamedNode(g), n)
+             for i, (g, n) in enumerate(graphs)]
+    triples += [Triple(dataset, SD.namedGraph, node) for node, _, _, _ in named]
+    triples.append(Triple(default_graph, RDF.type, SD.Graph))
+    if counts is not None:
+        # The union default graph counts a triple once per named graph holding it.
+        triples.append(Triple(default_graph, VOID.triples, _integer(sum(counts.values()))))
+    for node, description, graph, n in named:
+        triples += [
+            Triple(node, RDF.type, SD.NamedGraph),
+            Triple(node, SD.name, graph),
+            Triple(node, SD.graph, description),
+            Triple(description, RDF.type, SD.Graph),
+            Triple(description, VOID.triples, _integer(n)),
+        ]
+    return triples
+
+
+def format_iri(fmt: Format) -> str:
+    """The W3C "Unique URIs for File Formats" IRI (pyoxigraph names JSON-LD differently)."""
+    if fmt.rdf == RdfFormat.JSON_LD:
+        return "http://www.w3.org/ns/formats/JSON-LD"
+    kind = fmt.results or fmt.rdf
+    assert kind is not None
+    return kind.iri
+
+
+def _decimal(x: float) -> Literal:
+    return Literal(str(float(x)), datatype=XSD.decimal)
+
+
+def _integer(n: int) -> Literal:
+    return Literal(str(n), datatype=XSD.integer)
+
+
+def write_graph(triples: Iterable[Triple], fmt: Format, env: Env) -> bytes:
+    """A small graph in ``fmt`` with pyoxigraph's writers (in the default graph for dataset formats),
+    declaring only the prefixes it uses."""
+    items = list(triples)
+    if fmt.rdf == RdfFormat.JSON_LD:
+        return compact_bytes(serialize(items, format=RdfFormat.JSON_LD) or b"", env.compaction)
+    prefixes = _used_prefixes(items, {**env.prefixes, "sd": str(SD), "void": str(VOID),
+                                      "formats": "http://www.w3.org/ns/formats/"})
+    if fmt.rdf not in (RdfFormat.TURTLE, RdfFormat.TRIG, RdfFormat.RDF_XML):
+        prefixes = {}
+    if fmt.datasets:
+        quads = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in items]
+        return serialize(quads, format=fmt.rdf, prefixes=prefixes) or b""
+    return serialize(items, format=fmt.rdf, prefixes=prefixes) or b""
+
+
+def _used_prefixes(triples: list[Triple], prefixes: dict[str, str]) -> dict[str, str]:
+    iris = {term.value for t in triples for term in (t.subject, t.predicate, t.object)
+            if isinstance(term, NamedNode)}
+    iris |= {t.object.datatype.value for t in triples if isinstance(t.object, Literal)}
+    return {name: ns for name, ns in prefixes.items()
+            if any(iri.startswith(ns) and len(iri) > len(ns) for iri in iris)}

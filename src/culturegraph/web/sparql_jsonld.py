@@ -1,0 +1,294 @@
+"""Compact JSON-LD for SPARQL results: pyoxigraph's expanded JSON-LD + our context, cheaply.
+
+pyoxigraph 0.5 writes *expanded* JSON-LD only (full IRIs, every value an array of objects). A full
+JSON-LD compaction (pyld, rdflib) costs 40-100x pyoxigraph's serialisation (perf-baseline.md §3), so
+this module does the part of the JSON-LD 1.1 compaction algorithm that a flat, expanded document of
+node objects needs, and nothing clever:
+
+* property keys become a term of the context when the term is *safe* (no ``@container`` other than
+  ``@set``, no ``@reverse``, no scoped ``@context``, no ``@nest``), otherwise a compact IRI
+  (``schema:name``) when a prefix applies, otherwise stay absolute;
+* ``rdf:type`` with IRI objects becomes ``@type`` (same triples on expansion);
+* ``@id`` values become compact IRIs (never bare terms: ``@id`` values are not vocabulary-relative);
+* value objects collapse to a bare string only when expansion gives the same value back: plain strings
+  under a term without coercion (and no default ``@language``), a ``@type``-coerced literal of that
+  datatype, an ``{"@id"}`` under a ``"@type": "@id"`` term;
+* single-element arrays are unwrapped.
+
+The ``@context`` of the output is *inline* and holds only the definitions the document uses, with IRIs
+written in full: the document stands alone (no fetch of a remote context) and stays small for one
+resource. ``tests/web/test_sparql.py`` round-trips documents through rdflib's JSON-LD parser.
+
+Why not :func:`culturegraph.rdf.jsonld.compact` (rdflib, used for the linked-data documents): measured
+on the built graph, 57,057 triples of /graph/museofile take 9.2 s there and 1.8 s here (pyoxigraph's
+expanded serialisation alone: 0.84 s); one museum's DESCRIBE (18 triples) 1.12 ms vs 0.24 ms. Both
+read the same context, :func:`culturegraph.rdf.jsonld.context`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# Characters a prefix IRI must end with for a JSON-LD 1.1 processor to use the term as a prefix.
+GEN_DELIMS = (":", "/", "?", "#", "[", "]", "@")
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    iri: str
+    coerce: str | None = None  # "@id", "@vocab" or a datatype IRI
+    language: str | None = None
+    definition: Any = None  # what goes into the output @context (IRIs expanded)
+
+
+@dataclass
+class Context:
+    """The parts of a JSON-LD context the compactor uses."""
+
+    prefixes: dict[str, str] = field(default_factory=dict)  # prefix name -> namespace IRI
+    terms: dict[str, Term] = field(default_factory=dict)  # property IRI -> safe term for keys
+    type_terms: dict[str, Term] = field(default_factory=dict)  # class IRI -> any term with that @id
+    names: set[str] = field(default_factory=set)  # every defined name (a CURIE must not shadow one)
+    language: str | None = None  # the context's default @language
+    version: float | None = None
+
+    def __post_init__(self) -> None:
+        # Longest namespace first, so that the most specific prefix wins.
+        self._by_length = sorted(self.prefixes.items(), key=lambda kv: -len(kv[1]))
+
+    @classmethod
+    def from_prefixes(cls, prefixes: dict[str, str]) -> Context:
+        return cls(prefixes={k: v for k, v in prefixes.items() if v.endswith(GEN_DELIMS)},
+                   names=set(prefixes))
+
+    @classmethod
+    def from_document(cls, document: Any, fallback_prefixes: dict[str, str] | None = None) -> Context:
+        """Read a context document (``{"@context": {...}}``, a bare context object, or a list of them;
+        remote references are ignored). ``fallback_prefixes`` fill prefixes the context lacks."""
+        raw: dict[str, Any] = {}
+        for part in _context_objects(document):
+            raw.update(part)
+        ctx = cls()
+        ctx.language = raw.get("@language") if isinstance(raw.get("@language"), str) else None
+        version = raw.get("@version")
+        ctx.version = float(version) if isinstance(version, (int, float)) else None
+        definitions = {k: v for k, v in raw.items() if not k.startswith("@")}
+        ctx.names = set(definitions)
+        # Prefixes first: term IRIs may be compact IRIs using them.
+        for name, value in definitions.items():
+            if ":" in name or "/" in name:
+                continue
+            iri = value if isinstance(value, str) else value.get("@id") if isinstance(value, dict) else None
+            if not isinstance(iri, str):
+                continue
+            iri = _expand(iri, definitions)
+            is_prefix = (isinstance(value, str) and iri.endswith(GEN_DELIMS)) or (
+                isinstance(value, dict) and value.get("@prefix") is True)
+            if is_prefix:
+                ctx.prefixes[name] = iri
+        for name, iri in (fallback_prefixes or {}).items():
+            if name not in ctx.names and iri.endswith(GEN_DELIMS):
+                ctx.prefixes[name] = iri
+                ctx.names.add(name)
+        for name, value in sorted(definitions.items(), key=lambda kv: (len(kv[0]), kv[0])):
+            term = _term(name, value, definitions)
+            if term is None:
+                continue
+            ctx.type_terms.setdefault(term.iri, term)
+            if _safe_for_keys(value):
+                current = ctx.terms.get(term.iri)
+                # Prefer a term without coercion: more values collapse predictably.
+                plain = not (term.coerce or term.language)
+                if current is None or plain and (current.coerce or current.language):
+                    ctx.terms[term.iri] = term
+        ctx.__post_init__()
+        return ctx
+
+    # IRI compaction ---------------------------------------------------------------------------------
+
+    def curie(self, iri: str) -> tuple[str, str | None]:
+        """``(compact IRI or the IRI, prefix used)``."""
+        for prefix, namespace in self._by_length:
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                suffix = iri[len(namespace):]
+                candidate = f"{prefix}:{suffix}"
+                if suffix.startswith("//") or candidate in self.names:
+                    continue
+                return candidate, prefix
+        return iri, None
+
+
+class _Compactor:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.used: dict[str, Any] = {}  # name -> output definition
+
+    def vocab(self, iri: str, for_type: bool = False) -> str:
+        """A key or a ``@type`` value: a term when safe, else a compact IRI."""
+        if for_type:
+            term = self.ctx.type_terms.get(iri)
+            if term is not None:
+                # The whole definition: the same name may also be a property key with a coercion.
+                self.used[term.name] = term.definition
+                return term.name
+        return self.iri(iri)
+
+    def iri(self, iri: str) -> str:
+        compact, prefix = self.ctx.curie(iri)
+        if prefix is not None:
+            self.used[prefix] = self.ctx.prefixes[prefix]
+        return compact
+
+    def node(self, node: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, values in node.items():
+            if key == "@id":
+                out["@id"] = self.iri(values)
+            elif key == "@type":
+                out["@type"] = _one([self.vocab(v, for_type=True) for v in values])
+            elif key == "@graph":
+                out["@graph"] = [self.node(n) for n in values]
+            elif key.startswith("@"):
+                out[key] = values
+            elif key == RDF_TYPE and all(set(v) == {"@id"} for v in values):
+                types = [self.vocab(v["@id"], for_type=True) for v in values]
+                existing = out.get("@type")
+                merged = ([existing] if isinstance(existing, str) else existing or []) + types
+                out["@type"] = _one(merged)
+            else:
+                term = self.ctx.terms.get(key)
+                if term is not None:
+                    self.used[term.name] = term.definition
+                    out[term.name] = _one([self.value(v, term) for v in values])
+                else:
+                    out[self.iri(key)] = _one([self.value(v, None) for v in values])
+        return out
+
+    def value(self, value: dict[str, Any], term: Term | None) -> Any:
+        coerce = term.coerce if term else None
+        language = term.language if term else None
+        if "@id" in value and len(value) == 1:
+            ref = self.iri(value["@id"])
+            return ref if coerce == "@id" and not ref.startswith("_:") else {"@id": ref}
+        if "@value" not in value:
+            return self.node(value)
+        literal = value["@value"]
+        datatype = value.get("@type")
+        lang = value.get("@language")
+        if lang is not None:
+            if coerce is None and language == lang and "@direction" not in value:
+                return literal
+            return value
+        if datatype is None or datatype == XSD_STRING:
+            if coerce is None and language is None and self.ctx.language is None and isinstance(literal, str):
+                return literal
+            return {"@value": literal}
+        if coerce == datatype:
+            return literal
+        return {"@value": literal, "@type": self.vocab(datatype, for_type=True)}
+
+
+def compact(expanded: list[dict[str, Any]] | dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """Compact an expanded JSON-LD document (a list of node objects, as pyoxigraph writes)."""
+    nodes = expanded if isinstance(expanded, list) else [expanded]
+    compactor = _Compactor(ctx)
+    graph = [compactor.node(n) for n in nodes]
+    context: dict[str, Any] = {}
+    if ctx.version is not None:
+        context["@version"] = ctx.version
+    if ctx.language is not None:
+        context["@language"] = ctx.language
+    context.update(sorted(compactor.used.items()))
+    out: dict[str, Any] = {"@context": context}
+    if len(graph) == 1:
+        out.update(graph[0])
+    else:
+        out["@graph"] = graph
+    return out
+
+
+def compact_bytes(expanded: bytes, ctx: Context) -> bytes:
+    """pyoxigraph's JSON-LD bytes → compact JSON-LD bytes (UTF-8, no ASCII escaping)."""
+    document = json.loads(expanded) if expanded.strip() else []
+    return json.dumps(compact(document, ctx), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+# helpers --------------------------------------------------------------------------------------------
+
+def _one(values: list[Any]) -> Any:
+    return values[0] if len(values) == 1 else values
+
+
+def _context_objects(document: Any) -> list[dict[str, Any]]:
+    if isinstance(document, list):
+        return [obj for part in document for obj in _context_objects(part)]
+    if isinstance(document, dict):
+        if "@context" in document:
+            return _context_objects(document["@context"])
+        return [document]
+    return []  # a remote context reference: not fetched
+
+
+def _expand(value: str, definitions: dict[str, Any]) -> str:
+    """Expand a compact IRI or a term used inside the context itself."""
+    if value.startswith("@"):
+        return value
+    if ":" in value:
+        prefix, suffix = value.split(":", 1)
+        if suffix.startswith("//") or prefix == "_":
+            return value
+        target = definitions.get(prefix)
+        iri = target if isinstance(target, str) else target.get("@id") if isinstance(target, dict) else None
+        if isinstance(iri, str) and iri != value:
+            return _expand(iri, definitions) + suffix
+        return value
+    target = definitions.get(value)
+    if isinstance(target, str) and target != value:
+        return _expand(target, definitions)
+    return value
+
+
+def _term(name: str, value: Any, definitions: dict[str, Any]) -> Term | None:
+    if isinstance(value, str):
+        iri = _expand(value, definitions)
+        return Term(name, iri, definition=iri) if ":" in iri else None
+    if not isinstance(value, dict) or "@reverse" in value:
+        return None
+    raw_iri = value.get("@id", name if ":" in name else None)
+    if not isinstance(raw_iri, str):
+        return None
+    iri = _expand(raw_iri, definitions)
+    if ":" not in iri or iri.startswith("@"):
+        return None
+    coerce = value.get("@type")
+    if isinstance(coerce, str) and coerce not in ("@id", "@vocab", "@json", "@none"):
+        coerce = _expand(coerce, definitions)
+    if coerce in ("@json", "@none", "@vocab"):
+        return None
+    language = value.get("@language") if isinstance(value.get("@language"), str) else None
+    definition: dict[str, Any] = {"@id": iri}
+    if coerce:
+        definition["@type"] = coerce
+    if language:
+        definition["@language"] = language
+    if value.get("@container") == "@set":
+        definition["@container"] = "@set"
+    return Term(name, iri, coerce, language, definition)
+
+
+def _safe_for_keys(value: Any) -> bool:
+    if isinstance(value, str):
+        return True
+    if not isinstance(value, dict):
+        return False
+    if any(k in value for k in ("@reverse", "@context", "@nest")):
+        return False
+    container = value.get("@container")
+    if value.get("@language", "") is None:  # "@language": null resets the default language: skip
+        return False
+    return container in (None, "@set", ["@set"])

@@ -1,0 +1,283 @@
+"""HTML pages: structure, accessibility landmarks, map, chart, embedded JSON-LD, escaping, home, query UI."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import rdflib
+from pyoxigraph import Literal, NamedNode, Quad, Store
+
+from culturegraph.rdf.formats import DOCUMENT_FORMATS
+from culturegraph.web.pages import nice_ceiling, parse_example
+
+BASE = "https://culturegraph.example/"
+HOST = "http://127.0.0.1:5000"
+
+
+class Page(HTMLParser):
+    """The elements of a page (tag, attributes, text inside), enough for structural assertions."""
+
+    VOID = {"meta", "link", "br", "img", "input", "hr", "source", "col", "area", "base", "wbr", "circle",
+            "line", "polyline", "path", "rect"}
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[dict] = []
+        self._open: list[dict] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        element = {"tag": tag, "attrs": dict(attrs), "text": ""}
+        self.elements.append(element)
+        if tag not in self.VOID:
+            self._open.append(element)
+
+    def handle_startendtag(self, tag, attrs):
+        self.elements.append({"tag": tag, "attrs": dict(attrs), "text": ""})
+
+    def handle_endtag(self, tag):
+        for i in range(len(self._open) - 1, -1, -1):
+            if self._open[i]["tag"] == tag:
+                del self._open[i:]
+                break
+
+    def handle_data(self, data):
+        for element in self._open:
+            element["text"] += data
+
+    def find(self, tag: str, **attrs) -> list[dict]:
+        return [e for e in self.elements if e["tag"] == tag
+                and all(e["attrs"].get(k.rstrip("_")) == v for k, v in attrs.items())]
+
+    def one(self, tag: str, **attrs) -> dict:
+        found = self.find(tag, **attrs)
+        assert len(found) == 1, (tag, attrs, len(found))
+        return found[0]
+
+
+@pytest.fixture(scope="module")
+def client(settings, graph):
+    from culturegraph.web.app import create_app
+
+    return create_app(settings, store=graph).test_client()
+
+
+def page(client, path: str) -> tuple[Page, str]:
+    response = client.get(path, headers={"Accept": "text/html"}, base_url=HOST)
+    assert response.status_code == 200, path
+    assert response.headers["Content-Type"].startswith("text/html")
+    html = response.get_data(as_text=True)
+    return Page(html), html
+
+
+def count(graph: Store, query: str) -> int:
+    return int(next(iter(graph.query(query, use_default_graph_as_union=True)))["n"].value)
+
+
+# a museum page --------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_museum_page_structure(client):
+    doc, _ = page(client, "/doc/musee/M0963")
+    assert doc.one("html")["attrs"]["lang"] == "fr"
+    assert "musée de Brou" in doc.find("title")[0]["text"]  # the page title (SVG titles follow)
+    assert doc.one("h1")["text"].strip() == "musée de Brou"
+    for landmark in ("header", "nav", "main", "footer"):
+        assert doc.find(landmark), landmark
+    assert doc.one("link", rel="canonical")["attrs"]["href"] == BASE + "doc/musee/M0963"
+    alternates = {e["attrs"]["type"]: e["attrs"]["href"] for e in doc.find("link", rel="alternate")}
+    assert alternates == {f.media_type: f"{HOST}/doc/musee/M0963.{f.suffix}" for f in DOCUMENT_FORMATS}
+    # property labels come from /graph/vocabulaires, grouped
+    headings = [e["text"].strip() for e in doc.find("h2")]
+    for group in ("Identité", "Localisation", "Collections", "Fréquentation"):
+        assert group in headings
+    assert any(e["text"].strip() == "domaine de collection" for e in doc.find("a"))
+
+
+@pytest.mark.slow
+def test_embedded_jsonld_describes_the_museum(client):
+    doc, _ = page(client, "/doc/musee/M0963")
+    script = doc.one("script", type="application/ld+json")["text"]
+    data = json.loads(script)
+    assert "@context" in data
+    graph = rdflib.Graph().parse(data=script, format="json-ld")
+    museum = rdflib.URIRef(BASE + "id/musee/M0963")
+    assert (museum, rdflib.RDF.type, rdflib.URIRef("http://schema.org/Museum")) in graph
+    assert str(graph.value(museum, rdflib.URIRef("http://schema.org/name"))) == "musée de Brou"
+
+
+@pytest.mark.slow
+def test_map_container_has_the_coordinates(client, graph):
+    doc, _ = page(client, "/doc/musee/M0963")
+    carte = doc.one("div", id="carte")
+    row = next(iter(graph.query(
+        f"SELECT ?lat ?lon WHERE {{ <{BASE}id/musee/M0963> <http://www.w3.org/2003/01/geo/wgs84_pos#lat> ?lat ;"
+        " <http://www.w3.org/2003/01/geo/wgs84_pos#long> ?lon }", use_default_graph_as_union=True)))
+    assert float(carte["attrs"]["data-lat"]) == pytest.approx(float(row["lat"].value))
+    assert float(carte["attrs"]["data-lon"]) == pytest.approx(float(row["lon"].value))
+    assert carte["attrs"]["aria-label"]
+    # the coordinates are also text, and Leaflet comes from our own static folder
+    assert row["lat"].value in doc.one("p", **{"class": "coordinates"})["text"]
+    scripts = [e["attrs"]["src"] for e in doc.find("script") if "src" in e["attrs"]]
+    assert f"{HOST}/static/leaflet/leaflet.js" in [HOST + s if s.startswith("/") else s for s in scripts]
+
+
+@pytest.mark.slow
+def test_chart_has_one_point_per_year_of_data(client, graph):
+    doc, _ = page(client, "/doc/musee/M0963")
+    svg = doc.one("svg", **{"class": "attendance-chart"})
+    assert svg["attrs"]["role"] == "img"
+    points = doc.find("circle", **{"class": "point"})
+    years = count(graph, f"""SELECT (COUNT(DISTINCT ?year) AS ?n) WHERE {{
+        ?site <http://purl.org/dc/terms/isPartOf> <{BASE}id/musee/M0963> .
+        ?o <{BASE}def/culture/site> ?site ; <{BASE}def/culture/categoriePublic> <{BASE}def/categorie-public/total> ;
+           <{BASE}def/culture/nombreEntrees> ?n0 ; <http://purl.org/linked-data/sdmx/2009/dimension#refPeriod> ?year }}""")
+    assert len(points) == years > 10
+    assert sorted(int(p["attrs"]["data-year"]) for p in points) == sorted({int(p["attrs"]["data-year"])
+                                                                          for p in points})
+    # the data table next to it has the same years
+    table = doc.one("table", **{"class": "observations"})
+    assert table
+    assert len([e for e in doc.find("th", scope="row") if e["text"].strip().isdigit()]) >= years
+
+
+@pytest.mark.slow
+def test_external_links_are_marked(client):
+    doc, _ = page(client, "/doc/musee/M0963")
+    pop = [e for e in doc.find("a") if e["attrs"].get("href", "").startswith("https://pop.culture.gouv.fr/")]
+    assert pop and all(e["attrs"].get("rel") == "external" for e in pop)
+    assert all("site externe" in e["text"] for e in pop)
+    internal = [e for e in doc.find("a") if e["attrs"].get("href", "").startswith(HOST)]
+    assert internal and not any(e["attrs"].get("rel") == "external" for e in internal)
+
+
+@pytest.mark.slow
+def test_inverse_links_section_pages(client):
+    doc, _ = page(client, "/doc/departement/01")
+    assert doc.one("a", rel="next")["attrs"]["href"] == f"{HOST}/doc/departement/01?page=2"
+    second, _ = page(client, "/doc/departement/01?page=2")
+    assert second.one("a", rel="prev")["attrs"]["href"] == f"{HOST}/doc/departement/01"
+
+
+@pytest.mark.slow
+def test_no_cdn_anywhere(client):
+    for path in ("/", "/doc/musee/M0963"):
+        doc, _ = page(client, path)
+        for e in doc.find("script") + doc.find("link", rel="stylesheet"):
+            url = e["attrs"].get("src") or e["attrs"].get("href")
+            if url:
+                assert url.startswith("/") or url.startswith(HOST), url
+
+
+# escaping ---------------------------------------------------------------------------------------------
+
+EVIL = '</script><script>alert("x")</script> & <b>gras</b>'
+
+
+def test_malicious_literals_are_escaped(settings):
+    from culturegraph.web.app import create_app
+
+    store = Store()
+    museum = NamedNode(BASE + "id/musee/M6666")
+    g = NamedNode(BASE + "graph/museofile")
+    store.extend([
+        Quad(museum, NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), NamedNode("http://schema.org/Museum"), g),
+        Quad(museum, NamedNode("http://schema.org/name"), Literal(EVIL, language="fr"), g),
+        Quad(museum, NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"), Literal('"><img src=x onerror=alert(1)>'), g),
+    ])
+    client = create_app(settings, store=store).test_client()
+    response = client.get("/doc/musee/M6666", headers={"Accept": "text/html"}, base_url=HOST)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<script>alert("x")' not in html and "<b>gras</b>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;" in html
+    doc = Page(html)
+    assert EVIL in doc.one("h1")["text"]
+    script = doc.one("script", type="application/ld+json")["text"]
+    assert "</script" not in script.lower()
+    parsed = rdflib.Graph().parse(data=script, format="json-ld")
+    assert str(parsed.value(rdflib.URIRef(museum.value), rdflib.URIRef("http://schema.org/name"))) == EVIL
+    assert len(doc.find("script", type="application/ld+json")) == 1
+
+
+# home -------------------------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_home_page_counts_and_entry_points(client, graph):
+    doc, html = page(client, "/")
+    assert doc.one("html")["attrs"]["lang"] == "fr"
+    assert doc.find("section", lang="en")
+    museums = count(graph, "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a <http://schema.org/Museum> }")
+    figures = [e["text"] for e in doc.find("li") if "musées" in e["text"]]
+    assert any(f"{museums:,}".replace(",", "\u202f") in f for f in figures)
+    observations = count(graph, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a <http://purl.org/linked-data/cube#Observation> }")
+    assert f"{observations:,}".replace(",", "\u202f") in html
+    museofile = count(graph, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{BASE}graph/museofile> {{ ?s ?p ?o }} }}")
+    assert f"{museofile:,}".replace(",", "\u202f") in html
+    hrefs = {e["attrs"].get("href") for e in doc.find("a")}
+    assert f"{HOST}/sparql" in hrefs and f"{HOST}/id/musee/M0963" in hrefs
+    assert f"{HOST}/doc/graph/museofile" in hrefs
+
+
+# the query UI --------------------------------------------------------------------------------------------------
+
+RQ = """# title: Musées par région
+# description: Nombre de Musées de France
+#   dans chaque région.
+PREFIX schema: <http://schema.org/>
+SELECT ?region (COUNT(?m) AS ?n) WHERE { ?m a schema:Museum } GROUP BY ?region
+"""
+
+
+def test_parse_example_headers(tmp_path: Path):
+    (tmp_path / "a.rq").write_text(RQ, encoding="utf-8")
+    example = parse_example(tmp_path / "a.rq")
+    assert example.title == "Musées par région"
+    assert example.description == "Nombre de Musées de France dans chaque région."
+    assert example.query == RQ
+    (tmp_path / "musees-sans-site.rq").write_text("SELECT * WHERE { ?s ?p ?o }", encoding="utf-8")
+    assert parse_example(tmp_path / "musees-sans-site.rq").title == "musees sans site"
+    (tmp_path / "loose.rq").write_text("# Les communes\n# avec un musée\nSELECT * {}", encoding="utf-8")
+    loose = parse_example(tmp_path / "loose.rq")
+    assert (loose.title, loose.description) == ("Les communes", "avec un musée")
+
+
+def test_query_ui_lists_examples_and_works_without_js(settings, tmp_path: Path):
+    from culturegraph.web.app import create_app
+
+    (tmp_path / "queries").mkdir()
+    (tmp_path / "queries" / "01-regions.rq").write_text(RQ, encoding="utf-8")
+    client = create_app(settings.with_(project_root=tmp_path), store=Store()).test_client()
+    response = client.get("/sparql", headers={"Accept": "text/html,*/*;q=0.8"}, base_url=HOST)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
+    doc = Page(response.get_data(as_text=True))
+    config = json.loads(doc.one("script", id="query-config", type="application/json")["text"])
+    assert config["endpoint"] == f"{HOST}/sparql"
+    assert [e["title"] for e in config["examples"]] == ["Musées par région"]
+    assert config["examples"][0]["query"] == RQ
+    assert doc.one("div", id="yasgui")
+    scripts = [e["attrs"]["src"] for e in doc.find("script") if "src" in e["attrs"]]
+    assert "/static/yasgui/yasgui.min.js" in scripts
+    form = doc.one("form", method="get")
+    assert form["attrs"]["action"] == f"{HOST}/sparql"
+    assert doc.one("textarea", name="query") and doc.one("select", name="format")
+    assert {e["attrs"]["value"] for e in doc.find("option")} >= {"json", "csv", "turtle"}
+
+
+def test_vendored_assets_are_served_with_their_licences(settings):
+    from culturegraph.web.app import create_app
+
+    client = create_app(settings, store=Store()).test_client()
+    for path in ("leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/images/marker-icon.png",
+                 "leaflet/LICENSE", "yasgui/yasgui.min.js", "yasgui/yasgui.min.css", "yasgui/LICENSE",
+                 "site.css", "map.js", "query.js"):
+        response = client.get(f"/static/{path}")
+        assert response.status_code == 200, path
+        response.close()
+
+
+def test_nice_ceiling():
+    assert [nice_ceiling(v) for v in (0, 7, 10, 11, 180, 112_860, 260_000)] == [1, 10, 10, 20, 200, 200_000, 500_000]

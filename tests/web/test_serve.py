@@ -1,0 +1,162 @@
+"""The production server (``culturegraph serve --production``): real worker processes on 127.0.0.1.
+
+It serves the session's built store, follows a switch of ``current`` to a new build without a
+restart, and stops cleanly on SIGTERM. The store home is private to this module: build A is the
+session build (linked, read-only), build B a copy of it with one marker quad added, switched to with
+the same ``StoreHome`` calls a rebuild makes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pyoxigraph import NamedNode, Quad, Store
+
+from culturegraph.config import Settings
+from culturegraph.graph.store import StoreHome
+
+pytestmark = pytest.mark.slow
+
+MARKER_GRAPH = "urn:test:serve:marker"
+MARKER = "urn:test:serve:rebuilt"
+WORKERS = 2
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ask(port: int, query: str, timeout: float = 10.0) -> tuple[bool, dict[str, str]]:
+    url = f"http://127.0.0.1:{port}/sparql?query={urllib.parse.quote(query)}"
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        assert response.status == 200
+        return json.loads(response.read())["boolean"], dict(response.headers)
+
+
+HAS_MARKER = f"ASK {{ <{MARKER}> ?p ?o }}"
+HAS_MUSEUMS = "ASK { ?m a <http://schema.org/Museum> }"
+
+
+def children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.fixture
+def home(tmp_path: Path, settings: Settings, built) -> StoreHome:
+    """A private store home whose first build is the session build (a symlink: nothing copied)."""
+    session_build = StoreHome(settings.store_home).current_build()
+    assert session_build is not None
+    store_home = StoreHome(tmp_path / "home")
+    store_home.builds.mkdir(parents=True)
+    build_a = store_home.builds / "20000101T000000Z-aaaaaa"
+    build_a.symlink_to(session_build, target_is_directory=True)
+    store_home.switch(build_a)
+    return store_home
+
+
+@pytest.fixture
+def server(home: StoreHome, tmp_path: Path) -> Iterator[tuple[subprocess.Popen, int]]:
+    port = free_port()
+    log = (tmp_path / "server.log").open("wb")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("CULTUREGRAPH_STORE", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "culturegraph.cli", "--store", str(home.path), "serve", "--production",
+         "--host", "127.0.0.1", "--port", str(port), "--workers", str(WORKERS)],
+        stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, (tmp_path / "server.log").read_text()
+            try:
+                ask(port, "ASK {}", timeout=5)
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline:
+                    pytest.fail(f"server not ready in 60 s:\n{(tmp_path / 'server.log').read_text()}")
+                time.sleep(0.2)
+        yield proc, port
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        log.close()
+
+
+def rebuild_with_marker(home: StoreHome) -> Path:
+    """A new build: the current store copied, plus one marker quad; then ``current`` is switched."""
+    current = home.current_build()
+    assert current is not None
+    partial = home.new_build("20000101T000001Z-bbbbbb")
+    shutil.copytree(current / "store", partial / "store")
+    store = Store(str(partial / "store"))
+    store.add(Quad(NamedNode(MARKER), NamedNode("urn:test:serve:p"), NamedNode("urn:test:serve:o"),
+                   NamedNode(MARKER_GRAPH)))
+    store.flush()
+    del store  # close RocksDB before the rename
+    final = home.finish(partial)
+    home.switch(final)
+    return final
+
+
+def test_production_server_runs_workers_and_answers_sparql(server) -> None:
+    proc, port = server
+    assert ask(port, HAS_MUSEUMS)[0] is True
+    assert ask(port, HAS_MARKER)[0] is False
+    # The production server, not Flask's: the CLI process is the master of WORKERS worker processes.
+    assert len(children(proc.pid)) >= WORKERS
+
+
+def test_new_build_is_served_without_restart(server, home: StoreHome) -> None:
+    proc, port = server
+    workers = sorted(children(proc.pid))
+    for _ in range(4 * WORKERS):  # new connection each time: every worker opens build A
+        assert ask(port, HAS_MARKER)[0] is False
+    rebuild_with_marker(home)
+    deadline = time.monotonic() + 20
+    while not ask(port, HAS_MARKER)[0]:
+        assert time.monotonic() < deadline, "the new build was not picked up within 20 s"
+        time.sleep(0.2)
+    time.sleep(1.5)  # past every worker's next check of `current`
+    answers = [ask(port, HAS_MARKER)[0] for _ in range(8 * WORKERS)]
+    assert all(answers), answers
+    assert ask(port, HAS_MUSEUMS)[0] is True
+    assert sorted(children(proc.pid)) == workers, "workers were restarted"
+    assert proc.poll() is None
+
+
+def test_sigterm_stops_server_and_workers(server) -> None:
+    proc, port = server
+    workers = children(proc.pid)
+    assert workers
+    os.kill(proc.pid, signal.SIGTERM)
+    assert proc.wait(timeout=30) == 0
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()
+                and "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]]
+    with pytest.raises((urllib.error.URLError, ConnectionError)):
+        ask(port, "ASK {}", timeout=2)
