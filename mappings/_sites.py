@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from culturegraph.graph.dataset import Cog, Inputs
 from culturegraph.rdf.terms import slug
+from culturegraph.sources.read import Record
 
 
 @dataclass
@@ -19,6 +20,7 @@ class SiteInfo:
     museum: str | None = None
     commune: str | None = None
     names: list[tuple[int, str]] = field(default_factory=list)  # (year, name)
+    record: Record | None = None  # a row naming the site (the preferred file's last), for provenance
 
 
 @dataclass
@@ -39,12 +41,15 @@ def resolve_sites(inputs: Inputs) -> Places:
                 info.names.append((r["annee"], r["nom"]))
             info.museum = r.get("museofile", info.museum)
             info.commune = r.get("commune", info.commune)
-    crosswalk = {r["ref_deps"]: r["identifiant_museofile"]
-                 for r in inputs.records("liste-musees") if r.get("ref_deps")}
+            info.record = r
+    crosswalk_rows = {r["ref_deps"]: r for r in inputs.records("liste-musees") if r.get("ref_deps")}
+    crosswalk = {code: r["identifiant_museofile"] for code, r in crosswalk_rows.items()}
     for code, museum in crosswalk.items():
         info = sites.setdefault(code, SiteInfo(code))
         if info.museum is None:
             info.museum = museum
+        if info.record is None:
+            info.record = crosswalk_rows[code]
     for info in sites.values():
         if info.commune is None:
             info.commune = commune_from_site_code(info.code, inputs.cog)

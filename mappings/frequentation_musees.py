@@ -136,6 +136,10 @@ def triples(inputs: Inputs, iris: Minter) -> Iterator[Emitted]:
 
     related = _related_sites(published)
     for code, info in sorted(places.sites.items()):
+        row = latest.get(code)
+        origin = row or info.record
+        if origin is not None:
+            yield origin  # provenance: the site's triples come from this row
         s = iris.site(code)
         yield s, A, kgo.SitePatrimostat
         yield s, DCTERMS.identifier, string(code)
@@ -148,7 +152,6 @@ def triples(inputs: Inputs, iris: Minter) -> Iterator[Emitted]:
             yield s, SCHEMA.containedInPlace, iris.commune(info.commune)
         for other in sorted(related.get(code, ())):
             yield s, DCTERMS.relation, iris.site(other)
-        row = latest.get(code)
         if row is not None:
             if "date_appellation" in row:
                 yield s, kgo.dateAppellation, xsd_date(row["date_appellation"])

@@ -75,6 +75,7 @@ def triples(inputs: Inputs, iris: Minter) -> Iterator[Emitted]:
                 for row in inputs.tables["domaines"]}
     seen: dict[str, Record] = {}
     concepts: dict[NamedNode, Concept] = {}
+    first_use: dict[NamedNode, Record] = {}  # the row that brought each concept in (provenance)
     for museum in inputs.records("museofile"):
         ref = museum["ref"]
         if ref in seen:
@@ -83,7 +84,13 @@ def triples(inputs: Inputs, iris: Minter) -> Iterator[Emitted]:
         seen[ref] = museum
         yield museum  # provenance: what follows comes from this row
         yield from museum_triples(museum, iris, places.museum_commune.get(ref), domaines, concepts)
+        for concept in concepts.keys() - first_use.keys():
+            first_use[concept] = museum
+    origin: Record | None = None
     for concept, (scheme, label, broader, label_en) in concepts.items():
+        if first_use[concept] is not origin:
+            origin = first_use[concept]
+            yield origin
         yield concept, A, SKOS.Concept
         yield concept, SKOS.inScheme, iris.scheme(scheme)
         yield concept, SKOS.prefLabel, fr(label)

@@ -33,6 +33,7 @@ class Output:
     triples: set[Triple]
     problems: list[Problem]
     records: list[Record]
+    provenance: dict[str, Record]  # subject IRI -> the row it came from, as the build's index has it
 
 
 def cases() -> list[Path]:
@@ -81,6 +82,7 @@ def run_case(case: Path) -> Output:
     problems = [p for results in files.values() for r in results for p in r.problems]
     triples: set[Triple] = set()
     records: list[Record] = []
+    provenance: dict[str, Record] = {}
     for item in module.triples(inputs, DEFAULT_MINTER):
         if isinstance(item, Record):
             records.append(item)
@@ -88,7 +90,9 @@ def run_case(case: Path) -> Output:
             problems.append(item)
         else:
             triples.add(Triple(*item))
-    return Output(render(case, module, triples, problems), triples, problems, records)
+            if records:  # what build.build_into does: the first row a subject follows
+                provenance.setdefault(item[0].value, records[-1])
+    return Output(render(case, module, triples, problems), triples, problems, records, provenance)
 
 
 def prefixes(triples: set[Triple]) -> dict[str, str]:

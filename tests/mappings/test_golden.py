@@ -42,3 +42,30 @@ def test_every_dataset_has_golden_cases() -> None:
 
     covered = {case.parent.name for case in cases()}
     assert {m.DATASET.name for m in dataset_modules()} <= covered
+
+
+@pytest.mark.parametrize("case", [c for c in cases() if c.parent.name != "geographie"],
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_provenance_points_at_the_right_row(case: Path) -> None:
+    """Each museum, site and observation is traced to a row about that museum, site and year (the build
+    writes this into provenance.sqlite; SHACL results name that file and line)."""
+    output = run_case(case)
+    base = "https://culturegraph.example/"
+    checked = 0
+    for subject, record in output.provenance.items():
+        path = subject.removeprefix(base).split("#")[0].split("/")
+        ids = {record.get(f) for f in ("site", "ref_deps", "ref", "identifiant_museofile", "museofile")}
+        if path[:2] == ["id", "musee"] or path[:2] == ["id", "site"]:
+            assert path[2] in ids, f"{subject} traced to {record.file}:{record.line}"
+        elif path[:2] == ["data", "frequentation-musees"] and len(path) > 5:
+            assert (path[3], int(path[5])) == (record["site"], record["annee"]), subject
+        elif path[0] == "def":  # a concept: traced to a museum that uses it (or a narrower one)
+            museum = base + f"id/musee/{record['ref']}"
+            used = {t.object.value for t in output.triples if t.subject.value == museum}
+            used |= {t.object.value for t in output.triples
+                     if t.subject.value in used and t.predicate.value.endswith("core#broader")}
+            assert subject in used, f"{subject} traced to {record.file}:{record.line}"
+        else:
+            continue
+        checked += 1
+    assert checked > 0

@@ -214,7 +214,8 @@ def test_file_truncated_inside_a_quoted_cell(tmp_path: Path) -> None:
     problem = only_problem(result)
     assert (problem.file, problem.line, problem.column, problem.action) == (
         "cut.csv", 3, None, "row quarantined")
-    assert "ends inside a quoted cell opened on line 3" in problem.reason
+    assert "ends inside a quoted cell of the row starting on line 3" in problem.reason
+    assert "the rest of the file, from line 3, is not read" in problem.reason
     assert result.rows == 2
 
 
@@ -300,8 +301,10 @@ def test_unknown_header_names_file_line_and_columns(tmp_path: Path) -> None:
     assert err.value.position.file == "renamed.csv" and err.value.position.line == 1
     message = str(err.value)
     assert message.startswith("renamed.csv:1: header matches no known vintage of 'frequentation-musees'")
-    assert "unknown columns: ['année', 'remarques']" in message
-    assert "ods-2001-2021: missing ['annee', 'observations']" in message
+    # the closest vintage first, with the renamed column it probably is
+    assert ("vintage ods-2001-2021 misses 'annee' (column 3 is 'année': renamed?), 'observations'; "
+            "vintage entrees-categories-2024 misses 'IDPatrimostat'") in message
+    assert "Columns no vintage names: 'année' (column 3), 'remarques' (column 13)." in message
     assert "mappings/aliases/frequentation-musees.toml" in message
 
 

@@ -240,6 +240,10 @@ def test_parse_example_headers(tmp_path: Path):
     assert example.query == RQ
     (tmp_path / "musees-sans-site.rq").write_text("SELECT * WHERE { ?s ?p ?o }", encoding="utf-8")
     assert parse_example(tmp_path / "musees-sans-site.rq").title == "musees sans site"
+    (tmp_path / "both.rq").write_text("# title: Musées | Museums\n# description: Tous | All\n#\n# Notes: x\n"
+                                      "SELECT * {}", encoding="utf-8")
+    both = parse_example(tmp_path / "both.rq")
+    assert (both.title, both.title_en, both.description, both.description_en) == ("Musées", "Museums", "Tous", "All")
     (tmp_path / "loose.rq").write_text("# Les communes\n# avec un musée\nSELECT * {}", encoding="utf-8")
     loose = parse_example(tmp_path / "loose.rq")
     assert (loose.title, loose.description) == ("Les communes", "avec un musée")

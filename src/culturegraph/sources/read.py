@@ -14,6 +14,7 @@ open that swallows the following rows, and a file truncated inside a quoted cell
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 import tomllib
@@ -122,15 +123,34 @@ class AliasTable:
         return best
 
     def explain_mismatch(self, header: list[str]) -> str:
-        names = {h.strip() for h in header if h.strip()}
-        lines = []
-        for vintage, columns in self.vintages.items():
-            missing = [c for c in columns.values() if c not in names]
-            lines.append(f"{vintage}: missing {missing[:6]}{'…' if len(missing) > 6 else ''}")
-        unknown = sorted(names - {c for cols in self.vintages.values() for c in cols.values()})
+        """What a curator needs to add a vintage: for each vintage (closest first) the columns it misses,
+        with a likely renamed column of the file, and the file's columns that no vintage names."""
+        names = [h.strip() for h in header]
+        present = {n for n in names if n}
+        named = {c for cols in self.vintages.values() for c in cols.values()}
+        unknown = [(i + 1, n) for i, n in enumerate(names) if n and n not in named]
+        def distance(item: tuple[str, dict[str, str]]) -> tuple[int, str]:
+            return sum(c not in present for c in item[1].values()), item[0]
+
+        vintages = sorted(self.vintages.items(), key=distance)
+        parts = []
+        for vintage, columns in vintages:
+            missing = [c for c in columns.values() if c not in present]
+            shown = []
+            for column in missing[:6]:
+                close = difflib.get_close_matches(column, [n for _, n in unknown], n=1, cutoff=0.6)
+                if close:
+                    position = names.index(close[0]) + 1
+                    shown.append(f"{column!r} (column {position} is {close[0]!r}: renamed?)")
+                else:
+                    shown.append(repr(column))
+            more = f" and {len(missing) - 6} more" if len(missing) > 6 else ""
+            parts.append(f"vintage {vintage} misses {', '.join(shown)}{more}")
+        columns = ", ".join(f"{n!r} (column {i})" for i, n in unknown[:10])
+        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
         return (
-            f"header matches no known vintage of {self.source!r} "
-            f"(unknown columns: {unknown[:8]}); " + "; ".join(lines)
+            f"header matches no known vintage of {self.source!r}: " + "; ".join(parts)
+            + (f". Columns no vintage names: {columns}{more}" if unknown else "")
             + f". A new vintage is a table entry in mappings/aliases/{self.source}.toml"
         )
 
@@ -293,8 +313,9 @@ def iter_rows(text: str, delimiter: str) -> Iterator[tuple[int, int, list[str] |
             reason = str(err)
             if "EOF" in reason or "unexpected end of data" in reason:
                 yield start, reader.line_num, None, (
-                    f"the file ends inside a quoted cell opened on line {start} (truncated file, or a "
-                    f"quote that is never closed); lines {start}-{reader.line_num} are not read")
+                    f"the file ends inside a quoted cell of the row starting on line {start} (truncated "
+                    f"file, or a quote that is never closed): the rest of the file, from line {start}, "
+                    "is not read")
                 return
             yield start, reader.line_num, None, f"badly quoted cell: {reason}"
             start = reader.line_num + 1

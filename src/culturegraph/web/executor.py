@@ -4,14 +4,15 @@ pyoxigraph has no query timeout, and it releases the GIL while it evaluates: a r
 interrupted from inside the web process. So each web worker process keeps a small pool of executor
 children (:class:`ProcessPoolExecutor`):
 
-* children come from a ``forkserver`` (a clean single-threaded process started with ``spawn``), never
-  from a ``fork`` of the threaded web worker; each opens the *current* build read-only itself and
-  reopens it when the ``current`` link changes (checked at each query: one ``readlink``);
-* a request sends a :class:`Job` (query, protocol dataset, Accept header / ``format=``, base IRI) over a
-  pipe and waits with a deadline. The child evaluates **and serialises completely** (into memory, or a
-  temporary file past ``spool_bytes``, handed over as a file descriptor, so a big result is never held
-  twice) and only then answers: the HTTP status is known before the first byte is sent, and a timeout
-  is never a truncated 200;
+* children are fresh interpreters (``subprocess``, ``python -c``: never a ``fork`` of the threaded web
+  worker, and independent of the server's ``__main__``, which ``multiprocessing``'s spawn/forkserver
+  would re-import); each opens the *current* build read-only itself and reopens it when the
+  ``current`` link changes (checked at each query);
+* a request sends a :class:`Job` (query, protocol dataset, the format chosen for each query form,
+  base IRI) over a socket pair and waits with a deadline. The child evaluates **and serialises
+  completely** (into memory, or a temporary file past ``spool_bytes``, handed over as a file
+  descriptor, so a big result is never held twice) and only then answers: the HTTP status is known
+  before the first byte is sent, and a timeout is never a truncated 200;
 * past the deadline the parent SIGKILLs the child, starts a replacement in the background and answers
   503 with ``Retry-After``. Other requests keep being served by the other children meanwhile; a request
   that finds every child busy for the whole time limit gets 503 too.
@@ -24,11 +25,13 @@ from __future__ import annotations
 
 import contextlib
 import io
-import multiprocessing
 import os
 import queue
 import re
 import signal
+import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -40,13 +43,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Store, serialize
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
 
 from culturegraph.graph.store import StoreHome
 from culturegraph.rdf import formats
 from culturegraph.rdf.formats import Format
-from culturegraph.web import conneg
 from culturegraph.web.sparql_jsonld import Context, compact_bytes
 
 SOLUTIONS, BOOLEAN, GRAPH = "solutions", "boolean", "graph"
@@ -70,8 +70,10 @@ class Job:
     query: str
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
-    accept: str = ""
-    formats: tuple[str, ...] = ()  # explicit format= / output= values, first usable one wins
+    # The format name for each query form, decided by the web process (``negotiate``; ``None``: 406).
+    # The child does not know Accept: the form is only known once the query is parsed, there.
+    choices: tuple[tuple[str, str | None], ...] = ((SOLUTIONS, "json"), (BOOLEAN, "json"), (GRAPH, "turtle"))
+    asked: str = ""  # what the client asked for (406 message)
     base_iri: str | None = None
 
 
@@ -156,7 +158,7 @@ def offered_formats(form: str) -> tuple[tuple[Format, ...], Format]:
     return formats.RESULTS_FORMATS, formats.RESULTS_JSON
 
 
-def choose_format(form: str, accept: str | MIMEAccept, explicit: tuple[str, ...] = ()) -> Format | None:
+def choose_format(form: str, accept: Any, explicit: tuple[str, ...] = ()) -> Format | None:
     """The format for a result of ``form``: the first usable ``format=`` value, else ``Accept``
     (q-values, wildcards), else the default (SPARQL JSON, Turtle). ``None`` means 406."""
     offered, default = offered_formats(form)
@@ -168,9 +170,22 @@ def choose_format(form: str, accept: str | MIMEAccept, explicit: tuple[str, ...]
             if chosen is not None:
                 return chosen
         return None
+    from werkzeug.datastructures import MIMEAccept  # the executor children never need werkzeug
+    from werkzeug.http import parse_accept_header
+
+    from culturegraph.web import conneg
+
     if isinstance(accept, str):
         accept = parse_accept_header(accept, MIMEAccept)
     return conneg.negotiate(accept, offered, default)
+
+
+def negotiate(accept: Any, explicit: tuple[str, ...] = ()) -> tuple[tuple[str, str | None], ...]:
+    """:attr:`Job.choices`: the chosen format name per query form (SELECT and ASK share one)."""
+    results = choose_format(SOLUTIONS, accept, explicit)
+    graph = choose_format(GRAPH, accept, explicit)
+    name = results.name if results else None
+    return (SOLUTIONS, name), (BOOLEAN, name), (GRAPH, graph.name if graph else None)
 
 
 def not_acceptable(form: str, asked: str) -> str:
@@ -230,10 +245,10 @@ def evaluate(store: Store, version: str, job: Job, env: Env) -> Outcome:
     except Exception as err:  # noqa: BLE001 (store errors: report, never kill the child)
         return plain(500, f"Query failed: {err}")
     form = result_form(result)
-    fmt = choose_format(form, job.accept, job.formats)
+    name = dict(job.choices).get(form)
+    fmt = formats.by_name(name, offered_formats(form)[0]) if name else None
     if fmt is None:
-        asked = ", ".join(job.formats) if job.formats else job.accept
-        out = plain(406, not_acceptable(form, asked))
+        out = plain(406, not_acceptable(form, job.asked))
         out.form = form
         return out
     spool = Spool(env.spool_bytes, env.spool_dir)
@@ -304,14 +319,35 @@ class InProcessExecutor:
         pass
 
 
-_CTX = multiprocessing.get_context("forkserver")
-# The fork server imports these once; every child forked from it starts with them loaded.
-_CTX.set_forkserver_preload(["culturegraph.web.executor"])
+class BuildWatch:
+    """The id of the build ``current`` points at, as :meth:`StoreHome.version` names it, for one
+    ``readlink`` per call (system calls are dear here: ``StoreHome.version`` resolves the whole path,
+    measured 77 µs per call against 12 µs)."""
+
+    def __init__(self, home: StoreHome) -> None:
+        self.home = home
+        self._ids: dict[str, str] = {}  # link target -> build id
+
+    def version(self) -> str | None:
+        try:
+            target = os.readlink(self.home.current_link)
+        except OSError:
+            return None
+        version = self._ids.get(target)
+        if version is None:
+            build = (self.home.path / target).resolve()  # the same resolution as StoreHome.current_build
+            if not (build / "store").is_dir():
+                return None
+            version = self._ids[target] = build.name
+        return version
+
+
+CHILD_CODE = "from culturegraph.web.executor import child_entry; child_entry()"
 
 
 @dataclass
 class _Child:
-    process: Any
+    process: subprocess.Popen[bytes]
     conn: Connection
     jobs: int = 0
 
@@ -328,23 +364,12 @@ class ProcessPoolExecutor:
         self._pid: int | None = None
         self._lock = threading.Lock()
         self._idle: queue.Queue[_Child] = queue.Queue()
+        self._watch = BuildWatch(self.home)
         self.replaced = 0  # children killed (time limit) or lost (crash) and replaced
-        self._versions: dict[str, str] = {}  # `current` link target -> build id
 
     def version(self) -> str | None:
-        """The build being served, as :meth:`StoreHome.version` names it (what the children report), from
-        one ``readlink`` per call; no store is opened in this process."""
-        try:
-            target = os.readlink(self.home.current_link)
-        except OSError:
-            return None
-        version = self._versions.get(target)
-        if version is None:
-            build = (self.home.path / target).resolve()  # the same resolution as StoreHome.current_build
-            if not (build / "store").is_dir():
-                return None
-            version = self._versions[target] = build.name
-        return version
+        """The build being served (no store is opened in this process)."""
+        return self._watch.version()
 
     def start(self) -> None:
         """Start the children now (e.g. from a server's post-fork hook); otherwise the first query does."""
@@ -355,17 +380,19 @@ class ProcessPoolExecutor:
                 return
             # A new process (first use, or a fork of a process that had children): a fresh pool.
             self._idle = queue.Queue()
-            for _ in range(self.size):
-                self._idle.put(self._spawn())
+            for child in [self._spawn() for _ in range(self.size)]:  # they start in parallel
+                self._idle.put(child)
             self._pid = os.getpid()
 
     def _spawn(self) -> _Child:
-        parent_end, child_end = _CTX.Pipe(duplex=True)  # a socketpair: file descriptors can pass
-        process = _CTX.Process(target=_child_main, args=(child_end, str(self.home.path), self.env),
-                               name="culturegraph-executor", daemon=True)
-        process.start()
-        child_end.close()
-        return _Child(process, parent_end)
+        parent_end, child_end = socket.socketpair()  # a Unix socket: file descriptors can pass
+        with child_end:
+            process = subprocess.Popen(
+                [sys.executable, "-c", CHILD_CODE, str(child_end.fileno()), str(self.home.path)],
+                pass_fds=(child_end.fileno(),), stdin=subprocess.DEVNULL)
+        conn = Connection(parent_end.detach())
+        conn.send(self.env)
+        return _Child(process, conn)
 
     def run(self, job: Job, timeout: float) -> Outcome:
         self.start()
@@ -396,69 +423,88 @@ class ProcessPoolExecutor:
     def _replace(self, child: _Child) -> None:
         """Kill ``child`` (SIGKILL: Oxigraph cannot be interrupted) and start another in the background."""
         self.replaced += 1
-        pid = child.process.pid
-        try:
-            if pid is not None:
-                os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        child.process.kill()
         child.conn.close()
+        pid = self._pid
 
         def reap_and_refill() -> None:
-            child.process.join(timeout=10)
-            if self._pid == os.getpid():
+            child.process.wait()
+            if self._pid == pid == os.getpid():
                 self._idle.put(self._spawn())
 
         threading.Thread(target=reap_and_refill, name="executor-replace", daemon=True).start()
 
     def close(self) -> None:
-        """Stop the children (they would also exit on their own when this process dies)."""
+        """Stop the idle children (every child also exits by itself when this process goes away)."""
         if self._pid != os.getpid():
             return
+        self._pid = None
         while True:
             try:
                 child = self._idle.get_nowait()
             except queue.Empty:
                 break
-            child.conn.close()
-            child.process.join(timeout=2)
-            if child.process.is_alive():
+            child.conn.close()  # the child sees EOF and exits
+            try:
+                child.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
                 child.process.kill()
-        self._pid = None
+                child.process.wait()
+
+
+INLINE_BYTES = 64 << 10  # a body up to this size travels inside the header message (fewer system calls)
 
 
 def _receive(conn: Connection) -> Outcome:
     header = conn.recv()
-    if header.pop("spooled"):
+    how = header.pop("body")
+    if how == "spooled":
         fd = reduction.recv_handle(conn)
         file = os.fdopen(fd, "rb")
         file.seek(0)
         return Outcome(file=file, **header)
-    return Outcome(body=conn.recv_bytes(), **header)
+    if how == "next":
+        return Outcome(body=conn.recv_bytes(), **header)
+    return Outcome(body=how, **header)
 
 
 def _send(conn: Connection, outcome: Outcome) -> None:
     header = {"status": outcome.status, "content_type": outcome.content_type, "size": outcome.size,
               "form": outcome.form, "format_name": outcome.format_name, "version": outcome.version,
-              "elapsed": outcome.elapsed, "headers": outcome.headers, "spooled": outcome.file is not None}
-    conn.send(header)
+              "elapsed": outcome.elapsed, "headers": outcome.headers}
     if outcome.file is not None:
+        conn.send({**header, "body": "spooled"})
         reduction.send_handle(conn, outcome.file.fileno(), os.getppid())
         outcome.file.close()
+    elif len(outcome.body) <= INLINE_BYTES:
+        conn.send({**header, "body": outcome.body})
     else:
+        conn.send({**header, "body": "next"})
         conn.send_bytes(outcome.body)
 
 
+def child_entry() -> None:
+    """``python -c CHILD_CODE FD STORE_HOME``: the executor child process."""
+    fd, store_home = int(sys.argv[1]), sys.argv[2]
+    conn = Connection(fd)
+    try:
+        env = conn.recv()
+    except (EOFError, OSError):
+        return
+    _child_main(conn, store_home, env)
+
+
 def _child_main(conn: Connection, store_home: str, env: Env) -> None:
-    """The executor child: open the current build, then evaluate jobs until the parent goes away."""
+    """Open the current build, then evaluate jobs until the parent goes away (EOF)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on the server: the parent decides
     home = StoreHome(Path(store_home))
+    watch = BuildWatch(home)
     store: Store | None = None
     version: str | None = None
 
     def current() -> tuple[Store | None, str | None]:
         nonlocal store, version
-        now = home.version()
+        now = watch.version()
         if now is not None and now != version:
             store, version = home.open_current(), now
         return store, version

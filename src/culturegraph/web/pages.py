@@ -371,6 +371,8 @@ class Example:
     title: str
     description: str
     query: str
+    title_en: str = ""
+    description_en: str = ""
 
 
 HEADER = re.compile(r"^#\s*([A-Za-zéÉ@_-]+)\s*:\s*(.*)$")
@@ -379,7 +381,8 @@ HEADER = re.compile(r"^#\s*([A-Za-zéÉ@_-]+)\s*:\s*(.*)$")
 def parse_example(path: Path) -> Example:
     """A queries/*.rq file: a leading comment block with ``# title: …`` and ``# description: …``
     (``titre``/``description``, any case; ``# key@en:`` variants skipped; continuation lines of a key
-    start with ``#`` and two spaces or more). Without a title, the first comment line or the file name."""
+    start with ``#`` and two spaces or more; ``French | English`` values are split). Without a title, the
+    first comment line or the file name. Comment lines after the header are left in the query text."""
     text = path.read_text(encoding="utf-8")
     fields: dict[str, str] = {}
     loose: list[str] = []
@@ -409,7 +412,10 @@ def parse_example(path: Path) -> Example:
                 last = None
     title = fields.get("title") or (loose[0] if loose else path.stem.replace("-", " ").replace("_", " "))
     description = fields.get("description") or " ".join(loose[1:] if not fields.get("title") else loose)
-    return Example(path.stem, title, description, text)
+    # "French | English" (the convention of queries/*.rq)
+    title, _, title_en = (p.strip() for p in title.partition(" | "))
+    description, _, description_en = (p.strip() for p in description.partition(" | "))
+    return Example(path.stem, title, description, text, title_en, description_en)
 
 
 def examples(folder: Path) -> list[Example]:

@@ -51,6 +51,7 @@ from culturegraph.web.executor import (
     Job,
     ProcessPoolExecutor,
     choose_format,
+    negotiate,
     not_acceptable,
 )
 from culturegraph.web.http import MIN_GZIP_BYTES, accepts_gzip, gzip_bytes
@@ -70,6 +71,19 @@ COUNTS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP
 # Prefixes for the Turtle/TriG/RDF-XML writers: not `cg:` (the bare base), whose local names would be
 # paths that Turtle must escape (cg:graph\/museofile).
 NO_WRITER_PREFIX = ("cg",)
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    query: str
+    default_graphs: tuple[str, ...] | None  # None: the protocol dataset is not given
+    named_graphs: tuple[str, ...] | None
+    formats: tuple[str, ...]  # format= / output= values
+    timeout: float
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        return self.query, self.default_graphs, self.named_graphs
 
 
 class ProtocolError(Exception):
@@ -128,13 +142,12 @@ def endpoint() -> Response:
         return text_response(err.status, err.message, err.headers)
     if parsed is None:
         return describe_service(svc)
-    job, timeout = parsed
-    return answer(svc, job, timeout)
+    return answer(svc, parsed)
 
 
 # request parsing ------------------------------------------------------------------------------------
 
-def parse(req: Request, settings: Settings) -> tuple[Job, float] | None:
+def parse(req: Request, settings: Settings) -> QueryRequest | None:
     """The query request in ``req`` (``None``: a GET without ``query``), or :class:`ProtocolError`."""
     params: list[tuple[str, str]] = list(req.args.items(multi=True))
     direct: str | None = None
@@ -190,13 +203,12 @@ def parse(req: Request, settings: Settings) -> tuple[Job, float] | None:
             raise ProtocolError(400, f"default-graph-uri/named-graph-uri: not an absolute IRI: {iri!r} "
                                      f"({err})") from None
     given = bool(default_graphs or named_graphs)
-    job = Job(query,
-              default_graphs=default_graphs if given else None,
-              named_graphs=named_graphs if given else None,
-              accept=req.headers.get("Accept", ""),
-              formats=tuple(value for name, value in params if name in ("format", "output") and value),
-              base_iri=settings.base_iri)
-    return job, _timeout([value for name, value in params if name == "timeout"], settings.query_timeout_s)
+    return QueryRequest(
+        query,
+        default_graphs=default_graphs if given else None,
+        named_graphs=named_graphs if given else None,
+        formats=tuple(value for name, value in params if name in ("format", "output") and value),
+        timeout=_timeout([value for name, value in params if name == "timeout"], settings.query_timeout_s))
 
 
 def _check_charset(req: Request) -> None:
@@ -229,24 +241,29 @@ def _timeout(values: list[str], limit: float) -> float:
 
 # answering ------------------------------------------------------------------------------------------
 
-def answer(svc: Service, job: Job, timeout: float) -> Response:
-    key = (job.query, job.default_graphs, job.named_graphs)
+def answer(svc: Service, req: QueryRequest) -> Response:
+    key = req.key
     version = svc.executor.version()
     if version is not None:
+        # The hot path: a query seen before in this build. Its form (SELECT…) is known, so negotiation
+        # happens here and the finished bytes come from the cache.
         form = svc.cache.get(("form", version, key))
         if form is not None:
-            fmt = choose_format(form, request.accept_mimetypes, job.formats)
+            fmt = choose_format(form, request.accept_mimetypes, req.formats)
             if fmt is None:
-                return _not_acceptable(form, job)
+                return _not_acceptable(form, req)
             hit: Cached | None = svc.cache.get(("result", version, key, fmt.name))
             if hit is not None:
                 tag = _etag(version, key, fmt.name)
                 if request.if_none_match.contains_weak(tag):
                     return _negotiated(Response(status=304), tag, "hit", hit.elapsed)
                 return _cached_response(hit, tag)
-    outcome = svc.executor.run(job, timeout)
+    job = Job(req.query, req.default_graphs, req.named_graphs,
+              choices=negotiate(request.accept_mimetypes, req.formats), asked=_asked(req),
+              base_iri=svc.settings.base_iri)
+    outcome = svc.executor.run(job, req.timeout)
     if outcome.form is not None and outcome.version is not None:
-        svc.cache.put(("form", outcome.version, key), outcome.form, len(job.query) + 200)
+        svc.cache.put(("form", outcome.version, key), outcome.form, len(req.query) + 200)
     if outcome.status != 200:
         response = text_response(outcome.status, outcome.body, outcome.headers)
         if outcome.status == 406:
@@ -262,6 +279,10 @@ def answer(svc: Service, job: Job, timeout: float) -> Response:
                         direct_passthrough=True)
     response.content_length = outcome.size
     return _negotiated(response, tag, "miss", outcome.elapsed)
+
+
+def _asked(req: QueryRequest) -> str:
+    return "format=" + ", ".join(req.formats) if req.formats else request.headers.get("Accept", "")
 
 
 def _cached_response(entry: Cached, tag: str, cache: str = "hit") -> Response:
@@ -291,9 +312,8 @@ def _etag(version: str, key: tuple[object, ...], fmt: str) -> str:
     return f"{version}-{digest}-{fmt}"
 
 
-def _not_acceptable(form: str, job: Job) -> Response:
-    asked = ", ".join(job.formats) if job.formats else job.accept
-    response = text_response(406, not_acceptable(form, asked))
+def _not_acceptable(form: str, req: QueryRequest) -> Response:
+    response = text_response(406, not_acceptable(form, _asked(req)))
     response.vary.add("Accept")
     return response
 
@@ -349,7 +369,7 @@ def graph_counts(svc: Service, version: str | None) -> dict[str, int] | None:
         return None
     if version in svc.counts:
         return svc.counts[version]
-    job = Job(COUNTS_QUERY, formats=("json",))
+    job = Job(COUNTS_QUERY)  # the default choices: SPARQL JSON
     outcome = svc.executor.run(job, max(svc.settings.query_timeout_s, 10.0))
     counts: dict[str, int] | None = None
     if outcome.status == 200:

@@ -1,0 +1,171 @@
+"""``culturegraph`` on the command line (click's CliRunner), on a small copy of the project built once."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from graph.project import small_project  # tests/graph/project.py
+from pyoxigraph import RdfFormat, parse
+
+from culturegraph.cli import main
+from culturegraph.graph.store import StoreHome
+
+MUSEUMS = ("SELECT ?m ?name WHERE { ?m a <http://schema.org/Museum> ; <http://schema.org/name> ?name } "
+           "ORDER BY ?m")
+CONSTRUCT = ("CONSTRUCT { ?m <http://schema.org/name> ?name } WHERE { ?m a <http://schema.org/Museum> ; "
+             "<http://schema.org/name> ?name }")
+
+
+def run(args: list[str], env: dict[str, str | None] | None = None) -> Result:
+    base = {"CULTUREGRAPH_STORE": None, "CULTUREGRAPH_BASE_IRI": None, "CULTUREGRAPH_HOME": None}
+    return CliRunner().invoke(main, args, env={**base, **(env or {})})
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return small_project(tmp_path_factory.mktemp("cli") / "project", rows=20)
+
+
+@pytest.fixture(scope="module")
+def store(project: Path) -> Path:
+    """`culturegraph --store STORE build` of the small project (the first test of this file)."""
+    store = project.parent / "store"
+    result = run(["--store", str(store), "build", "--no-validate", "--no-progress"],
+                 env={"CULTUREGRAPH_HOME": str(project)})
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("build ") and "triples per graph:" in result.stdout
+    assert "SHACL: not run" in result.stdout
+    assert StoreHome(store).current_build() is not None
+    return store
+
+
+@pytest.fixture(scope="module")
+def museums(store: Path) -> list[tuple[str, str]]:
+    graph = StoreHome(store).open_current()
+    return [(s["m"].value, s["name"].value) for s in graph.query(MUSEUMS, use_default_graph_as_union=True)]
+
+
+def query(store: Path, *args: str) -> Result:
+    return run(["--store", str(store), "query", *args])
+
+
+def test_build_if_needed_does_nothing(project: Path, store: Path) -> None:
+    before = sorted(p.name for p in (store / "builds").iterdir())
+    result = run(["--store", str(store), "build", "--if-needed"], env={"CULTUREGRAPH_HOME": str(project)})
+    assert result.exit_code == 0 and "graph already built" in result.stdout
+    assert sorted(p.name for p in (store / "builds").iterdir()) == before
+
+
+def test_query_json(store: Path, museums) -> None:
+    result = query(store, MUSEUMS, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["head"]["vars"] == ["m", "name"]
+    assert [(b["m"]["value"], b["name"]["value"]) for b in data["results"]["bindings"]] == museums
+    assert len(museums) > 5
+
+
+def test_query_csv_and_tsv(store: Path, museums) -> None:
+    result = query(store, MUSEUMS, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["m", "name"] and [tuple(r) for r in rows[1:]] == museums
+    result = query(store, MUSEUMS, "--format", "tsv")
+    lines = result.stdout.rstrip("\n").split("\n")
+    assert lines[0] == "?m\t?name"
+    assert lines[1] == f"<{museums[0][0]}>\t\"{museums[0][1]}\"@fr"
+    assert len(lines) == len(museums) + 1
+
+
+def test_query_xml(store: Path, museums) -> None:
+    result = query(store, MUSEUMS, "--format", "xml")
+    assert result.exit_code == 0, result.output
+    ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+    root = ET.fromstring(result.stdout_bytes)
+    assert [v.get("name") for v in root.findall("r:head/r:variable", ns)] == ["m", "name"]
+    uris = [e.text for e in root.findall("r:results/r:result/r:binding[@name='m']/r:uri", ns)]
+    assert uris == [m for m, _ in museums]
+
+
+def test_query_table_is_the_default(store: Path, museums) -> None:
+    for args in ([], ["--format", "table"]):
+        result = query(store, MUSEUMS, *args)
+        assert result.exit_code == 0, result.output
+        lines = result.stdout.splitlines()
+        assert lines[0].split() == ["m", "name"] and set(lines[1]) <= {"-", " "}
+        assert lines[2].startswith(museums[0][0])
+        assert lines[-1] == f"({len(museums)} rows)"
+    ask = query(store, "ASK { ?m a <http://schema.org/Museum> }")
+    assert ask.stdout == "true\n"
+
+
+def test_query_construct_turtle(store: Path, museums, tmp_path: Path) -> None:
+    (tmp_path / "q.rq").write_text(CONSTRUCT, encoding="utf-8")
+    for args in ([CONSTRUCT], [CONSTRUCT, "--format", "turtle"], ["--file", str(tmp_path / "q.rq")]):
+        result = query(store, *args)
+        assert result.exit_code == 0, result.output
+        assert "@prefix schema: <http://schema.org/> ." in result.stdout  # our prefixes
+        quads = parse(result.stdout_bytes, format=RdfFormat.TURTLE)
+        triples = {(q.subject.value, q.object.value) for q in quads}
+        assert triples == set(museums)
+    ntriples = query(store, CONSTRUCT, "--format", "ntriples")
+    assert len(ntriples.stdout.strip().splitlines()) == len(museums)
+
+
+@pytest.mark.parametrize(("sparql", "fmt", "message"), [
+    (MUSEUMS, "yaml", "'yaml' is not a results format: table, json, xml, csv, tsv"),
+    (MUSEUMS, "turtle", "'turtle' is not a results format"),
+    (CONSTRUCT, "csv", "'csv' is not a graph format: turtle, jsonld, ntriples, rdfxml, nquads, trig"),
+])
+def test_query_bad_format(store: Path, sparql: str, fmt: str, message: str) -> None:
+    result = query(store, sparql, "--format", fmt)
+    assert result.exit_code == 2
+    assert "Invalid value for --format" in result.stderr and message in result.stderr
+    assert result.stdout == ""
+
+
+def test_query_errors(store: Path) -> None:
+    bad = query(store, "SELECT WHERE {")
+    assert bad.exit_code == 1 and "SPARQL syntax error" in bad.stderr
+    missing = query(store)
+    assert missing.exit_code == 2 and "give a query, or --file FILE" in missing.stderr
+
+
+def test_store_option_and_environment(store: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty-store"
+    ask = "ASK { ?m a <http://schema.org/Museum> }"
+    by_env = run(["query", ask], env={"CULTUREGRAPH_STORE": str(store)})
+    assert by_env.exit_code == 0 and by_env.stdout == "true\n"
+    # --store wins over the environment
+    both = run(["--store", str(store), "query", ask], env={"CULTUREGRAPH_STORE": str(empty)})
+    assert both.exit_code == 0 and both.stdout == "true\n"
+    for result in (run(["--store", str(empty), "query", ask]),
+                   run(["query", ask], env={"CULTUREGRAPH_STORE": str(empty)})):
+        assert result.exit_code == 1
+        assert f"no graph built yet in {empty}: run `culturegraph build`" in result.stderr
+
+
+def test_validate_text(project: Path, store: Path) -> None:
+    """The text report: a summary line, then each result with the file and line of its source row."""
+    result = run(["--store", str(store), "validate", "--dataset", "frequentation-musees"],
+                 env={"CULTUREGRAPH_HOME": str(project)})
+    lines = result.stdout.splitlines()
+    counts = lines[0].split(", ")
+    assert counts[0].endswith(" violations") and counts[1].endswith(" warnings"), lines[0]
+    violations = int(counts[0].split()[0])
+    assert result.exit_code == (1 if violations else 0)
+    results = [line for line in lines[1:] if not line.startswith("    ")]
+    assert all(line.split(":")[0] in ("Violation", "Warning", "Info") for line in results)
+    # the small project's cut breaks links (e.g. sites of museums left out): each result is traced
+    assert any(".csv:" in line for line in results) or not results
+
+
+def test_validate_unknown_dataset(store: Path) -> None:
+    result = run(["--store", str(store), "validate", "--dataset", "nope"])
+    assert result.exit_code == 2 and "unknown dataset(s) ['nope']" in result.stderr
