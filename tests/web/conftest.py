@@ -3,9 +3,10 @@
 * ``kasei_store`` / ``kasei_client``: the three one-triple graphs of the W3C protocol tests
   (``<…/dataN.rdf> a foaf:Document`` in the named graph ``<…/dataN.rdf>``), served by the Flask test
   client (queries evaluated in-process).
-* ``make_home(path, quads)``: a store home with one finished build, made with the calls a real build
-  uses (``StoreHome.new_build``/``finish``/``switch``); ``small_home`` is a session one with ~20k
-  generated triples in three named graphs (enough for a cross product that never ends).
+* ``make_home(path, quads)`` (fixture): a store home with one finished build, made with the calls a real
+  build uses (``StoreHome.new_build``/``finish``/``switch``); ``generated_quads(n)`` (fixture);
+  ``small_home``: a session home with 20k generated triples in three named graphs (enough for a cross
+  product that never ends).
 * ``live_server(store_home, **options)``: the production server (``culturegraph serve --production``,
   started in a subprocess on a free port, its own session), ready when it answers; stopped (SIGTERM to
   its process group, then SIGKILL) at the end of the session. Servers are shared per (home, options).
@@ -102,6 +103,24 @@ def generated_quads(n_subjects: int = 2000) -> Iterator[Quad]:
         yield Quad(s, p["next"], NamedNode(f"{EX}id/thing/{(i + 1) % n_subjects}"), graphs[2])
         yield Quad(s, p["next"], NamedNode(f"{EX}id/thing/{(i + 7) % n_subjects}"), graphs[2])
         yield Quad(s, p["next"], NamedNode(f"{EX}id/thing/{(i * 3) % n_subjects}"), graphs[2])
+
+
+@pytest.fixture(name="make_home")
+def make_home_fixture() -> Callable[..., StoreHome]:
+    """``make_home(path, quads, build_id=…)`` (tests/web has no package: helpers come as fixtures)."""
+    return make_home
+
+
+@pytest.fixture(name="generated_quads")
+def generated_quads_fixture() -> Callable[..., Iterator[Quad]]:
+    """``generated_quads(n_subjects=2000)``: ~10 triples per subject in three named graphs."""
+    return generated_quads
+
+
+@pytest.fixture(name="web_settings")
+def web_settings_fixture(tmp_path: Path) -> Callable[..., Settings]:
+    """``web_settings(**overrides)``: settings with an empty private store home."""
+    return lambda **overrides: web_settings(tmp_path, **overrides)
 
 
 @pytest.fixture(scope="session")

@@ -26,8 +26,19 @@ from urllib.parse import quote
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Store, Triple
 
 from culturegraph.rdf.terms import (
-    DCTERMS, FOAF, IGEO, RDF, RDFS, SCHEMA, SDMX_ATTRIBUTE, SDMX_DIMENSION, SKOS, VOID, WGS84,
-    YEAR, Minter,
+    DCTERMS,
+    FOAF,
+    IGEO,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SDMX_ATTRIBUTE,
+    SDMX_DIMENSION,
+    SKOS,
+    VOID,
+    WGS84,
+    YEAR,
+    Minter,
 )
 
 PAGE_SIZE = 50  # inverse links per page (HTML and RDF alike)
@@ -217,8 +228,9 @@ class Describer:
         prefix = iri.value + "#"
         parts: list[NamedNode] = []
         for q in quads:
-            if isinstance(q.object, NamedNode) and q.object.value.startswith(prefix) and q.object not in parts:
-                parts.append(q.object)
+            obj = q.object
+            if isinstance(obj, NamedNode) and obj.value.startswith(prefix) and obj not in parts:
+                parts.append(obj)
         return parts
 
     def inverse_page(self, iri: NamedNode, page: int) -> tuple[list[Quad], int]:
@@ -261,7 +273,8 @@ class Describer:
                     desc.observation_quads += quads
         desc.observations = list(dict.fromkeys(desc.observations))
         desc.observations_truncated = len(desc.observations) > OBSERVATION_LIMIT
-        desc.observations.sort(key=lambda o: (o.site.value, o.year or 0, o.category.value if o.category else ""))
+        desc.observations.sort(
+            key=lambda o: (o.site.value, o.year or 0, o.category.value if o.category else ""))
 
     def observations_query(self, desc: Description) -> str:
         sites = " ".join(_sparql_term(s) for s in desc.sites)
@@ -270,7 +283,8 @@ class Describer:
             "PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>\n"
             "SELECT ?observation ?site ?annee ?categorie ?entrees WHERE {\n"
             f"  VALUES ?site {{ {sites} }}\n"
-            "  ?observation kgo:site ?site ; sdmx-dimension:refPeriod ?annee ; kgo:categoriePublic ?categorie .\n"
+            "  ?observation kgo:site ?site ; sdmx-dimension:refPeriod ?annee ;\n"
+            "    kgo:categoriePublic ?categorie .\n"
             "  OPTIONAL { ?observation kgo:nombreEntrees ?entrees }\n"
             "} ORDER BY ?site ?annee ?categorie"
         )

@@ -134,7 +134,12 @@ def declares_dataset(query: str) -> bool:
     Needed because pyoxigraph's ``use_default_graph_as_union`` replaces the query's own dataset."""
     if "from" not in query.lower():
         return False
-    return _FROM.search(_SKIPPED.sub(" ", query)) is not None
+    return _FROM.search(_SKIPPED.sub(_placeholder, query)) is not None
+
+
+def _placeholder(match: re.Match[str]) -> str:
+    """An IRI stays an (empty) IRI, so that ``FROM <…>`` is still seen; strings and comments go."""
+    return "<>" if match.group(0).startswith("<") else " "
 
 
 def dataset_options(job: Job) -> dict[str, Any]:

@@ -24,8 +24,21 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
 from culturegraph.rdf import formats, jsonld
 from culturegraph.rdf.formats import DOCUMENT_FORMATS, GRAPH_FORMATS, RESULTS_FORMATS
 from culturegraph.rdf.terms import (
-    ADMS, DCTERMS, GEO, IGEO, OWL, QB, RDF, RDFS, SCHEMA, SDMX_ATTRIBUTE, SDMX_DIMENSION, SKOS, VOID,
-    WGS84, Minter,
+    ADMS,
+    DCTERMS,
+    GEO,
+    IGEO,
+    OWL,
+    QB,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SDMX_ATTRIBUTE,
+    SDMX_DIMENSION,
+    SKOS,
+    VOID,
+    WGS84,
+    Minter,
 )
 from culturegraph.web import app as webapp
 from culturegraph.web.describe import OBSERVATION_LIMIT, Description, Observation, document_path, short_name
@@ -83,7 +96,8 @@ def _group_table() -> dict[str, str]:
                      SKOS.inScheme, SKOS.broader, SKOS.topConceptOf, RDFS.isDefinedBy, DCTERMS.modified,
                      kgo.dateAppellation, kgo.ferme, kgo.anneeFermeture],
         "localisation": [SCHEMA.address, SCHEMA.geo, GEO.hasGeometry, GEO.asWKT, WGS84.lat, WGS84.long,
-                         SCHEMA.latitude, SCHEMA.longitude, SCHEMA.containedInPlace, IGEO.subdivisionDirecteDe,
+                         SCHEMA.latitude, SCHEMA.longitude, SCHEMA.containedInPlace,
+                         IGEO.subdivisionDirecteDe,
                          SCHEMA.postalCode, SCHEMA.streetAddress, SCHEMA.addressLocality,
                          SCHEMA.addressCountry],
         "collections": [kgo.domaineCollection, kgo.themeCollection, kgo.categorieMusee, kgo.historique,
@@ -185,7 +199,8 @@ def attendance_tables(desc: Description) -> list[SiteTable]:
                 f"({desc.label(o.status)})" if o.status is not None else "")
             cells[o.year][o.category.value] = text
         rows = [(year, [cells[year].get(c, "") for c in categories]) for year in sorted(cells)]
-        tables.append(SiteTable(value_of(site, desc), [value_of(NamedNode(c), desc) for c in categories], rows))
+        headers = [value_of(NamedNode(c), desc) for c in categories]
+        tables.append(SiteTable(value_of(site, desc), headers, rows))
     return tables
 
 
@@ -436,7 +451,7 @@ def query_ui() -> Response:
     settings = webapp.settings()
     found = examples(settings.queries_dir)
     endpoint = request.url_root + "sparql"
-    config = {"endpoint": endpoint,
+    config = {"endpoint": endpoint, "base": settings.base_iri, "site": request.url_root,
               "examples": [{"name": e.name, "title": e.title, "description": e.description, "query": e.query}
                            for e in found]}
     body = render_template(

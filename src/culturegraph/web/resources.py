@@ -163,7 +163,8 @@ def render(desc: Description, fmt: Format, rest: str) -> bytes:
 def used_prefixes(statements: list, base_iri: str) -> dict[str, str]:
     """The minter's prefixes that the document uses. Not ``cg:`` (the bare base): its local names would
     be paths (``cg:graph\\/museofile``), less readable than the full IRI."""
-    iris = {t.value for s in statements for t in (s.subject, s.predicate, s.object) if isinstance(t, NamedNode)}
+    iris = {t.value for s in statements for t in (s.subject, s.predicate, s.object)
+            if isinstance(t, NamedNode)}
     namespaces = {iri.rsplit("#", 1)[0] + "#" if "#" in iri else iri.rsplit("/", 1)[0] + "/" for iri in iris}
     return {name: ns for name, ns in Minter(base_iri).prefixes().items()
             if name != "cg" and ns in namespaces}

@@ -20,6 +20,16 @@
   if (tab && tab.getEndpoint() !== config.endpoint) tab.setEndpoint(config.endpoint);
   window.culturegraphYasgui = yasgui;
 
+  // Result IRIs of ours open on the site being browsed (the canonical base may be another host).
+  if (config.base && config.site && config.base !== config.site) {
+    holder.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("a[href]") : null;
+      if (link && link.href.indexOf(config.base) === 0) {
+        link.href = config.site + link.href.slice(config.base.length);
+      }
+    }, true);
+  }
+
   Array.prototype.forEach.call(document.querySelectorAll("button.example"), function (button) {
     var example = examples[Number(button.getAttribute("data-example"))];
     if (!example) return;
