@@ -6,8 +6,8 @@ gunicorn stays available as ``server="gunicorn"`` (it is what the figures compar
 
 Each worker imports :mod:`culturegraph.web.wsgi` after the fork (there is no preloading), so each one
 builds its own app and opens its own read-only store handle. The settings reach the workers through
-the environment (:func:`environment`). A rebuild needs no restart: every worker's ``CurrentStore``
-re-reads the ``current`` link (at most once a second) and reopens the new build.
+the environment (:func:`environment`). A rebuild needs no restart: each worker (``CurrentStore``) and
+each of its query executors re-read the ``current`` link and reopen the new build.
 
 Stopping: SIGINT (Ctrl-C) or SIGTERM stop the workers gracefully (in-flight requests finish, at most
 ``KILL_TIMEOUT_S`` seconds) and the command exits; SIGHUP restarts the workers one after another.
@@ -25,8 +25,8 @@ from culturegraph.config import Settings
 Server = Literal["granian", "gunicorn"]
 DEFAULT_SERVER: Server = "granian"
 WSGI_TARGET = "culturegraph.web.wsgi:app"
-# Python threads per worker. Queries release the GIL while Oxigraph evaluates them, so a few threads
-# keep a core busy while another thread serializes; more threads only add GIL contention.
+# Python threads per worker: enough to keep the worker's query executors busy while other threads
+# answer cache hits and pages; more threads only add GIL contention on 2 cores.
 THREADS_PER_WORKER = 4
 # Seconds a worker gets to finish its requests when the server stops or restarts it.
 KILL_TIMEOUT_S = 10
@@ -43,8 +43,13 @@ def environment(settings: Settings) -> dict[str, str]:
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, production: bool = False,
-          workers: int = 2, server: Server = DEFAULT_SERVER) -> None:
-    """Serve the current build of ``settings.store_home`` until interrupted."""
+          workers: int = 2, server: Server = DEFAULT_SERVER, access_log: bool = False) -> None:
+    """Serve the current build of ``settings.store_home`` until interrupted.
+
+    ``access_log``: one line per request on stderr (production). Off by default: it is written by
+    Python in the workers and cost up to 40 % of the lookup throughput (docs/serving.md); the reverse
+    proxy in front usually keeps the access log. Errors and the server's own events are always logged.
+    """
     if not production:
         from culturegraph.web.app import create_app
 
@@ -56,14 +61,14 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, product
         raise ValueError(f"workers must be ≥ 1, not {workers}")
     os.environ.update(environment(settings))
     if server == "granian":
-        _serve_granian(host, port, workers)
+        _serve_granian(host, port, workers, access_log)
     elif server == "gunicorn":
-        _serve_gunicorn(host, port, workers, settings.query_timeout_s)
+        _serve_gunicorn(host, port, workers, settings.query_timeout_s, access_log)
     else:
         raise ValueError(f"unknown server {server!r}")
 
 
-def _serve_granian(host: str, port: int, workers: int) -> None:
+def _serve_granian(host: str, port: int, workers: int, access_log: bool) -> None:
     from granian import Granian
     from granian.constants import Interfaces
 
@@ -80,12 +85,12 @@ def _serve_granian(host: str, port: int, workers: int) -> None:
         websockets=False,
         respawn_failed_workers=True,
         workers_kill_timeout=KILL_TIMEOUT_S,
-        log_access=True,
+        log_access=access_log,
         log_access_format='%(addr)s - "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).1fms',
     ).serve()
 
 
-def _serve_gunicorn(host: str, port: int, workers: int, query_timeout_s: float) -> None:
+def _serve_gunicorn(host: str, port: int, workers: int, query_timeout_s: float, access_log: bool) -> None:
     from gunicorn.app.base import BaseApplication
 
     class Application(BaseApplication):
@@ -98,7 +103,7 @@ def _serve_gunicorn(host: str, port: int, workers: int, query_timeout_s: float) 
                 # A worker silent for longer than the query limit (plus a margin) is killed.
                 "timeout": int(query_timeout_s) + 30,
                 "graceful_timeout": KILL_TIMEOUT_S,
-                "accesslog": "-",
+                "accesslog": "-" if access_log else None,
                 "preload_app": False,
             }
             for key, value in options.items():
