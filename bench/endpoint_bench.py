@@ -8,8 +8,8 @@ One run of this script:
    * ``lookup``: ``SELECT ?p ?o WHERE { <IRI> ?p ?o }`` over every museum, every site and a spread
      sample of observations (``--lookups`` distinct IRIs, default 20,000: more than one run sends, so
      no request repeats within a run and a result cache cannot help either server);
-   * ``aggregate``: attendance totals per région for one year (``GROUP BY`` over ~14k observations),
-     varied by year, public category and a threshold so that every request is a distinct query too;
+   * ``aggregate``: attendance totals per région for one year and public category (``GROUP BY`` over
+     ~1,200 sites), varied by year, category and a threshold so that every request is distinct too;
 3. checks that both servers answer the same bytes for a few queries (JSON, XML, CSV, TSV);
 4. for ``--rounds`` rounds, starts each server in turn on 127.0.0.1 (ours: exactly
    ``culturegraph serve --production --workers 2``; oxigraph: ``oxigraph serve-read-only
@@ -305,7 +305,8 @@ def markdown(rows: list[dict[str, Any]], report: dict[str, Any]) -> str:
         if "ratio" in row and row["server"] != "oxigraph":
             ratio = f"**{row['ratio']:.2f}** ({row['ratio_paired_median']:.2f})"
         goal = f"≥ {GOALS[row['workload']]}" if row["server"] == "ours" else ""
-        lines.append(f"| {row['workload']} | {row['connections']} | {row['server']} | {row['req_s']:,.0f} | "
+        rate = f"{row['req_s']:,.0f}" if row["req_s"] >= 100 else f"{row['req_s']:.2f}"
+        lines.append(f"| {row['workload']} | {row['connections']} | {row['server']} | {rate} | "
                      f"{row['p50_ms']:.2f} | {row['p99_ms']:.2f} | {ratio} | {goal} |")
     same = report["identical_bytes"]
     lines += ["", f"Same bytes from both servers: {sum(c['identical'] for c in same)}/{len(same)} "
@@ -346,7 +347,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", type=Path, default=None, help="store home (default: settings)")
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run (lookups)")
+    parser.add_argument("--aggregate-duration", type=float, default=20.0,
+                        help="seconds per wrk run for the aggregate (a few requests per second)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--workers", type=int, default=2)
@@ -357,7 +360,16 @@ def main() -> None:
                         help="ours, oxigraph, gunicorn (our app under gunicorn gthread)")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--readme", action="store_true", help="rewrite the results block of bench/README.md")
+    parser.add_argument("--render", type=Path, default=None,
+                        help="only print (and with --readme write) the table of a saved result JSON")
     args = parser.parse_args()
+    if args.render:
+        report = json.loads(args.render.read_text(encoding="utf-8"))
+        table = markdown(report["summary"], report)
+        print(table)
+        if args.readme:
+            update_readme(table)
+        return
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk")
     if "oxigraph" not in args.servers:
@@ -378,7 +390,8 @@ def main() -> None:
     report: dict[str, Any] = {
         "date": stamp, "machine": machine(), "versions": versions(), "build": build.name,
         "store_home": str(settings.store_home), "loadavg_before": loadavg(),
-        "method": (f"wrk -t1 -c{{{','.join(map(str, args.connections))}}} -d{args.duration:g}s, Lua script "
+        "method": (f"wrk -t1 -c{{{','.join(map(str, args.connections))}}} -d{args.duration:g}s (aggregate "
+                   f"{args.aggregate_duration:g}s), Lua script "
                    "cycling through a file of distinct request paths (GET ?query=…, "
                    f"Accept: {JSON_RESULTS}); "
                    f"servers on 127.0.0.1, one after another, {args.rounds} rounds, medians over rounds; "
@@ -422,7 +435,8 @@ def main() -> None:
                         # Warm-up (discarded): opens the store in every worker, fills the page cache.
                         wrk(url, paths[server.name, workload], lua, max(args.connections), 2)
                         for conns in args.connections:
-                            result = wrk(url, paths[server.name, workload], lua, conns, args.duration)
+                            seconds = args.aggregate_duration if workload == "aggregate" else args.duration
+                            result = wrk(url, paths[server.name, workload], lua, conns, seconds)
                             result.update(server=server.name, workload=workload, connections=conns, round=rnd)
                             runs.append(result)
                             print(f"round {rnd + 1} {server.name:9} {workload:9} c={conns}: "

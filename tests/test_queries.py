@@ -296,9 +296,9 @@ def check_fiche_musee(graph: Store) -> None:
     observation = iri("data/frequentation-musees", "site/0105301/annee/2014/public/total")
     assert (brou, "http://schema.org/name", "musée de Brou") in facts
     assert (observation, BASE + "def/culture/nombreEntrees", int(row["total"])) in facts
-    assert (iri("id/commune", "01053"), "http://www.w3.org/2000/01/rdf-schema#label", "Bourg-en-Bresse") in facts
-    assert (iri("id/region", "84"), "http://www.w3.org/2000/01/rdf-schema#label",
-            "Auvergne-Rhône-Alpes") in facts
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    assert (iri("id/commune", "01053"), label, "Bourg-en-Bresse") in facts
+    assert (iri("id/region", "84"), label, "Auvergne-Rhône-Alpes") in facts
     domains = {o for s, p, o in facts if s == brou and p == BASE + "def/culture/domaineCollection"}
     (museum,) = [m for m in museofile() if m["ref"] == "M0963"]
     assert len(domains) == len(multi(museum["dompal"]))

@@ -150,13 +150,32 @@ def test_new_build_is_served_without_restart(server, home: StoreHome) -> None:
     assert proc.poll() is None
 
 
-def test_sigterm_stops_server_and_workers(server) -> None:
+def alive(pid: int) -> bool:
+    """Running (not gone, not a zombie waiting to be reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("how", ["SIGTERM to the server", "SIGINT to the process group (Ctrl-C)"])
+def test_signal_stops_server_and_workers_promptly(server, how: str) -> None:
     proc, port = server
+    assert ask(port, HAS_MUSEUMS)[0] is True  # the workers have started their query executors
     workers = children(proc.pid)
     assert workers
-    os.kill(proc.pid, signal.SIGTERM)
+    started = time.monotonic()
+    if how.startswith("SIGTERM"):
+        os.kill(proc.pid, signal.SIGTERM)
+    else:  # what a terminal does: the master and every worker get SIGINT at once
+        os.killpg(proc.pid, signal.SIGINT)
     assert proc.wait(timeout=30) == 0
-    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()
-                and "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]]
+    # Graceful: well under the 10 s after which workers that refuse to stop are killed.
+    assert time.monotonic() - started < 8
+    deadline = time.monotonic() + 5
+    while [pid for pid in workers if alive(pid)] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if alive(pid)]
     with pytest.raises((urllib.error.URLError, ConnectionError)):
         ask(port, "ASK {}", timeout=2)

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import quote
 
 from pyoxigraph import BlankNode, Literal, NamedNode
@@ -34,9 +34,12 @@ class Namespace:
         return node
 
     def __getattr__(self, name: str) -> NamedNode:
+        # Only called on a miss: the term is then stored as an instance attribute, so that the next
+        # ``NS.term`` (a million times per build) is a plain attribute read, not a Python call.
         if name.startswith("_"):
             raise AttributeError(name)
-        return self[name]
+        node = self.__dict__[name] = self[name]
+        return node
 
     def __str__(self) -> str:
         return self.iri
@@ -84,9 +87,20 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+# What ``quote(text, safe="-._~")`` leaves untouched: unreserved characters (RFC 3986 §2.3).
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]*")
+
+
+@lru_cache(maxsize=1 << 16, typed=True)
 def iri_key(key: str) -> str:
-    """A source identifier made safe for a path segment (ids are URI-safe already; this is a guard)."""
-    return quote(str(key), safe="-._~")
+    """A source identifier made safe for a path segment (ids are URI-safe already; this is a guard).
+
+    Cached: a build asks for the same few thousand keys about a million times.
+    """
+    text = str(key)
+    if _UNRESERVED.fullmatch(text) is not None:  # nearly always: skip quote(), 2-3× dearer
+        return text
+    return quote(text, safe="-._~")
 
 
 class Minter:
@@ -130,7 +144,7 @@ class Minter:
         return _named(f"{self.base}data/{name}")
 
     def data(self, dataset: str, *pairs: str) -> NamedNode:
-        return _named(f"{self.base}data/{dataset}/" + "/".join(iri_key(p) for p in pairs))
+        return _named(f"{self.base}data/{dataset}/" + "/".join(map(iri_key, pairs)))
 
     def graph(self, name: str) -> NamedNode:
         return _named(f"{self.base}graph/{name}")

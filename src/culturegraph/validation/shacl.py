@@ -36,7 +36,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Store
 from pyshacl import validate as pyshacl_validate
 from rdflib.namespace import RDF, RDFS, SH
 
-from culturegraph.config import Settings
+from culturegraph.config import DEFAULT_BASE_IRI, Settings
 from culturegraph.graph.dataset import DatasetSpec
 from culturegraph.graph.provenance import ProvenanceIndex
 from culturegraph.rdf.terms import Minter
@@ -87,8 +87,9 @@ class ValidationReport:
     conforms: dict[str, bool] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     triples: dict[str, int] = field(default_factory=dict)
-    # dataset -> phase -> seconds (targets, load, pyshacl, findings)
+    # dataset -> phase -> seconds (targets, load, pyshacl)
     phases: dict[str, dict[str, float]] = field(default_factory=dict)
+    base_iri: str = DEFAULT_BASE_IRI  # of the graph validated (for the Turtle report's own IRIs)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -357,7 +358,7 @@ def validate_store(store: Store, settings: Settings, specs: list[DatasetSpec], d
                    datasets: list[str] | None = None) -> ValidationReport:
     """Validate each dataset graph of ``store``; write ``validation.json`` in ``directory``."""
     iris = Minter(settings.base_iri)
-    report = ValidationReport()
+    report = ValidationReport(base_iri=settings.base_iri)
     for spec in specs:
         if datasets and spec.name not in datasets:
             continue
