@@ -177,8 +177,11 @@ def groups(findings: list[Finding]) -> list[Group]:
 
 
 def compact(iri: str | None, prefixes: dict[str, str]) -> str:
+    """``prefix:local`` for a known namespace (``^prefix:local`` for an inverse path)."""
     if not iri:
         return ""
+    if iri.startswith("^"):
+        return "^" + compact(iri[1:], prefixes)
     best = max((ns for ns in prefixes.values() if iri.startswith(ns)), key=len, default=None)
     if best is None:
         return iri

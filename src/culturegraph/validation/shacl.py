@@ -299,19 +299,33 @@ def findings_from_report(report: rdflib.Graph, shapes: rdflib.Graph, dataset: st
                 continue
             values.update(_bindings(template, filled))
             messages[lang] = _fill(template, values)
-        name_fr = _literal(shapes, shape, SH.name, "fr")
-        name_en = _literal(shapes, shape, SH.name, "en")
+        # A blank property shape is named after its node shape (the result keeps its path).
+        named = shape if isinstance(shape, rdflib.URIRef) else next(
+            (s for s in shapes.subjects(SH.property, shape) if isinstance(s, rdflib.URIRef)), None)
+        name_fr = _literal(shapes, shape, SH.name, "fr") or _literal(shapes, named, SH.name, "fr")
+        name_en = _literal(shapes, shape, SH.name, "en") or _literal(shapes, named, SH.name, "en")
+        if named is not None and named != shape:  # "Node shape: property" reads best in a report
+            name_fr = f"{_literal(shapes, named, SH.name, 'fr') or ''} : {name_fr}".strip(" :")
+            name_en = f"{_literal(shapes, named, SH.name, 'en') or ''}: {name_en}".strip(" :")
         findings.append(Finding(
             dataset=dataset, severity=severity, focus=str(focus),
-            path=str(path) if isinstance(path, rdflib.URIRef) else None,
+            path=_path_text(report, path),
             value=str(value) if value is not None else None,
             message_fr=messages["fr"], message_en=messages["en"],
-            shape=str(shape) if isinstance(shape, rdflib.URIRef) else None,
+            shape=str(named) if named is not None else None,
             constraint=str(constraint) if isinstance(constraint, rdflib.URIRef) else None,
             shape_name_fr=name_fr, shape_name_en=name_en,
             component=str(one(SH.sourceConstraintComponent) or "") or None,
         ))
     return findings
+
+
+def _path_text(report: rdflib.Graph, path: Any) -> str | None:
+    """A predicate IRI, or ``^IRI`` for an inverse path; other complex paths are not shown."""
+    if isinstance(path, rdflib.URIRef):
+        return str(path)
+    inverse = report.value(path, SH.inversePath) if path is not None else None
+    return f"^{inverse}" if isinstance(inverse, rdflib.URIRef) else None
 
 
 def trace(findings: list[Finding], index: ProvenanceIndex, fields: dict[str, dict[str, str]],

@@ -1,0 +1,58 @@
+"""Helpers for the SHACL tests: run the real validator on a small TriG fixture."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import RdfFormat, Store
+
+from culturegraph.config import PROJECT_ROOT, Settings
+from culturegraph.graph.build import load_vocabularies, mapping_modules
+from culturegraph.graph.dataset import DatasetSpec
+from culturegraph.rdf.terms import Minter
+from culturegraph.validation.shacl import Finding, ValidationReport, validate_store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHAPES = PROJECT_ROOT / "ontology" / "shapes"
+DATASETS = ("frequentation-musees", "museofile", "geographie")
+
+
+@dataclass
+class Fixture:
+    path: Path
+    dataset: str
+    expected: dict[tuple[str, str], int] = field(default_factory=dict)  # (severity, key) -> count
+    messages: list[str] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, path: Path) -> Fixture:
+        text = path.read_text(encoding="utf-8")
+        dataset = re.search(r"^# dataset: (\S+)", text, re.M)
+        assert dataset, f"{path}: no '# dataset:' line"
+        fixture = cls(path, dataset.group(1))
+        for severity, key, count in re.findall(r"^# expect: (\w+) (\S+)(?: (\d+))?\s*$", text, re.M):
+            fixture.expected[(severity, key)] = int(count or 1)
+        fixture.messages = re.findall(r"^# message: (.+?)\s*$", text, re.M)
+        return fixture
+
+
+def key(finding: Finding) -> str:
+    """The fixture key of a result: shape local name, then '/' and the path's local name."""
+    shape = re.split(r"[#/]", finding.shape or "")[-1]
+    path = re.split(r"[#/]", finding.path)[-1] if finding.path else None
+    return f"{shape}/{path}" if path else shape
+
+
+def specs() -> dict[str, DatasetSpec]:
+    return {m.DATASET.name: m.DATASET for m in mapping_modules()}
+
+
+def validate_trig(trig: str, dataset: str, settings: Settings, directory: Path) -> ValidationReport:
+    """Load ``trig`` (+ the shipped vocabularies) in a memory store and validate ``dataset``'s graph."""
+    store = Store()
+    prefixes = (FIXTURES / "prefixes.ttl").read_text(encoding="utf-8")
+    store.load(prefixes + trig, format=RdfFormat.TRIG)
+    load_vocabularies(store, settings, Minter(settings.base_iri))
+    return validate_store(store, settings, [specs()[dataset]], directory)

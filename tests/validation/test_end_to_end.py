@@ -1,0 +1,102 @@
+"""Validation through the real pipeline: a defect injected into one source row is reported with that
+file, line and column; the shipped data has no Violation."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from graph.project import settings_for, small_project
+from pyoxigraph import Store
+
+from culturegraph.graph.build import build_into
+from culturegraph.graph.provenance import write_provenance_index
+from culturegraph.validation.report import render
+from culturegraph.validation.shacl import validate_store
+
+ATTENDANCE = ("data/sources/frequentation-musees/"
+              "frequentation-des-musees-de-france_ENTREES_ET_CATEGORIES_DE_PUBLIC_2014-2023.csv")
+CONTAINED_IN = "http://schema.org/containedInPlace"
+
+
+def last_row_of_first_site(path: Path) -> tuple[int, list[str], list[str]]:
+    """(physical line, header, cells) of the last row of the file's first site: the row the mapping
+    takes a site's commune and provenance from."""
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    header = next(csv.reader([lines[0]], delimiter=";"))
+    rows = [(n, next(csv.reader([line], delimiter=";"))) for n, line in enumerate(lines[1:], start=2)]
+    site = rows[0][1][0]
+    line, cells = [(n, cells) for n, cells in rows if cells[0] == site][-1]
+    return line, header, cells
+
+
+def validate_project(project: Path, tmp: Path):
+    settings = settings_for(project, tmp / "store-home")
+    store = Store()
+    loaded = build_into(store, settings)
+    write_provenance_index(tmp / "provenance.sqlite", loaded)
+    return validate_store(store, settings, loaded.datasets, tmp)
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory):
+    """A small copy of the project, and the same copy with one attendance cell changed."""
+    clean = small_project(tmp_path_factory.mktemp("clean"))
+    broken = small_project(tmp_path_factory.mktemp("broken"))
+    path = broken / ATTENDANCE
+    line, header, cells = last_row_of_first_site(path)
+    column = header.index("codeInseeCommune")
+    cells[column] = "99999"  # a well-formed INSEE code (the reader accepts it) of no commune
+    text = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    ending = text[line - 1][len(text[line - 1].rstrip("\r\n")):]
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator=ending).writerow(cells)
+    text[line - 1] = out.getvalue()
+    path.write_text("".join(text), encoding="utf-8")
+    return clean, broken, line, column + 1, cells[0]
+
+
+def test_injected_violation_names_file_line_and_column(projects, tmp_path):
+    _, broken, line, column, site = projects
+    report = validate_project(broken, tmp_path)
+    hits = [f for f in report.findings
+            if f.severity == "Violation" and f.focus.endswith(f"/id/site/{site}") and f.path == CONTAINED_IN]
+    assert len(hits) == 1, [f.where for f in report.findings if f.severity == "Violation"]
+    hit = hits[0]
+    assert (hit.file, hit.line, hit.column, hit.header) == (ATTENDANCE, line, column, "codeInseeCommune")
+    assert hit.value.endswith("/id/commune/99999")
+    assert "commune" in hit.message_fr and "commune" in hit.message_en
+    assert not report.conforms["frequentation-musees"]
+    assert f"{ATTENDANCE}:{line}, column {column} (codeInseeCommune)" in render(report, "text", "Violation")
+    assert f"{ATTENDANCE}:{line}, colonne {column} (codeInseeCommune)" in render(report, "html", "Violation")
+
+
+def test_the_unchanged_row_gives_no_such_result(projects, tmp_path):
+    clean, _, _, _, site = projects
+    report = validate_project(clean, tmp_path)
+    assert not [f for f in report.findings
+                if f.focus.endswith(f"/id/site/{site}") and f.path == CONTAINED_IN]
+
+
+def test_shipped_data_has_no_violation(built):
+    validation = built.report["validation"]
+    assert validation["violations"] == 0, validation
+    assert built.switched
+    assert set(validation["per_dataset"]) == {"museofile", "frequentation-musees", "geographie"}
+    # The checks did run: the published figures have known defects (e.g. totals ≠ paying + free).
+    assert validation["warnings"] > 0 and validation["infos"] > 0
+    assert validation["per_dataset"]["frequentation-musees"]["Warning"] > 0
+
+
+def test_shipped_findings_are_traced_to_rows(built):
+    import json
+
+    findings = json.loads((built.directory / "validation.json").read_text(encoding="utf-8"))["findings"]
+    mapped = [f for f in findings if f["dataset"] != "geographie"]
+    assert mapped
+    # Every result about a mapped source row names its file and line (geography comes from tables).
+    assert all(f["file"] and f["line"] for f in mapped), [f for f in mapped if not f["file"]][:3]
+    totals = [f for f in findings if f["shape"] and f["shape"].endswith("#TotalConsistency")]
+    assert totals and all("payant" in f["message_fr"] and "{?" not in f["message_fr"] for f in totals)
