@@ -156,14 +156,14 @@ def test_validate_text(project: Path, store: Path) -> None:
     result = run(["--store", str(store), "validate", "--dataset", "frequentation-musees"],
                  env={"CULTUREGRAPH_HOME": str(project)})
     lines = result.stdout.splitlines()
-    counts = lines[0].split(", ")
-    assert counts[0].endswith(" violations") and counts[1].endswith(" warnings"), lines[0]
-    violations = int(counts[0].split()[0])
-    assert result.exit_code == (1 if violations else 0)
-    results = [line for line in lines[1:] if not line.startswith("    ")]
-    assert all(line.split(":")[0] in ("Violation", "Warning", "Info") for line in results)
-    # the small project's cut breaks links (e.g. sites of museums left out): each result is traced
-    assert any(".csv:" in line for line in results) or not results
+    counts = [int(part.split()[0]) for part in lines[0].split(", ")]
+    assert lines[0] == f"{counts[0]} violations, {counts[1]} warnings, {counts[2]} infos"
+    assert result.exit_code == (1 if counts[0] else 0)
+    results = [line for line in lines if line.split(":")[0] in ("Violation", "Warning", "Info")]
+    assert len(results) == sum(counts)
+    # the small project's cut breaks links (sites of museums left out): there are results, each traced
+    # to the file and line of its source row
+    assert results and all(".csv:" in line for line in results)
 
 
 def test_validate_unknown_dataset(store: Path) -> None:

@@ -365,13 +365,16 @@ def test_header(path: Path) -> None:
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
 def test_ui_reads_the_header(path: Path) -> None:
-    """The query page's parser finds the same title and description."""
+    """The query page's parser finds the same French and English title and description."""
     from culturegraph.web.pages import parse_example
 
     example = parse_example(path)
     lines = path.read_text(encoding="utf-8").splitlines()
-    assert example.title == lines[0].removeprefix("# title: ").strip()
-    assert example.description == lines[1].removeprefix("# description: ").strip()
+    title = HEADER_TITLE.match(lines[0])
+    description = HEADER_DESCRIPTION.match(lines[1])
+    assert title and description
+    assert (example.title, example.title_en) == (title["fr"], title["en"].strip())
+    assert (example.description, example.description_en) == (description["fr"], description["en"].strip())
 
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)

@@ -332,15 +332,16 @@ def trace(findings: list[Finding], index: ProvenanceIndex, fields: dict[str, dic
           prefixes: dict[str, str], resolvers: dict[str, FieldResolver] | None = None) -> None:
     """Fill file/line/column from the provenance index.
 
-    ``fields`` maps dataset → predicate (IRI or CURIE) → source field, as DatasetSpec.fields does; a
-    field written ``<…>`` depends on the subject and is asked of the dataset's resolver, if any.
+    ``fields`` maps dataset → predicate → source field, as DatasetSpec.fields does (the predicate as an
+    IRI, ``<IRI>`` or a CURIE of ``prefixes``); a field written ``<…>`` depends on the subject and is
+    asked of the dataset's resolver, if any.
     """
     resolvers = resolvers or {}
+    by_iri = {dataset: {expand(k, prefixes): v for k, v in per.items()} for dataset, per in fields.items()}
     for finding in findings:
         field_name = None
         if finding.path:
-            per = fields.get(finding.dataset, {})
-            field_name = per.get(finding.path) or per.get(_compact(finding.path, prefixes))
+            field_name = by_iri.get(finding.dataset, {}).get(finding.path)
             if field_name and field_name.startswith("<"):
                 resolver = resolvers.get(finding.dataset)
                 field_name = resolver(finding.focus, finding.path) if resolver else None
@@ -350,11 +351,14 @@ def trace(findings: list[Finding], index: ProvenanceIndex, fields: dict[str, dic
             finding.column, finding.header = origin.column, origin.header
 
 
-def _compact(iri: str, prefixes: dict[str, str]) -> str:
-    for prefix, ns in prefixes.items():
-        if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
+def expand(key: str, prefixes: dict[str, str]) -> str:
+    """``<IRI>`` or ``prefix:local`` → IRI (keys of DatasetSpec.fields come in both forms)."""
+    if key.startswith("<") and key.endswith(">"):
+        return key[1:-1]
+    prefix, colon, local = key.partition(":")
+    if colon and prefix in prefixes and not local.startswith("//"):
+        return prefixes[prefix] + local
+    return key
 
 
 def field_resolvers(specs: list[DatasetSpec]) -> dict[str, FieldResolver]:
