@@ -18,9 +18,10 @@ Nothing here knows about HTTP or HTML: ``resources`` negotiates and writes, ``pa
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from typing import Any
 from urllib.parse import quote
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Store, Triple
@@ -349,17 +350,47 @@ class Describer:
 _XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 
-@lru_cache(maxsize=256)
+class PerVersion:
+    """Values computed from one build (counts), dropped when the served version changes. Keyed by the
+    version, never by the store object, so that an old build's handle is not kept alive here."""
+
+    def __init__(self, max_entries: int = 1024) -> None:
+        self.max_entries = max_entries
+        self._version: str | None = None
+        self._values: dict[Hashable, Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, version: str, key: Hashable, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if version != self._version:
+                self._version, self._values = version, {}
+            if key in self._values:
+                return self._values[key]
+        value = compute()
+        with self._lock:
+            if version == self._version:
+                if len(self._values) >= self.max_entries:
+                    self._values.pop(next(iter(self._values)))
+                self._values[key] = value
+        return value
+
+
+COUNTS = PerVersion()
+
+
 def inverse_count(store: Store, version: str, iri: str) -> int:
-    result = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?g WHERE {{ "
-                         f"GRAPH ?g {{ ?s ?p <{iri}> }} }} }}")
-    return int(next(iter(result))["n"].value)
+    return COUNTS.get(version, ("inverse", iri), lambda: _count(
+        store, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?g WHERE {{ "
+               f"GRAPH ?g {{ ?s ?p <{iri}> }} }} }}"))
 
 
-@lru_cache(maxsize=64)
 def graph_size(store: Store, version: str, graph: str) -> int:
-    result = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-    return int(next(iter(result))["n"].value)
+    return COUNTS.get(version, ("graph", graph), lambda: _count(
+        store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
+
+
+def _count(store: Store, query: str) -> int:
+    return int(next(iter(store.query(query)))["n"].value)
 
 
 def _any(quads: Iterator[Quad]) -> bool:

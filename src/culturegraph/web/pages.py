@@ -13,7 +13,6 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +40,15 @@ from culturegraph.rdf.terms import (
     Minter,
 )
 from culturegraph.web import app as webapp
-from culturegraph.web.describe import OBSERVATION_LIMIT, Description, Observation, document_path, short_name
+from culturegraph.web.describe import (
+    COUNTS,
+    OBSERVATION_LIMIT,
+    Describer,
+    Description,
+    Observation,
+    document_path,
+    short_name,
+)
 
 bp = Blueprint("pages", __name__)
 
@@ -309,8 +316,6 @@ def resource_page(desc: Description, rest: str) -> str:
 def _observations_query(desc: Description) -> str | None:
     if not desc.sites:
         return None
-    from culturegraph.web.describe import Describer
-
     store, version = webapp.store()
     return Describer(store, version, webapp.settings().base_iri).observations_query(desc)
 
@@ -357,9 +362,12 @@ def _curator_links() -> list[tuple[str, str]]:
     return [(request.url_root + path.lstrip("/"), label) for path, label in wanted.items() if path in rules]
 
 
-@lru_cache(maxsize=4)
 def graph_statistics(store: Store, version: str, base_iri: str) -> dict[str, Any]:
     """Triples per named graph and counts of museums, sites, observations (SPARQL; cached per version)."""
+    return COUNTS.get(version, ("statistics", base_iri), lambda: _statistics(store, base_iri))
+
+
+def _statistics(store: Store, base_iri: str) -> dict[str, Any]:
     kgo = Minter(base_iri).kgo
 
     def count(where: str) -> int:
