@@ -7,14 +7,7 @@ tests/artifacts/ (git-ignored) for a person to look at.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,48 +27,13 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-WAIT_S = 30
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+WAIT_S = 120  # generous: CI machines are shared, the first query warms the store up
 
 
 @pytest.fixture(scope="module")
-def base_url(settings, built, tmp_path_factory) -> Iterator[str]:
-    """``culturegraph serve`` (the threaded development server is enough for one browser)."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("browser") / "server.log"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.pop("CULTUREGRAPH_STORE", None)
-    env.pop("CULTUREGRAPH_BASE_IRI", None)
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "culturegraph.cli", "--store", str(settings.store_home), "serve",
-             "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        assert proc.poll() is None, log_path.read_text()
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if time.monotonic() > deadline:
-                os.killpg(proc.pid, signal.SIGKILL)
-                raise AssertionError("server did not start:\n" + log_path.read_text()) from None
-            time.sleep(0.3)
-    yield url
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+def base_url(settings, built, live_server) -> str:
+    """The production server (tests/web/conftest.py) on the session's build."""
+    return live_server(settings.store_home).url + "/"
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +60,7 @@ def severe_errors(driver: webdriver.Chrome) -> list[str]:
 
 
 def full_page_screenshot(driver: webdriver.Chrome, path: Path) -> None:
+    driver.execute_script("window.scrollTo(0, 0)")
     height = driver.execute_script("return Math.min(document.documentElement.scrollHeight, 6000)")
     driver.set_window_size(1280, max(900, int(height)))
     driver.save_screenshot(str(path))
@@ -162,7 +121,11 @@ def test_query_ui_runs_an_example(browser, base_url, artifacts):
         assert "SELECT" in query.upper()
         assert title
     browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
-    rows = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr .dataTable tbody tr") or None)
+    try:
+        rows = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr .dataTable tbody tr") or None)
+    except Exception:
+        full_page_screenshot(browser, artifacts / "browser-query-failed.png")
+        raise
     assert rows
     assert "No data" not in rows[0].text  # a real result row, not DataTables' empty-table message
     full_page_screenshot(browser, artifacts / "browser-query.png")

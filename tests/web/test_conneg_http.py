@@ -9,14 +9,6 @@ from __future__ import annotations
 
 import gzip
 import http.client
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import rdflib
@@ -26,55 +18,10 @@ pytestmark = pytest.mark.slow
 BASE = "https://culturegraph.example/"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(store_home: Path, log_path: Path) -> tuple[subprocess.Popen, int]:
-    """``culturegraph serve --production`` (one worker) on a free port; waits until it answers."""
-    port = free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.pop("CULTUREGRAPH_STORE", None)
-    env.pop("CULTUREGRAPH_BASE_IRI", None)
-    log = log_path.open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "culturegraph.cli", "--store", str(store_home), "serve", "--production",
-         "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-        stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while True:
-        if proc.poll() is not None:
-            raise AssertionError(log_path.read_text())
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("HEAD", "/")
-            if conn.getresponse().status == 200:
-                return proc, port
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            stop_server(proc)
-            raise AssertionError("server did not start:\n" + log_path.read_text())
-        time.sleep(0.2)
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
 @pytest.fixture(scope="module")
-def port(settings, built, tmp_path_factory) -> Iterator[int]:
-    proc, port = start_server(settings.store_home, tmp_path_factory.mktemp("conneg-http") / "server.log")
-    yield port
-    stop_server(proc)
+def port(settings, built, live_server) -> int:
+    """The production server (tests/web/conftest.py) on the session's build."""
+    return live_server(settings.store_home).port
 
 
 def request(port: int, method: str, path: str, **headers: str) -> tuple[http.client.HTTPResponse, bytes]:

@@ -653,3 +653,17 @@ def test_real_build_through_the_executor_pool(settings: Settings, built, graph: 
     finally:
         app.extensions["culturegraph.sparql"].executor.close()
 
+
+
+def test_byte_lru_is_bounded_in_bytes() -> None:
+    from culturegraph.web.cache import ByteLRU
+
+    cache = ByteLRU(max_bytes=100, max_entry_bytes=60)
+    assert cache.put("a", "A", 40) and cache.put("b", "B", 40)
+    assert not cache.put("big", "X", 61)  # not worth a slot
+    assert cache.get("a") == "A"  # a is now the most recently used
+    cache.put("c", "C", 40)  # over 100 bytes: b, the least recently used, goes
+    assert cache.get("b") is None and cache.get("c") == "C" and cache.size == 80
+    assert cache.get("a") == "A"
+    cache.grow("a", 30)  # its gzipped variant: 110 bytes, so c goes
+    assert cache.get("c") is None and cache.get("a") == "A" and cache.size == 70 and len(cache) == 1

@@ -1,9 +1,10 @@
 """Compacted JSON-LD: the shared context (ontology/context.jsonld) applied to triples.
 
-pyoxigraph writes JSON-LD in expanded form only; rdflib's serializer compacts with a given context
-(terms for properties, ``@type: @id``, ``@language`` defaults, prefixes for CURIEs). Documents are
-small (at most a few thousand triples), so the round trip through rdflib costs a few tens of
-milliseconds. Used by the linked-data documents and the SPARQL endpoint's CONSTRUCT/DESCRIBE results.
+pyoxigraph writes JSON-LD in expanded form only. :func:`compact` compacts it with the context using the
+flat-document compactor of :mod:`culturegraph.web.sparql_jsonld` (written for the SPARQL endpoint's
+CONSTRUCT/DESCRIBE results): measured on the musée de Brou's document (865 triples, best of 5), 25 ms
+against 203 ms for rdflib's JSON-LD serializer with the same context, and both parse back to the same
+865 triples. The linked-data documents and the pages' embedded JSON-LD use it.
 
 When ontology/context.jsonld is absent or unreadable, the prefixes of our IRI minter make the context
 (CURIEs instead of terms): the output is still valid, compact JSON-LD.
@@ -51,12 +52,25 @@ def _load(path: Path, mtime: int | None, base_iri: str, settings: Settings) -> d
     return {**{k: v for k, v in prefixes.items() if k not in ctx}, **ctx}
 
 
-def compact(triples: Iterable[Triple], ctx: dict[str, Any]) -> bytes:
-    """Triples → compacted JSON-LD (UTF-8), with the context embedded (no network fetch for clients)."""
-    from rdflib import Graph
+def compact(triples: Iterable[Triple], settings: Settings) -> bytes:
+    """Triples → compacted JSON-LD (UTF-8); the context is inline (only the terms used), so that a
+    client needs no network fetch."""
+    from culturegraph.web.sparql_jsonld import compact_bytes
 
-    data = serialize(list(triples), format=RdfFormat.N_TRIPLES) or b""
-    graph = Graph()
-    graph.parse(data=data.decode("utf-8"), format="nt")
-    text = graph.serialize(format="json-ld", context=ctx, auto_compact=True, indent=2)
-    return text.encode("utf-8")
+    expanded = serialize(list(triples), format=RdfFormat.JSON_LD) or b""
+    return compact_bytes(expanded, compaction(settings))
+
+
+def compaction(settings: Settings) -> Any:
+    """The compactor's view of :func:`context` (parsed once per context file version)."""
+    ctx = context(settings)
+    key = id(ctx)
+    cached = _COMPACTION.get(key)
+    if cached is None or cached[0] is not ctx:
+        from culturegraph.web.sparql_jsonld import Context
+
+        cached = _COMPACTION[key] = (ctx, Context.from_document(ctx, Minter(settings.base_iri).prefixes()))
+    return cached[1]
+
+
+_COMPACTION: dict[int, tuple[dict[str, Any], Any]] = {}

@@ -51,6 +51,18 @@ class ByteLRU:
                 self._bytes -= dropped
         return True
 
+    def grow(self, key: Hashable, extra: int) -> None:
+        """Account for ``extra`` bytes attached to an entry later (e.g. its gzipped variant)."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return
+            self._entries[key] = (entry[0], entry[1] + extra)
+            self._bytes += extra
+            while self._bytes > self.max_bytes and len(self._entries) > 1:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._bytes -= dropped
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

@@ -232,7 +232,7 @@ class Describer:
             obj = q.object
             if isinstance(obj, NamedNode) and obj.value.startswith(prefix) and obj not in parts:
                 parts.append(obj)
-        return parts
+        return sorted(parts, key=lambda p: p.value)
 
     def inverse_page(self, iri: NamedNode, page: int) -> tuple[list[Quad], int]:
         """One page of (subject, predicate, graph) pointing at ``iri``, in the store's index order

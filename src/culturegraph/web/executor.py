@@ -321,6 +321,9 @@ class InProcessExecutor:
     def start(self) -> None:
         pass
 
+    def prewarm(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 
@@ -367,12 +370,14 @@ FIRST_READ = 64 << 10  # one recvmsg() takes a whole small message (and any file
 
 
 class Channel:
-    """Pickled messages over a Unix socket, one system call per small message each way, and file
+    """Pickled messages over a Unix socket — one system call per small message each way — and file
     descriptors passed alongside (SCM_RIGHTS). ``multiprocessing.Connection`` reads the length and the
     body separately and needs a ``poll`` for a deadline: each system call costs 10-30 µs here."""
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
+        self._buffer = bytearray()  # bytes read past the end of the previous message
+        self._fds: list[int] = []  # descriptors received, not yet handed out
 
     def send(self, obj: object, fd: int | None = None) -> None:
         data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
@@ -387,27 +392,27 @@ class Channel:
             self.sock.sendall(data)
 
     def recv(self) -> tuple[Any, int | None]:
-        """``(message, passed file descriptor or None)``; ``EOFError`` when the peer is gone."""
-        data, ancillary, _flags, _addr = self.sock.recvmsg(FIRST_READ, socket.CMSG_SPACE(4))
-        fd = None
+        """``(message, a file descriptor sent with it or None)``; ``EOFError`` when the peer is gone."""
+        while len(self._buffer) < FRAME.size:
+            self._read()
+        (length,) = FRAME.unpack_from(self._buffer)
+        end = FRAME.size + length
+        while len(self._buffer) < end:
+            self._read(end - len(self._buffer))
+        with memoryview(self._buffer) as view:  # released before the buffer is resized
+            message = pickle.loads(view[FRAME.size:end])
+        del self._buffer[:end]
+        return message, (self._fds.pop(0) if self._fds else None)
+
+    def _read(self, wanted: int = 0) -> None:
+        size = max(FIRST_READ, min(wanted, 1 << 24))
+        data, ancillary, _flags, _addr = self.sock.recvmsg(size, socket.CMSG_SPACE(4))
         for level, kind, payload in ancillary:
             if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-                fd = int.from_bytes(payload[:4], sys.byteorder)
+                self._fds.append(int.from_bytes(payload[:4], sys.byteorder))
         if not data:
             raise EOFError("the peer closed the channel")
-        while len(data) < FRAME.size:
-            data += self._more(FRAME.size - len(data))
-        (length,) = FRAME.unpack_from(data)
-        body = bytearray(data[FRAME.size:])
-        while len(body) < length:
-            body += self._more(length - len(body))
-        return pickle.loads(body), fd
-
-    def _more(self, n: int) -> bytes:
-        chunk = self.sock.recv(min(n, 1 << 20))
-        if not chunk:
-            raise EOFError("the peer closed the channel")
-        return chunk
+        self._buffer += data
 
     def close(self) -> None:
         self.sock.close()
@@ -446,8 +451,14 @@ class ProcessPoolExecutor:
         """The build being served (no store is opened in this process)."""
         return self._watch.version()
 
+    def prewarm(self) -> None:
+        """Start the children in the background if this process has none yet (cheap when it has):
+        called at every request, so that the first query of a worker finds them ready."""
+        if self._pid != os.getpid() and not self._lock.locked():
+            threading.Thread(target=self.start, name="executor-start", daemon=True).start()
+
     def start(self) -> None:
-        """Start the children now (e.g. from a server's post-fork hook); otherwise the first query does."""
+        """Start the children now; otherwise the first query (or :meth:`prewarm`) does."""
         if self._pid == os.getpid():
             return
         with self._lock:

@@ -292,7 +292,7 @@ def resource_page(desc: Description, rest: str) -> str:
     own = [Quad(q.subject, q.predicate, q.object, q.graph_name) for q in desc.quads if q.subject == desc.iri]
     embedded = jsonld.compact(
         [t for t in desc.triples(with_observations=False) if t.subject in (desc.iri, *desc.parts)],
-        jsonld.context(settings))
+        settings)
     parts = [{"id": p.value.partition("#")[2], "title": desc.label(p), "iri": p.value,
               "groups": property_groups(desc, p)} for p in desc.parts]
     here = f"{request.url_root}doc/{rest}"
@@ -321,7 +321,10 @@ def _observations_query(desc: Description) -> str | None:
 
 
 def not_found_page(path: str) -> str:
-    iri = webapp.settings().base_iri + path
+    from culturegraph.web.resources import resource_path
+
+    name = resource_path(path[4:]) if path.startswith("doc/") else path
+    iri = webapp.settings().base_iri + name.split("?")[0]
     return render_template("not_found.html", path=path, iri=iri)
 
 

@@ -152,7 +152,7 @@ def render(desc: Description, fmt: Format, rest: str) -> bytes:
 
         return pages.resource_page(desc, rest).encode("utf-8")
     if fmt is formats.JSON_LD:
-        return jsonld.compact(desc.triples(), jsonld.context(settings))
+        return jsonld.compact(desc.triples(), settings)
     assert fmt.rdf is not None
     statements = desc.all_quads() if fmt.datasets else desc.triples()
     if fmt.rdf in (RdfFormat.N_TRIPLES, RdfFormat.N_QUADS):
@@ -217,7 +217,8 @@ def not_found(path: str) -> Response:
 
         response = Response(pages.not_found_page(path), status=404, content_type=HTML.content_type)
     else:
-        iri = webapp.settings().base_iri + resource_path(path.removeprefix("doc/")).split("?")[0]
+        name = resource_path(path[4:]) if path.startswith("doc/") else path
+        iri = webapp.settings().base_iri + name.split("?")[0]
         response = _plain(404, f"Not Found: nothing is known about <{iri}> in this graph.\n")
     response.vary.add("Accept")
     return response

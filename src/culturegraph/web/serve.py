@@ -47,7 +47,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, product
     """Serve the current build of ``settings.store_home`` until interrupted.
 
     ``access_log``: one line per request on stderr (production). Off by default: it is written by
-    Python in the workers and cost up to 40 % of the lookup throughput (docs/serving.md); the reverse
+    Python in the workers and cost 30-45 % of the throughput of a lean app (docs/serving.md); the reverse
     proxy in front usually keeps the access log. Errors and the server's own events are always logged.
     """
     if not production:
@@ -72,7 +72,7 @@ def _serve_granian(host: str, port: int, workers: int, access_log: bool) -> None
     from granian import Granian
     from granian.constants import Interfaces
 
-    pass  # TEMP negative check
+    _interrupt_master_only()
     Granian(
         WSGI_TARGET,
         address=host,

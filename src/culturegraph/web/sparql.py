@@ -39,6 +39,7 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFor
 from werkzeug.wsgi import wrap_file
 
 from culturegraph.config import Settings
+from culturegraph.graph.store import CurrentStore
 from culturegraph.rdf import formats, jsonld
 from culturegraph.rdf.formats import Format
 from culturegraph.rdf.terms import DCTERMS, RDF, RDFS, SD, VOID, XSD, Minter
@@ -121,12 +122,15 @@ def _setup(state: BlueprintSetupState) -> None:
     env = Env({k: v for k, v in minter.prefixes().items() if k not in NO_WRITER_PREFIX},
               jsonld.context(settings))
     executor: Executor
-    if hasattr(source, "home"):  # a CurrentStore: the children open the current build themselves
+    if isinstance(source, CurrentStore):  # the children open the current build themselves
         size = int(getattr(settings, "query_executors", EXECUTORS))
         executor = ProcessPoolExecutor(settings.store_home, env, size=size)
     else:  # a store given by the caller (tests): in this process, without an enforced time limit
         executor = InProcessExecutor(source, env)
     app.extensions["culturegraph.sparql"] = Service(settings, executor, env)
+    # Executor children start in the background at a worker's first request (any route), so that its
+    # first query does not wait ~0.5 s for them; never at app creation (a server may fork after it).
+    app.before_request(executor.prewarm)
 
 
 def service(app: Flask | None = None) -> Service:
@@ -257,7 +261,7 @@ def answer(svc: Service, req: QueryRequest) -> Response:
                 tag = _etag(version, key, fmt.name)
                 if request.if_none_match.contains_weak(tag):
                     return _negotiated(Response(status=304), tag, "hit", hit.elapsed)
-                return _cached_response(hit, tag)
+                return _cached_response(svc, hit, tag, ("result", version, key, fmt.name))
     job = Job(req.query, req.default_graphs, req.named_graphs,
               choices=negotiate(request.accept_mimetypes, req.formats), asked=_asked(req),
               base_iri=svc.settings.base_iri)
@@ -273,8 +277,9 @@ def answer(svc: Service, req: QueryRequest) -> Response:
     tag = _etag(outcome.version, key, outcome.format_name)
     if outcome.file is None:
         entry = Cached(outcome.body, outcome.content_type, outcome.version, outcome.elapsed)
-        svc.cache.put(("result", outcome.version, key, outcome.format_name), entry, len(outcome.body) + 200)
-        return _cached_response(entry, tag, cache="miss")
+        cache_key = ("result", outcome.version, key, outcome.format_name)
+        svc.cache.put(cache_key, entry, len(outcome.body) + 200)
+        return _cached_response(svc, entry, tag, cache_key, cache="miss")
     response = Response(wrap_file(request.environ, outcome.file), content_type=outcome.content_type,
                         direct_passthrough=True)
     response.content_length = outcome.size
@@ -285,12 +290,14 @@ def _asked(req: QueryRequest) -> str:
     return "format=" + ", ".join(req.formats) if req.formats else request.headers.get("Accept", "")
 
 
-def _cached_response(entry: Cached, tag: str, cache: str = "hit") -> Response:
+def _cached_response(svc: Service, entry: Cached, tag: str, cache_key: tuple[object, ...],
+                     cache: str = "hit") -> Response:
     body = entry.body
     response = Response(content_type=entry.content_type)
     if len(body) >= MIN_GZIP_BYTES and accepts_gzip(request):
         if entry.gzipped is None:
             entry.gzipped = gzip_bytes(body)  # once per entry; a race only computes it twice
+            svc.cache.grow(cache_key, len(entry.gzipped))
         response.set_data(entry.gzipped)
         response.headers["Content-Encoding"] = "gzip"
     else:
