@@ -30,7 +30,8 @@ def main(ctx: click.Context, store_home: Path | None, base_iri: str | None) -> N
 @click.pass_obj
 def build(settings: Settings, if_needed: bool, no_validate: bool, progress: bool | None) -> None:
     """Build the graph from data/sources into a new store, validate it, and switch to it."""
-    from culturegraph.graph.build import BuildError, build as run_build
+    from culturegraph.graph.build import BuildError
+    from culturegraph.graph.build import build as run_build
     from culturegraph.graph.store import StoreHome
     from culturegraph.sources.read import SourceError
 

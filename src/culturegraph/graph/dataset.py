@@ -14,15 +14,15 @@ import csv
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
-from pyoxigraph import Literal, NamedNode, BlankNode
+from pyoxigraph import BlankNode, Literal, NamedNode
 
 from culturegraph.sources.read import Problem, ReadResult, Record
 
-Term = Union[NamedNode, BlankNode, Literal]
+Term = NamedNode | BlankNode | Literal
 Triple3 = tuple[NamedNode | BlankNode, NamedNode, Term]
-Emitted = Union[Triple3, Record, Problem]
+Emitted = Triple3 | Record | Problem
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,18 @@ from pyoxigraph import Literal, NamedNode, Quad, Store
 import culturegraph
 from culturegraph.config import Settings
 from culturegraph.rdf.terms import (
-    DCAT, DCTERMS, PROV, RDFS, XSD, A, Minter, Namespace, en, fr, integer, string,
+    DCAT,
+    DCTERMS,
+    PROV,
+    RDFS,
+    XSD,
+    A,
+    Minter,
+    Namespace,
+    en,
+    fr,
+    integer,
+    string,
 )
 from culturegraph.sources.manifest import sha256_file
 

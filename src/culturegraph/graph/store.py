@@ -82,8 +82,10 @@ class StoreHome:
         """Delete old builds, keeping the current one and the ``keep`` newest others; partial
         builds left by a crash are removed when they are older than an hour."""
         current = self.current_build()
-        finished = sorted((p for p in self.builds.glob("*") if p.is_dir() and not p.name.endswith(".partial")),
-                          key=lambda p: p.name, reverse=True)
+        finished = sorted(
+            (p for p in self.builds.glob("*") if p.is_dir() and not p.name.endswith(".partial")),
+            key=lambda p: p.name, reverse=True,
+        )
         removed = []
         for build in [b for b in finished if b != current][keep:]:
             shutil.rmtree(build, ignore_errors=True)
@@ -118,7 +120,8 @@ class CurrentStore:
                 version = self.home.version()
                 if version is None:
                     if self._store is None:
-                        raise NoStoreError(f"no graph built yet in {self.home.path}: run `culturegraph build`")
+                        raise NoStoreError(
+                            f"no graph built yet in {self.home.path}: run `culturegraph build`")
                 elif version != self._version:
                     self._store = self.home.open_current()
                     self._version = version
