@@ -377,3 +377,26 @@ def test_rdf_xml_parses_with_rdflib(client):
     response = get(client, "/doc/musee/M0963", "application/rdf+xml")
     graph = rdflib.Graph().parse(io.BytesIO(response.data), format="xml")
     assert (rdflib.URIRef(BASE + "id/musee/M0963"), None, None) in graph
+
+
+def test_observations_beyond_the_bound_point_at_a_query(client, graph, monkeypatch):
+    from urllib.parse import urlsplit
+
+    from culturegraph.web import describe
+
+    monkeypatch.setattr(describe, "OBSERVATION_LIMIT", 10)
+    data = parse(get(client, "/doc/musee/M0963", "text/turtle"))
+    kgo = rdflib.Namespace(BASE + "def/culture/")
+    site = rdflib.URIRef(BASE + "id/site/0105301")
+    assert len(set(data.subjects(kgo.site, site))) == 10
+    see_also = data.value(rdflib.URIRef(BASE + "doc/musee/M0963"), rdflib.RDFS.seeAlso)
+    assert see_also is not None and str(see_also).startswith(BASE + "sparql?query=")
+    # the query it names gives every observation of the museum's sites
+    url = urlsplit(str(see_also))
+    answer = client.get(f"/sparql?{url.query}", headers={"Accept": "text/csv"})
+    assert answer.status_code == 200
+    rows = answer.get_data(as_text=True).strip().splitlines()[1:]
+    expected = int(next(iter(graph.query(
+        f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ ?o <{kgo.site}> <{site}> }}",
+        use_default_graph_as_union=True)))["n"].value)
+    assert len(rows) == expected > 10

@@ -571,6 +571,7 @@ CONTEXT = {
     "label": {"@id": "rdfs:label", "@container": "@language"},
     "address": "schema:address",
     "city": "schema:addressLocality",
+    "telephone": "schema:telephone",
 }
 TURTLE = """
 @prefix schema: <http://schema.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
@@ -584,7 +585,7 @@ TURTLE = """
   schema:address [ schema:addressLocality "Toulouse" ; schema:postalCode "31000" ] ;
   <https://culturegraph.example/def/culture/nombre> 42 ;
   <https://culturegraph.example/def/culture/voisin> <https://culturegraph.example/id/musee/M0002> .
-<https://culturegraph.example/id/musee/M0002> schema:name "Deux"@fr .
+<https://culturegraph.example/id/musee/M0002> schema:name "Deux"@fr ; rdfs:label "sans langue", "Two"@en .
 """
 
 
@@ -606,9 +607,14 @@ def test_compaction_round_trips_and_uses_the_context() -> None:
     assert "https://augustins.example/" in node["url"]  # @type: @id term: the IRI as a string
     assert {"@value": "pas une IRI"} in node["url"]  # ...but a literal stays a value object
     assert "Musée « des Augustins »" in node["name"]  # the term's @language: fr
-    assert "rdfs:label" in node and "label" not in node  # a @container term is not used for keys
+    assert node["label"] == {"fr": "Augustins"}  # a @language container: all its values are tagged
+    other = next(n for n in doc["@graph"] if n["@id"] == "musee:M0002")
+    assert "label" not in other and len(other["rdfs:label"]) == 2  # a plain string: no language map
     assert doc["@context"]["name"] == {"@id": "http://schema.org/name", "@language": "fr"}
-    assert "label" not in doc["@context"]  # only what the document uses
+    assert doc["@context"]["label"] == {"@id": "http://www.w3.org/2000/01/rdf-schema#label",
+                                        "@container": "@language"}
+    assert doc["@context"]["city"] == "http://schema.org/addressLocality"
+    assert "telephone" not in doc["@context"]  # only what the document uses
     assert "é" in out.decode() and "\\u" not in out.decode()
 
 

@@ -108,7 +108,9 @@ class Env:
 
     prefixes: dict[str, str]
     jsonld_context: dict[str, Any]
-    spool_bytes: int = 8 << 20
+    # Results up to this size come back in memory (and may be cached); bigger ones are written to an
+    # anonymous temporary file whose descriptor is passed to the web process, which streams it.
+    spool_bytes: int = 1 << 20
     spool_dir: str | None = None
 
     @cached_property

@@ -66,7 +66,7 @@ UPDATE = "application/sparql-update"
 READ_ONLY = ("This endpoint is read-only: SPARQL Update is not accepted here. The graph is rebuilt from "
              "its sources (`culturegraph build`); to change the data, change the sources or the mappings.")
 CACHE_BYTES = 64 << 20  # per web worker process
-CACHE_ENTRY_BYTES = 4 << 20  # bigger results are not worth a cache slot
+CACHE_ENTRY_BYTES = 1 << 20  # = Env.spool_bytes: bigger results are streamed from a file, not cached
 EXECUTORS = 2  # executor children per web worker process
 COUNTS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 # Prefixes for the Turtle/TriG/RDF-XML writers: not `cg:` (the bare base), whose local names would be

@@ -8,6 +8,8 @@ node objects needs, and nothing clever:
 * property keys become a term of the context when the term is *safe* (no ``@container`` other than
   ``@set``, no ``@reverse``, no scoped ``@context``, no ``@nest``), otherwise a compact IRI
   (``schema:name``) when a prefix applies, otherwise stay absolute;
+* a term with ``"@container": "@language"`` (``"name": {"fr": …, "en": …}``) is used when every value
+  of the property is a language-tagged string; otherwise the property keeps its compact IRI;
 * ``rdf:type`` with IRI objects becomes ``@type`` (same triples on expansion);
 * ``@id`` values become compact IRIs (never bare terms: ``@id`` values are not vocabulary-relative);
 * value objects collapse to a bare string only when expansion gives the same value back: plain strings
@@ -52,6 +54,7 @@ class Context:
 
     prefixes: dict[str, str] = field(default_factory=dict)  # prefix name -> namespace IRI
     terms: dict[str, Term] = field(default_factory=dict)  # property IRI -> safe term for keys
+    language_maps: dict[str, Term] = field(default_factory=dict)  # property IRI -> @language container term
     type_terms: dict[str, Term] = field(default_factory=dict)  # class IRI -> any term with that @id
     names: set[str] = field(default_factory=set)  # every defined name (a CURIE must not shadow one)
     language: str | None = None  # the context's default @language
@@ -100,7 +103,9 @@ class Context:
             if term is None:
                 continue
             ctx.type_terms.setdefault(term.iri, term)
-            if _safe_for_keys(value):
+            if _is_language_map(value):
+                ctx.language_maps.setdefault(term.iri, term)
+            elif _safe_for_keys(value):
                 current = ctx.terms.get(term.iri)
                 # Prefer a term without coercion: more values collapse predictably.
                 plain = not (term.coerce or term.language)
@@ -160,6 +165,13 @@ class _Compactor:
                 existing = out.get("@type")
                 merged = ([existing] if isinstance(existing, str) else existing or []) + types
                 out["@type"] = _one(merged)
+            elif key in self.ctx.language_maps and all(_language_string(v) for v in values):
+                term = self.ctx.language_maps[key]
+                self.used[term.name] = term.definition
+                by_language: dict[str, list[str]] = {}
+                for v in values:
+                    by_language.setdefault(v["@language"], []).append(v["@value"])
+                out[term.name] = {lang: _one(texts) for lang, texts in by_language.items()}
             else:
                 term = self.ctx.terms.get(key)
                 if term is not None:
@@ -220,6 +232,11 @@ def compact_bytes(expanded: bytes, ctx: Context) -> bytes:
 
 # helpers --------------------------------------------------------------------------------------------
 
+def _language_string(value: dict[str, Any]) -> bool:
+    return (isinstance(value.get("@value"), str) and isinstance(value.get("@language"), str)
+            and "@direction" not in value and "@type" not in value)
+
+
 def _one(values: list[Any]) -> Any:
     return values[0] if len(values) == 1 else values
 
@@ -276,9 +293,14 @@ def _term(name: str, value: Any, definitions: dict[str, Any]) -> Term | None:
         definition["@type"] = coerce
     if language:
         definition["@language"] = language
-    if value.get("@container") == "@set":
-        definition["@container"] = "@set"
+    if value.get("@container") in ("@set", "@language"):
+        definition["@container"] = value["@container"]
     return Term(name, iri, coerce, language, definition)
+
+
+def _is_language_map(value: Any) -> bool:
+    return (isinstance(value, dict) and value.get("@container") == "@language" and "@type" not in value
+            and not any(k in value for k in ("@reverse", "@context", "@nest")))
 
 
 def _safe_for_keys(value: Any) -> bool:
