@@ -10,7 +10,6 @@ and a reader opened before keeps answering. Then a successful rebuild (of change
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from pyoxigraph import Store

@@ -323,6 +323,10 @@ def test_from_in_the_query_is_honoured_without_protocol_dataset(kasei_client: Fl
     ("SELECT * WHERE { ?s ?p ?o } # FROM <urn:g>", False),
     ("SELECT * WHERE { ?s ?p '''multi\nFROM <urn:g>''' }", False),
     ("SELECT * WHERE { ?s ?p ?o FILTER(LANG(?o) = 'from') }", False),
+    ("PREFIX fromage: <urn:f:>\nSELECT * WHERE { ?s fromage:x ?o }", False),
+    ("SELECT * FROM<urn:g> WHERE { ?s ?p ?o }", True),
+    ("SELECT * FROM NAMED<urn:g> WHERE { GRAPH ?g { ?s ?p ?o } }", True),
+    ("SELECT * FROM :g WHERE { ?s ?p ?o }", True),
 ])
 def test_declares_dataset(query: str, expected: bool) -> None:
     assert declares_dataset(query) is expected
@@ -673,3 +677,24 @@ def test_byte_lru_is_bounded_in_bytes() -> None:
     assert cache.get("a") == "A"
     cache.grow("a", 30)  # its gzipped variant: 110 bytes, so c goes
     assert cache.get("c") is None and cache.get("a") == "A" and cache.size == 70 and len(cache) == 1
+
+
+def test_get_queries_skip_flask_with_the_same_answers(kasei_app, kasei_client: FlaskClient) -> None:
+    """GET /sparql?query= is answered by the WSGI fast path (no Flask hooks run), with the same headers
+    as the Flask view gives a POST of the same query."""
+    seen: list[str] = []
+    kasei_app.before_request(lambda: seen.append("flask"))
+    fast = get(kasei_client, ALL_TRIPLES + " # fast", "text/csv")
+    assert seen == []
+    slow = kasei_client.post("/sparql", data={"query": ALL_TRIPLES + " # fast"},
+                             headers={"Accept": "text/csv"})
+    assert seen == ["flask"]
+    assert fast.data == slow.data
+    for name in ("Content-Type", "ETag", "Access-Control-Allow-Origin", "Access-Control-Expose-Headers"):
+        assert fast.headers[name] == slow.headers[name], name
+    assert vary(fast) == vary(slow) == {"Accept", "Accept-Encoding", "Origin"}
+    assert slow.headers["X-Query-Cache"] == "hit"  # the POST found the GET's result
+    # a syntax error is the executor's answer (fast path); a protocol error is Flask's
+    assert get(kasei_client, "SELECT * WHERE {").status_code == 400 and seen == ["flask"]
+    assert get(kasei_client, "ASK {}", **{"default-graph-uri": "not an IRI"}).status_code == 400
+    assert seen == ["flask", "flask"]

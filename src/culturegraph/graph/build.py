@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import secrets
 import shutil
@@ -102,6 +103,21 @@ def build_into(
     store: Store, settings: Settings, *, progress: bool = False, only: Iterable[str] | None = None
 ) -> LoadResult:
     """Read the sources, run every mapping and bulk-load the quads (and the vocabularies) into ``store``."""
+    # The cyclic GC is paused meanwhile: reading and mapping allocate millions of short-lived objects
+    # that reference counting frees anyway, and each of the ~1,700 collections they trigger would
+    # rescan the growing inputs. Pausing it saves ~20 % of the Python time (bench/README.md, "Build").
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_into(store, settings, progress=progress, only=only)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _build_into(
+    store: Store, settings: Settings, *, progress: bool, only: Iterable[str] | None
+) -> LoadResult:
     t0 = time.perf_counter()
     modules = [m for m in mapping_modules() if only is None or m.DATASET.name in set(only)]
     sources = read_sources(settings, {s for m in modules for s in m.DATASET.sources})

@@ -35,6 +35,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(pages.bp)
+    # GET/HEAD /sparql?query=… skip Flask (same parser, same answers): see sparql.FastPath.
+    app.wsgi_app = sparql.FastPath(app.wsgi_app, app)  # type: ignore[method-assign]
     return app
 
 

@@ -39,7 +39,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -128,7 +128,9 @@ _SKIPPED = re.compile(r"""
   | <[^<>"{}|^`\\\x00-\x20]*>          # IRIs
   | \#[^\n]*                           # comments
 """, re.VERBOSE)
-_FROM = re.compile(r"(?<![\w?$:@.\-])FROM\s*(?:NAMED\s*)?(?:<|[A-Za-z_][\w.\-]*:|:)", re.IGNORECASE)
+# The keyword FROM [NAMED], then an IRI or a prefixed name (`fromage:x` is a prefixed name, not FROM).
+_FROM = re.compile(r"(?<![\w?$:@.\-])FROM(?:\s+NAMED)?(?:\s+|(?=<))(?:<|[A-Za-z_][\w.\-]*:|:)",
+                   re.IGNORECASE)
 
 
 def declares_dataset(query: str) -> bool:
@@ -166,9 +168,16 @@ def offered_formats(form: str) -> tuple[tuple[Format, ...], Format]:
     return formats.RESULTS_FORMATS, formats.RESULTS_JSON
 
 
-def choose_format(form: str, accept: Any, explicit: tuple[str, ...] = ()) -> Format | None:
+def choose_format(form: str, accept: str, explicit: tuple[str, ...] = ()) -> Format | None:
     """The format for a result of ``form``: the first usable ``format=`` value, else ``Accept``
-    (q-values, wildcards), else the default (SPARQL JSON, Turtle). ``None`` means 406."""
+    (q-values, wildcards), else the default (SPARQL JSON, Turtle). ``None`` means 406. Memoised per
+    (form, Accept value, format= values): clients send the same few Accept strings over and over, and
+    werkzeug's ``best_match`` over all our media types is a sizeable part of a cheap query's cost."""
+    return _choose_format(form, accept, tuple(explicit))
+
+
+@lru_cache(maxsize=1024)
+def _choose_format(form: str, accept: str, explicit: tuple[str, ...]) -> Format | None:
     offered, default = offered_formats(form)
     if explicit:
         aliases = GRAPH_ALIASES if form == GRAPH else RESULTS_ALIASES
@@ -183,12 +192,10 @@ def choose_format(form: str, accept: Any, explicit: tuple[str, ...] = ()) -> For
 
     from culturegraph.web import conneg
 
-    if isinstance(accept, str):
-        accept = parse_accept_header(accept, MIMEAccept)
-    return conneg.negotiate(accept, offered, default)
+    return conneg.negotiate(parse_accept_header(accept, MIMEAccept), offered, default)
 
 
-def negotiate(accept: Any, explicit: tuple[str, ...] = ()) -> tuple[tuple[str, str | None], ...]:
+def negotiate(accept: str, explicit: tuple[str, ...] = ()) -> tuple[tuple[str, str | None], ...]:
     """:attr:`Job.choices`: the chosen format name per query form (SELECT and ASK share one)."""
     results = choose_format(SOLUTIONS, accept, explicit)
     graph = choose_format(GRAPH, accept, explicit)
@@ -367,6 +374,7 @@ class BuildWatch:
 
 
 CHILD_CODE = "from culturegraph.web.executor import child_entry; child_entry()"
+WATCHDOG_HORIZON = 1.0  # seconds
 FRAME = struct.Struct("!I")  # message length prefix
 FIRST_READ = 64 << 10  # one recvmsg() takes a whole small message (and any file descriptor sent with it)
 
@@ -431,8 +439,8 @@ class ProcessPoolExecutor:
     """``size`` executor children per web worker process, started lazily (after the server forked).
 
     Deadlines are kept by one watchdog thread, which SIGKILLs a child past its deadline: the request
-    thread, blocked reading the child's answer, then reads EOF. (No ``poll`` per query: the watchdog
-    only wakes up at the earliest deadline, or when a shorter one is registered.)"""
+    thread, blocked reading the child's answer, then reads EOF. (No ``poll`` per query, and usually no
+    wake-up of the watchdog: it sleeps until the earliest deadline or for WATCHDOG_HORIZON.)"""
 
     enforces_timeout = True
 
@@ -442,7 +450,9 @@ class ProcessPoolExecutor:
         self.size = max(1, size)
         self._pid: int | None = None
         self._lock = threading.Lock()
-        self._idle: queue.Queue[_Child] = queue.Queue()
+        # Last in, first out: at low concurrency the same (hot) child takes every query — its CPU caches
+        # and its store's block cache stay warm; the others only take over under concurrent load.
+        self._idle: queue.LifoQueue[_Child] = queue.LifoQueue()
         self._watch = BuildWatch(self.home)
         self._deadlines: dict[_Child, float] = {}
         self._wake = threading.Condition()
@@ -467,7 +477,7 @@ class ProcessPoolExecutor:
             if self._pid == os.getpid():
                 return
             # A new process (first use, or a fork of a process that had children): a fresh pool.
-            self._idle = queue.Queue()
+            self._idle = queue.LifoQueue()
             self._deadlines = {}
             self._wake = threading.Condition()
             for child in [self._spawn() for _ in range(self.size)]:  # they start in parallel
@@ -538,8 +548,12 @@ class ProcessPoolExecutor:
                         del self._deadlines[child]
                         child.killed = True
                         child.process.kill()  # SIGKILL: Oxigraph cannot be interrupted
-                self._sleep_until = min(self._deadlines.values(), default=math.inf)
-                wake.wait(None if self._sleep_until == math.inf else self._sleep_until - now)
+                # Wake up at the earliest deadline, and at least every WATCHDOG_HORIZON seconds: then a
+                # query armed with a deadline past that (the usual case) needs no notify(), which would
+                # cost a thread switch per query.
+                self._sleep_until = min(self._deadlines.values(), default=now + WATCHDOG_HORIZON)
+                self._sleep_until = min(self._sleep_until, now + WATCHDOG_HORIZON)
+                wake.wait(self._sleep_until - now)
 
     def _replace(self, child: _Child) -> None:
         """Kill ``child`` and start another in the background."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from flask import Flask, Request, Response, request
 from werkzeug.exceptions import MethodNotAllowed
@@ -71,7 +72,22 @@ def compressible(mimetype: str | None) -> bool:
 
 
 def accepts_gzip(req: Request) -> bool:
-    return req.accept_encodings["gzip"] > 0
+    return gzip_accepted(req.headers.get("Accept-Encoding", ""))
+
+
+@lru_cache(maxsize=256)
+def gzip_accepted(accept_encoding: str) -> bool:
+    """Whether an ``Accept-Encoding`` value allows gzip (q > 0, ``*`` included); memoised per value."""
+    from werkzeug.datastructures import Accept
+    from werkzeug.http import parse_accept_header
+
+    return bool(accept_encoding) and parse_accept_header(accept_encoding, Accept)["gzip"] > 0
+
+
+# What every response gets, and a negotiated one's Vary: for views that build their headers themselves
+# (the SPARQL fast path, which bypasses Flask and these hooks).
+CORS_HEADERS = (("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", EXPOSED))
+NEGOTIATED_VARY = "Accept, Accept-Encoding, Origin"
 
 
 def gzip_bytes(data: bytes) -> bytes:

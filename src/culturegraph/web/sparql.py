@@ -20,8 +20,12 @@ than ``max_query_bytes``), 415 (other body types or charsets), 503 + ``Retry-Aft
 ``GET /sparql`` without a query: the query page for a browser (``Accept`` preferring HTML), else the
 Service Description (Turtle by default).
 
-The hot path: finished results are cached per web worker by (build, query, dataset, format), so a
-repeated query costs a dictionary lookup; a build switch changes the key (:mod:`culturegraph.web.cache`).
+The hot path: ``GET``/``HEAD /sparql?query=`` is answered by a WSGI middleware (:class:`FastPath`)
+without Flask, with the view's own parser and :func:`answer`; negotiation is memoised per ``Accept``
+value; finished results (up to 1 MiB) are cached per web worker by (build, query, dataset, format),
+so a repeated query costs a dictionary lookup, and a build switch changes the key
+(:mod:`culturegraph.web.cache`). Responses carry a weak ``ETag`` (``If-None-Match`` → 304),
+``Server-Timing`` (evaluation time) and ``X-Query-Cache: hit|miss``.
 """
 
 from __future__ import annotations
@@ -31,12 +35,14 @@ import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Flask, Request, Response, current_app, request
 from flask.blueprints import BlueprintSetupState
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
-from werkzeug.wsgi import wrap_file
+from werkzeug.http import HTTP_STATUS_CODES, parse_etags
+from werkzeug.wsgi import FileWrapper
 
 from culturegraph.config import Settings
 from culturegraph.graph.store import CurrentStore
@@ -46,6 +52,7 @@ from culturegraph.rdf.terms import DCTERMS, RDF, RDFS, SD, VOID, XSD, Minter
 from culturegraph.web import conneg
 from culturegraph.web.cache import ByteLRU
 from culturegraph.web.executor import (
+    PLAIN,
     Env,
     Executor,
     InProcessExecutor,
@@ -55,7 +62,14 @@ from culturegraph.web.executor import (
     negotiate,
     not_acceptable,
 )
-from culturegraph.web.http import MIN_GZIP_BYTES, accepts_gzip, gzip_bytes
+from culturegraph.web.http import (
+    CORS_HEADERS,
+    MIN_GZIP_BYTES,
+    NEGOTIATED_VARY,
+    gzip_accepted,
+    gzip_bytes,
+    gzip_stream,
+)
 from culturegraph.web.sparql_jsonld import compact_bytes
 
 bp = Blueprint("sparql", __name__)
@@ -66,6 +80,7 @@ UPDATE = "application/sparql-update"
 READ_ONLY = ("This endpoint is read-only: SPARQL Update is not accepted here. The graph is rebuilt from "
              "its sources (`culturegraph build`); to change the data, change the sources or the mappings.")
 CACHE_BYTES = 64 << 20  # per web worker process
+STREAM_CHUNK = 64 << 10
 CACHE_ENTRY_BYTES = 1 << 20  # = Env.spool_bytes: bigger results are streamed from a file, not cached
 EXECUTORS = 2  # executor children per web worker process
 COUNTS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -139,6 +154,8 @@ def service(app: Flask | None = None) -> Service:
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
+    """POST queries, GET without a query (query page, service description), and the GET requests the
+    fast path hands over (protocol errors). Answers are built by :func:`answer`, as on the fast path."""
     svc = service()
     try:
         parsed = parse(request, svc.settings)
@@ -146,7 +163,45 @@ def endpoint() -> Response:
         return text_response(err.status, err.message, err.headers)
     if parsed is None:
         return describe_service(svc)
-    return answer(svc, parsed)
+    raw = answer(svc, parsed, request.environ)
+    return Response(raw.body, status=raw.status, headers=raw.headers, direct_passthrough=raw.streamed)
+
+
+class FastPath:
+    """WSGI middleware answering ``GET``/``HEAD /sparql?query=…`` without Flask.
+
+    Measured by the endpoint benchmark (bench/README.md, "Where the time goes"), Flask's request
+    context, ``after_request`` hooks and werkzeug's header objects cost more than evaluating a point
+    lookup. Here the query string is parsed with :func:`validate` (the Flask view's parser) and the
+    answer built by :func:`answer` (the same function the view uses), with the same CORS, ``Vary`` and
+    gzip policy as :mod:`culturegraph.web.http` (its header constants). Anything else — other paths and
+    methods, a GET without a query, a protocol error — goes to Flask."""
+
+    def __init__(self, wsgi_app: Any, app: Flask) -> None:
+        self.wsgi_app = wsgi_app
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD")
+        query_string = environ.get("QUERY_STRING", "")
+        if (environ.get("PATH_INFO") != "/sparql" or method not in ("GET", "HEAD")
+                or "query=" not in query_string):
+            return self.wsgi_app(environ, start_response)
+        svc: Service = self.app.extensions["culturegraph.sparql"]
+        try:
+            parsed = validate(parse_qsl(query_string, keep_blank_values=True), None, False, svc.settings)
+        except ProtocolError:
+            parsed = None
+        if parsed is None:
+            return self.wsgi_app(environ, start_response)  # Flask answers (and parses again)
+        raw = answer(svc, parsed, environ)
+        start_response(f"{raw.status} {HTTP_STATUS_CODES.get(raw.status, '')}", raw.headers)
+        if method == "HEAD":
+            close = getattr(raw.body, "close", None)
+            if close is not None:
+                close()
+            return []
+        return [raw.body] if isinstance(raw.body, bytes) else raw.body
 
 
 # request parsing ------------------------------------------------------------------------------------
@@ -155,9 +210,9 @@ def parse(req: Request, settings: Settings) -> QueryRequest | None:
     """The query request in ``req`` (``None``: a GET without ``query``), or :class:`ProtocolError`."""
     params: list[tuple[str, str]] = list(req.args.items(multi=True))
     direct: str | None = None
-    if any(name == "update" for name, _ in params):
-        raise ProtocolError(403, READ_ONLY)
     if req.method == "POST":
+        if any(name == "update" for name, _ in params):
+            raise ProtocolError(403, READ_ONLY)
         mimetype = req.mimetype
         if mimetype == UPDATE:
             raise ProtocolError(403, READ_ONLY)
@@ -168,8 +223,6 @@ def parse(req: Request, settings: Settings) -> QueryRequest | None:
                 form = parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict")
             except UnicodeDecodeError:
                 raise ProtocolError(400, "The form body is not valid UTF-8.") from None
-            if any(name == "update" for name, _ in form):
-                raise ProtocolError(403, READ_ONLY)
             params += form
         elif mimetype == DIRECT:
             _check_charset(req)
@@ -182,6 +235,15 @@ def parse(req: Request, settings: Settings) -> QueryRequest | None:
             got = f"Content-Type {req.content_type}" if mimetype else "no Content-Type"
             raise ProtocolError(415, f"A query sent with POST needs Content-Type {FORM} (query=…) or "
                                      f"{DIRECT} (the query as the body); got {got}.")
+    return validate(params, direct, req.method == "POST", settings)
+
+
+def validate(params: list[tuple[str, str]], direct: str | None, post: bool,
+             settings: Settings) -> QueryRequest | None:
+    """Protocol parameters (URL and form) and a direct query body → the query request; ``None`` for a
+    GET without ``query``; :class:`ProtocolError` otherwise."""
+    if any(name == "update" for name, _ in params):
+        raise ProtocolError(403, READ_ONLY)
     queries = [value for name, value in params if name == "query"]
     if direct is not None:
         if queries:
@@ -190,11 +252,11 @@ def parse(req: Request, settings: Settings) -> QueryRequest | None:
     if len(queries) > 1:
         raise ProtocolError(400, f"One query per request: got {len(queries)} `query` parameters.")
     if not queries:
-        if req.method == "POST":
+        if post:
             raise ProtocolError(400, f"No query: send query=… ({FORM}) or the query itself ({DIRECT}).")
         return None
     query = queries[0]
-    if len(query.encode("utf-8")) > settings.max_query_bytes:
+    if len(query) > settings.max_query_bytes // 4 and len(query.encode("utf-8")) > settings.max_query_bytes:
         raise ProtocolError(413, f"The query is longer than {settings.max_query_bytes:,} bytes.")
     if not query.strip():
         raise ProtocolError(400, "The query is empty.")
@@ -245,73 +307,96 @@ def _timeout(values: list[str], limit: float) -> float:
 
 # answering ------------------------------------------------------------------------------------------
 
-def answer(svc: Service, req: QueryRequest) -> Response:
+@dataclass(frozen=True)
+class Raw:
+    """A finished answer as WSGI needs it (the fast path sends it as is; the view wraps it)."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes | Iterable[bytes]
+    streamed: bool = False
+
+
+def answer(svc: Service, req: QueryRequest, environ: dict[str, Any]) -> Raw:
+    """Answer a query request: from the result cache, or evaluated by the executor."""
+    accept = environ.get("HTTP_ACCEPT", "")
+    gzip_ok = gzip_accepted(environ.get("HTTP_ACCEPT_ENCODING", ""))
     key = req.key
     version = svc.executor.version()
     if version is not None:
-        # The hot path: a query seen before in this build. Its form (SELECT…) is known, so negotiation
-        # happens here and the finished bytes come from the cache.
+        # A query seen before in this build: its form (SELECT…) is known, so negotiation happens here
+        # and the finished bytes come from the cache.
         form = svc.cache.get(("form", version, key))
         if form is not None:
-            fmt = choose_format(form, request.accept_mimetypes, req.formats)
+            fmt = choose_format(form, accept, req.formats)
             if fmt is None:
-                return _not_acceptable(form, req)
-            hit: Cached | None = svc.cache.get(("result", version, key, fmt.name))
+                return _text(406, not_acceptable(form, _asked(req, accept)), vary=NEGOTIATED_VARY)
+            cache_key = ("result", version, key, fmt.name)
+            hit: Cached | None = svc.cache.get(cache_key)
             if hit is not None:
                 tag = _etag(version, key, fmt.name)
-                if request.if_none_match.contains_weak(tag):
-                    return _negotiated(Response(status=304), tag, "hit", hit.elapsed)
-                return _cached_response(svc, hit, tag, ("result", version, key, fmt.name))
-    job = Job(req.query, req.default_graphs, req.named_graphs,
-              choices=negotiate(request.accept_mimetypes, req.formats), asked=_asked(req),
-              base_iri=svc.settings.base_iri)
+                if _not_modified(environ, tag):
+                    return Raw(304, _negotiated(tag, "hit", hit.elapsed), b"")
+                return _from_cache(svc, hit, tag, cache_key, gzip_ok, "hit")
+    job = Job(req.query, req.default_graphs, req.named_graphs, choices=negotiate(accept, req.formats),
+              asked=_asked(req, accept), base_iri=svc.settings.base_iri)
     outcome = svc.executor.run(job, req.timeout)
     if outcome.form is not None and outcome.version is not None:
         svc.cache.put(("form", outcome.version, key), outcome.form, len(req.query) + 200)
     if outcome.status != 200:
-        response = text_response(outcome.status, outcome.body, outcome.headers)
-        if outcome.status == 406:
-            response.vary.add("Accept")
-        return response
+        vary = NEGOTIATED_VARY if outcome.status == 406 else "Accept-Encoding"
+        return _text(outcome.status, outcome.body, outcome.headers, vary)
     assert outcome.version is not None and outcome.format_name is not None
     tag = _etag(outcome.version, key, outcome.format_name)
+    cache_key = ("result", outcome.version, key, outcome.format_name)
     if outcome.file is None:
         entry = Cached(outcome.body, outcome.content_type, outcome.version, outcome.elapsed)
-        cache_key = ("result", outcome.version, key, outcome.format_name)
         svc.cache.put(cache_key, entry, len(outcome.body) + 200)
-        return _cached_response(svc, entry, tag, cache_key, cache="miss")
-    response = Response(wrap_file(request.environ, outcome.file), content_type=outcome.content_type,
-                        direct_passthrough=True)
-    response.content_length = outcome.size
-    return _negotiated(response, tag, "miss", outcome.elapsed)
+        return _from_cache(svc, entry, tag, cache_key, gzip_ok, "miss")
+    # A big result, spooled to a file by the executor: streamed from it, not cached.
+    headers = [("Content-Type", outcome.content_type), *_negotiated(tag, "miss", outcome.elapsed)]
+    if gzip_ok:
+        headers.append(("Content-Encoding", "gzip"))
+        return Raw(200, headers, gzip_stream(FileWrapper(outcome.file, STREAM_CHUNK)), streamed=True)
+    headers.append(("Content-Length", str(outcome.size)))
+    file_wrapper = environ.get("wsgi.file_wrapper", FileWrapper)
+    return Raw(200, headers, file_wrapper(outcome.file, STREAM_CHUNK), streamed=True)
 
 
-def _asked(req: QueryRequest) -> str:
-    return "format=" + ", ".join(req.formats) if req.formats else request.headers.get("Accept", "")
-
-
-def _cached_response(svc: Service, entry: Cached, tag: str, cache_key: tuple[object, ...],
-                     cache: str = "hit") -> Response:
+def _from_cache(svc: Service, entry: Cached, tag: str, cache_key: tuple[object, ...], gzip_ok: bool,
+                cache: str) -> Raw:
     body = entry.body
-    response = Response(content_type=entry.content_type)
-    if len(body) >= MIN_GZIP_BYTES and accepts_gzip(request):
+    headers = [("Content-Type", entry.content_type), *_negotiated(tag, cache, entry.elapsed)]
+    if gzip_ok and len(body) >= MIN_GZIP_BYTES:
         if entry.gzipped is None:
             entry.gzipped = gzip_bytes(body)  # once per entry; a race only computes it twice
             svc.cache.grow(cache_key, len(entry.gzipped))
-        response.set_data(entry.gzipped)
-        response.headers["Content-Encoding"] = "gzip"
-    else:
-        response.set_data(body)
-    return _negotiated(response, tag, cache, entry.elapsed)
+        body = entry.gzipped
+        headers.append(("Content-Encoding", "gzip"))
+    headers.append(("Content-Length", str(len(body))))
+    return Raw(200, headers, body)
 
 
-def _negotiated(response: Response, tag: str, cache: str, elapsed: float) -> Response:
-    response.vary.add("Accept")
-    response.vary.add("Accept-Encoding")
-    response.set_etag(tag, weak=True)
-    response.headers["X-Query-Cache"] = cache
-    response.headers["Server-Timing"] = f'query;dur={elapsed * 1000:.1f}, cache;desc="{cache}"'
-    return response
+def _negotiated(tag: str, cache: str, elapsed: float) -> list[tuple[str, str]]:
+    return [("Vary", NEGOTIATED_VARY), ("ETag", f'W/"{tag}"'), ("X-Query-Cache", cache),
+            ("Server-Timing", f'query;dur={elapsed * 1000:.1f}, cache;desc="{cache}"'), *CORS_HEADERS]
+
+
+def _text(status: int, message: str | bytes, extra: dict[str, str] | None = None,
+          vary: str = "Accept-Encoding") -> Raw:
+    body = message if isinstance(message, bytes) else (message.rstrip("\n") + "\n").encode("utf-8")
+    headers = [("Content-Type", PLAIN), ("Content-Length", str(len(body))), ("Vary", vary), *CORS_HEADERS]
+    headers += list((extra or {}).items())
+    return Raw(status, headers, body)
+
+
+def _not_modified(environ: dict[str, Any], tag: str) -> bool:
+    value = environ.get("HTTP_IF_NONE_MATCH")
+    return bool(value) and parse_etags(value).contains_weak(tag)
+
+
+def _asked(req: QueryRequest, accept: str) -> str:
+    return "format=" + ", ".join(req.formats) if req.formats else accept
 
 
 def _etag(version: str, key: tuple[object, ...], fmt: str) -> str:
@@ -319,15 +404,9 @@ def _etag(version: str, key: tuple[object, ...], fmt: str) -> str:
     return f"{version}-{digest}-{fmt}"
 
 
-def _not_acceptable(form: str, req: QueryRequest) -> Response:
-    response = text_response(406, not_acceptable(form, _asked(req)))
-    response.vary.add("Accept")
-    return response
-
-
 def text_response(status: int, message: str | bytes, headers: dict[str, str] | None = None) -> Response:
     body = message if isinstance(message, bytes) else (message.rstrip("\n") + "\n").encode("utf-8")
-    response = Response(body, status=status, content_type="text/plain; charset=utf-8")
+    response = Response(body, status=status, content_type=PLAIN)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
