@@ -157,7 +157,7 @@ class Minter:
         return {
             "kgo": self.kgo.iri, "musee": f"{self.base}id/musee/", "site": f"{self.base}id/site/",
             "commune": f"{self.base}id/commune/", "departement": f"{self.base}id/departement/",
-            "region": f"{self.base}id/region/", "cg": self.base, **EXTERNAL_PREFIXES,
+            "region": f"{self.base}id/region/", **EXTERNAL_PREFIXES,
         }
 
 
