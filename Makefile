@@ -34,7 +34,7 @@ lint: install
 
 test: install browsers
 	$(BIN)/ruff check src mappings tests bench
-	$(BIN)/pytest -q -p no:cacheprovider --timeout=600
+	$(BIN)/pytest -q -p no:cacheprovider --timeout=1800
 
 bench: install
 	$(BIN)/python bench/build_bench.py
