@@ -197,8 +197,10 @@ def observations(r: Record, iris: Minter, dataset: Any, includes: tuple[str, ...
     kgo = iris.kgo
     site, year = r["site"], r["annee"]
     counts = [(field, code) for field, code in CATEGORIES.items() if field in r]
-    if not counts and "note" in r:
-        counts = [("total", "total")]
+    if "note" in r and "total" not in r:
+        # The status (F, NC, R) explains a missing total: it goes on a total observation without a
+        # value, even when payant/gratuit were filled with zeros (e.g. 7511620 in 2005).
+        counts.append(("total", "total"))
     for field, code in counts:
         obs = iris.data(NAME, "site", site, "annee", str(year), "public", code)
         yield obs, A, QB.Observation

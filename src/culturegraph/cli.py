@@ -115,7 +115,8 @@ def query(settings: Settings, sparql: str | None, query_file: Path | None, fmt: 
     from culturegraph.rdf.query import QueryFormatError, run_query
 
     if query_file:
-        sparql = query_file.read_text(encoding="utf-8")
+        # Example queries are written against the default base IRI, like every shipped file.
+        sparql = settings.rebase(query_file.read_text(encoding="utf-8"))
     if not sparql:
         raise click.UsageError("give a query, or --file FILE")
     try:

@@ -49,10 +49,11 @@ def specs() -> dict[str, DatasetSpec]:
     return {m.DATASET.name: m.DATASET for m in mapping_modules()}
 
 
-def validate_trig(trig: str, dataset: str, settings: Settings, directory: Path) -> ValidationReport:
+def validate_trig(trig: str, dataset: str, settings: Settings, directory: Path,
+                  mode: str = "fast") -> ValidationReport:
     """Load ``trig`` (+ the shipped vocabularies) in a memory store and validate ``dataset``'s graph."""
     store = Store()
     prefixes = (FIXTURES / "prefixes.ttl").read_text(encoding="utf-8")
     store.load(prefixes + trig, format=RdfFormat.TRIG)
     load_vocabularies(store, settings, Minter(settings.base_iri))
-    return validate_store(store, settings, [specs()[dataset]], directory)
+    return validate_store(store, settings, [specs()[dataset]], directory, mode=mode)

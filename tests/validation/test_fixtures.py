@@ -31,6 +31,22 @@ def test_fixture(path, project_settings, tmp_path):
     assert len(written["findings"]) == len(report.findings)
 
 
+@pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_fast_mode_finds_what_plain_pyshacl_finds(path, project_settings, tmp_path):
+    """The build's fast mode (targets, SPARQL and pre-filters on Oxigraph, pySHACL on the candidates)
+    against plain pySHACL on the whole graph: the same results, messages included."""
+    fixture = Fixture.read(path)
+    text = path.read_text(encoding="utf-8")
+
+    def results(mode):
+        (tmp_path / mode).mkdir()
+        report = validate_trig(text, fixture.dataset, project_settings, tmp_path / mode, mode)
+        return sorted((f.severity, key(f), f.focus, f.value, f.message_fr, f.message_en, f.shape_name_fr)
+                      for f in report.findings)
+
+    assert results("fast") == results("pyshacl")
+
+
 def test_every_dataset_has_valid_and_invalid_fixtures():
     datasets = {p.parent.name for p in CASES}
     assert datasets == {"frequentation-musees", "museofile", "geographie"}
