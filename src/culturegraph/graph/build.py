@@ -272,9 +272,22 @@ def build(
         report["switched"] = switched
         (final / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
         return BuildResult(build_id, final, report, switched)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
+    except BaseException as err:
+        # Close RocksDB first: an open store may still write files while the directory is removed.
+        store = None  # noqa: F841
+        _remove(partial, err)
         raise
+
+
+def _remove(partial: Path, err: BaseException) -> None:
+    """Remove a failed build's directory, even while frames of the traceback still hold the store."""
+    for _ in range(10):
+        shutil.rmtree(partial, ignore_errors=True)
+        if not partial.exists():
+            return
+        err.__traceback__ = None  # the traceback's frames may keep the store (and RocksDB) open
+        gc.collect()
+        time.sleep(0.1)
 
 
 def _maybe_fail(fail_after: str | None, phase: str) -> None:
