@@ -19,6 +19,7 @@ from culturegraph.validation.shacl import validate_store
 ATTENDANCE = ("data/sources/frequentation-musees/"
               "frequentation-des-musees-de-france_ENTREES_ET_CATEGORIES_DE_PUBLIC_2014-2023.csv")
 CONTAINED_IN = "http://schema.org/containedInPlace"
+MUSEOFILE_FILE = "data/sources/museofile/musees-de-france-base-museofile_ods-export_2022-01.csv"
 
 
 def last_row_of_first_site(path: Path) -> tuple[int, list[str], list[str]]:
@@ -100,3 +101,26 @@ def test_shipped_findings_are_traced_to_rows(built):
     assert all(f["file"] and f["line"] for f in mapped), [f for f in mapped if not f["file"]][:3]
     totals = [f for f in findings if f["shape"] and f["shape"].endswith("#TotalConsistency")]
     assert totals and all("payant" in f["message_fr"] and "{?" not in f["message_fr"] for f in totals)
+
+
+@pytest.mark.parametrize("fmt", ["html", "turtle", "json", "text"])
+def test_cli_validate_writes_each_format(built, settings, tmp_path, fmt):
+    """`culturegraph validate --format … -o FILE` on the built graph (one dataset, to stay quick)."""
+    from click.testing import CliRunner
+
+    from culturegraph.cli import main
+
+    out = tmp_path / f"report.{fmt}"
+    args = ["--store", str(settings.store_home), "validate", "--dataset", "museofile", "--format", fmt,
+            "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert MUSEOFILE_FILE in text  # results name their source file
+    if fmt == "html":
+        assert text.startswith("<!DOCTYPE html>") and "Musée sans nom" in text
+    if fmt == "turtle":
+        import rdflib
+
+        g = rdflib.Graph().parse(data=text, format="turtle")
+        assert len(g) > 100

@@ -50,12 +50,15 @@ def report() -> ValidationReport:
                 message_fr="Pas encore de lien <Wikidata> & co", message_en="No <Wikidata> link yet",
                 shape=f"{BASE}shapes/museofile#MuseumWikidata", file=None, line=None, column=None,
                 header=None, value="<script>alert(1)</script>"),
+        finding(severity="Info", dataset="frequentation-musees", focus=f"{BASE}id/site/0105399",
+                path=f"^{BASE}def/culture/site", message_fr="Aucune observation", message_en="No observation",
+                shape=f"{BASE}shapes/frequentation-musees#SiteHasObservation", column=None, header=None),
     ]
     return r
 
 
 def test_selected_filters_and_orders(report):
-    assert [f.severity for f in selected(report)] == ["Violation", "Warning", "Info"]
+    assert [f.severity for f in selected(report)] == ["Violation", "Warning", "Info", "Info"]
     assert [f.severity for f in selected(report, "Warning")] == ["Violation", "Warning"]
     assert [f.severity for f in selected(report, "Violation")] == ["Violation"]
     with pytest.raises(ValueError):
@@ -64,7 +67,7 @@ def test_selected_filters_and_orders(report):
 
 def test_text_names_file_line_and_column(report):
     text = render(report, "text")
-    assert text.splitlines()[0] == "1 violations, 1 warnings, 1 infos"
+    assert text.splitlines()[0] == "1 violations, 1 warnings, 2 infos"
     assert f"Violation: {MUSEOFILE}:4573, column 17 (nomoff): Aucun libellé" in text
     assert "(no source row)" in text
     assert "Info" not in render(report, "text", "Warning").split("\n", 3)[-1]
@@ -74,6 +77,7 @@ def test_json_round_trip(report):
     data = json.loads(render(report, "json"))
     assert data["summary"]["violations"] == 1
     assert data["summary"]["per_dataset"]["museofile"] == {"Violation": 1, "Warning": 0, "Info": 1}
+    assert data["summary"]["per_dataset"]["frequentation-musees"] == {"Violation": 0, "Warning": 1, "Info": 1}
     assert data["findings"][0]["line"] == 4573 and data["findings"][0]["header"] == "nomoff"
 
 
@@ -82,7 +86,7 @@ def test_turtle_is_a_shacl_report_with_source_pointers(report):
     root = next(g.subjects(RDF.type, SH.ValidationReport))
     assert g.value(root, SH.conforms).toPython() is False
     results = list(g.objects(root, SH.result))
-    assert len(results) == 3
+    assert len(results) == 4
     first = next(r for r in results if g.value(r, SH.resultSeverity) == SH.Violation)
     messages = {m.language: str(m) for m in g.objects(first, SH.resultMessage)}
     assert messages == {"fr": "Aucun libellé en français (rdfs:label @fr).",
@@ -95,8 +99,11 @@ def test_turtle_is_a_shacl_report_with_source_pointers(report):
     cgv = rdflib.Namespace(f"{BASE}def/validation#")
     assert g.value(pointer, cgv.columnNumber).toPython() == 17
     assert str(g.value(pointer, cgv.columnHeader)) == "nomoff"
-    no_row = next(r for r in results if g.value(r, SH.resultSeverity) == SH.Info)
+    no_row = next(r for r in results if (r, SH.value, None) in g and g.value(r, SH.resultSeverity) == SH.Info)
     assert g.value(no_row, rdflib.URIRef("http://purl.org/dc/terms/source")) is None
+    inverse = next(r for r in results if isinstance(g.value(r, SH.resultPath), rdflib.BNode))
+    path = g.value(inverse, SH.resultPath)
+    assert g.value(path, SH.inversePath) == rdflib.URIRef(f"{BASE}def/culture/site")
 
 
 class Collector(HTMLParser):
@@ -154,7 +161,7 @@ def test_html_is_standalone_accessible_and_escaped(report):
 def test_html_groups_by_shape(report):
     report.findings.append(finding(focus=f"{BASE}id/musee/M0002", line=10))
     found = groups(selected(report))
-    assert [len(g.findings) for g in found] == [2, 1, 1]
+    assert [len(g.findings) for g in found] == [2, 1, 1, 1]
     assert found[0].same_message and found[0].title_fr == "Libellé en français"
 
 

@@ -26,6 +26,7 @@ from typing import Any
 import rdflib
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, XSD
+from rdflib.util import from_n3
 
 from culturegraph.rdf.terms import Minter
 from culturegraph.validation.shacl import SEVERITY_ORDER, Finding, ValidationReport
@@ -89,7 +90,7 @@ def source_entity(finding: Finding, iris: Minter) -> rdflib.URIRef | None:
 def report_graph(report: ValidationReport, findings: Iterable[Finding]) -> rdflib.Graph:
     iris = Minter(report.base_iri)
     cgv = rdflib.Namespace(f"{report.base_iri}def/validation#")
-    g = rdflib.Graph()
+    g = rdflib.Graph(bind_namespaces="none")
     for prefix, ns in iris.prefixes().items():
         g.bind(prefix, ns, override=True)
     g.bind("ptr", PTR)
@@ -103,10 +104,14 @@ def report_graph(report: ValidationReport, findings: Iterable[Finding]) -> rdfli
         g.add((r, RDF.type, SH.ValidationResult))
         g.add((r, SH.resultSeverity, SH[f.severity]))
         g.add((r, SH.focusNode, _node(f.focus)))
-        if f.path:
+        if f.path and f.path.startswith("^"):  # an inverse path, as SHACL writes it
+            path = rdflib.BNode(f"r{i}-path")
+            g.add((r, SH.resultPath, path))
+            g.add((path, SH.inversePath, rdflib.URIRef(f.path[1:])))
+        elif f.path:
             g.add((r, SH.resultPath, rdflib.URIRef(f.path)))
         if f.value is not None:
-            g.add((r, SH.value, rdflib.Literal(f.value)))
+            g.add((r, SH.value, _value(f)))
         g.add((r, SH.resultMessage, rdflib.Literal(f.message_fr, lang="fr")))
         g.add((r, SH.resultMessage, rdflib.Literal(f.message_en, lang="en")))
         if f.shape:
@@ -131,6 +136,16 @@ def report_graph(report: ValidationReport, findings: Iterable[Finding]) -> rdfli
             if f.header:
                 g.add((pointer, cgv.columnHeader, rdflib.Literal(f.header)))
     return g
+
+
+def _value(f: Finding) -> rdflib.term.Node:
+    """The value as the RDF term it was (IRI, typed or tagged literal) when known, else a string."""
+    if f.value_term:
+        try:
+            return from_n3(f.value_term)
+        except Exception:  # a value rdflib cannot read back stays a string
+            pass
+    return rdflib.Literal(f.value)
 
 
 def _node(text: str) -> rdflib.term.Node:
@@ -192,7 +207,7 @@ def compact(iri: str | None, prefixes: dict[str, str]) -> str:
 def render_html(report: ValidationReport, findings: list[Finding], min_severity: str = "Info") -> str:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
-    prefixes = Minter(report.base_iri).prefixes()
+    prefixes = {"cg": report.base_iri, **Minter(report.base_iri).prefixes()}  # cg: for /data/… IRIs
     env.filters["compact"] = lambda iri: compact(iri, prefixes)
     summary = report.summary()
     shown = Counter((f.dataset, f.severity) for f in findings)
