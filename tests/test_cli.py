@@ -13,8 +13,11 @@ from click.testing import CliRunner, Result
 from graph.project import small_project  # tests/graph/project.py
 from pyoxigraph import RdfFormat, parse
 
-from culturegraph.cli import main
+from culturegraph.cli import _query_form, main
+from culturegraph.config import PROJECT_ROOT
 from culturegraph.graph.store import StoreHome
+from culturegraph.graph.summary import render_summary
+from culturegraph.sources.read import AliasTable, read_table
 
 MUSEUMS = ("SELECT ?m ?name WHERE { ?m a <http://schema.org/Museum> ; <http://schema.org/name> ?name } "
            "ORDER BY ?m")
@@ -119,7 +122,8 @@ def test_query_construct_turtle(store: Path, museums, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("sparql", "fmt", "message"), [
-    (MUSEUMS, "yaml", "'yaml' is not a results format: table, json, xml, csv, tsv"),
+    (MUSEUMS, "yaml", "'yaml' is not a query format: table, json, xml, csv, tsv (SELECT/ASK); "
+                      "turtle, jsonld, ntriples, rdfxml, nquads, trig (CONSTRUCT/DESCRIBE)"),
     (MUSEUMS, "turtle", "'turtle' is not a results format"),
     (CONSTRUCT, "csv", "'csv' is not a graph format: turtle, jsonld, ntriples, rdfxml, nquads, trig"),
 ])
@@ -128,6 +132,54 @@ def test_query_bad_format(store: Path, sparql: str, fmt: str, message: str) -> N
     assert result.exit_code == 2
     assert "Invalid value for --format" in result.stderr and message in result.stderr
     assert result.stdout == ""
+
+
+ALL_FORMATS = ("table, json, xml, csv, tsv (SELECT/ASK); turtle, jsonld, ntriples, rdfxml, nquads, trig "
+               "(CONSTRUCT/DESCRIBE)")
+
+
+@pytest.mark.parametrize(("sparql", "fmt", "message"), [
+    (MUSEUMS, "yaml", f"'yaml' is not a query format: {ALL_FORMATS}"),
+    (MUSEUMS, "html", f"'html' is not a query format: {ALL_FORMATS}"),
+    ("SELECT WHERE {", "yaml", "'yaml' is not a query format"),  # the name is checked before the query
+    (MUSEUMS, "turtle", "'turtle' is not a results format: table, json, xml, csv, tsv"),
+    ("ASK { ?s ?p ?o }", "nquads", "'nquads' is not a results format: table, json, xml, csv, tsv"),
+    (CONSTRUCT, "csv", "'csv' is not a graph format: turtle, jsonld, ntriples, rdfxml, nquads, trig"),
+    (CONSTRUCT, "table", "'table' is not a graph format"),
+    ("# people\nPREFIX schema: <http://schema.org/#>\nBASE <http://x/>\ndescribe <http://x/1>", "json",
+     "'json' is not a graph format"),
+])
+def test_bad_format_is_refused_before_the_store_is_opened(tmp_path: Path, sparql: str, fmt: str,
+                                                         message: str) -> None:
+    """No store at all: had the query run first, the error would be "no graph built yet" (exit 1)."""
+    result = query(tmp_path / "no-store", sparql, "--format", fmt)
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for --format" in result.stderr and message in result.stderr
+    assert "no graph built yet" not in result.stderr and result.stdout == ""
+    assert not (tmp_path / "no-store").exists()
+
+
+@pytest.mark.parametrize(("sparql", "fmt"), [
+    (MUSEUMS, "JSON"), (MUSEUMS, "srj"), (MUSEUMS, "text/csv"), (MUSEUMS, "table"),
+    (CONSTRUCT, "ttl"), (CONSTRUCT, "application/n-triples"),
+    ("SELEC ?x {}", "turtle"),  # no known form: the query's syntax error is left to the store's parser
+])
+def test_format_names_suffixes_and_media_types_pass_to_the_query(tmp_path: Path, sparql: str,
+                                                                 fmt: str) -> None:
+    result = query(tmp_path / "no-store", sparql, "--format", fmt)
+    assert result.exit_code == 1, result.output  # got as far as opening the store
+    assert "no graph built yet" in result.stderr
+
+
+@pytest.mark.parametrize(("sparql", "form"), [
+    (MUSEUMS, "SELECT"), (CONSTRUCT, "CONSTRUCT"), ("ask {}", "ASK"),
+    ("PREFIX : <http://x/#>\n# a comment with SELECT\nPREFIX s:<http://schema.org/>BASE<http://b/> "
+     "DESCRIBE ?x WHERE {}", "DESCRIBE"),
+    ("  \n\tprefix ex: <http://x/> construct WHERE { ?s ?p ?o }", "CONSTRUCT"),
+    ("SELECTED ?x {}", None), ("INSERT DATA {}", None), ("", None), ("PREFIX ex: nope SELECT", None),
+])
+def test_query_form(sparql: str, form: str | None) -> None:
+    assert _query_form(sparql) == form
 
 
 def test_query_errors(store: Path) -> None:
@@ -169,3 +221,28 @@ def test_validate_text(project: Path, store: Path) -> None:
 def test_validate_unknown_dataset(store: Path) -> None:
     result = run(["--store", str(store), "validate", "--dataset", "nope"])
     assert result.exit_code == 2 and "unknown dataset(s) ['nope']" in result.stderr
+
+
+def summary_report(files: dict[str, dict[str, object]]) -> dict[str, object]:
+    """The parts of build.build_report that render_summary reads."""
+    return {"build": "b1", "triples_per_graph": {"museofile": 10}, "triples": 10, "files": files,
+            "quarantine": {}, "quarantined_rows": 0, "validation": None, "datasets": {}, "seconds": 1.0,
+            "phases": {"read": 0.5}}
+
+
+def test_build_summary_shows_the_reader_warnings_of_each_file(tmp_path: Path) -> None:
+    fixture = PROJECT_ROOT / "tests" / "fixtures" / "extra_column" / "frequentation-musees_extra-column.csv"
+    read = read_table(fixture, AliasTable.load(PROJECT_ROOT / "mappings" / "aliases" /
+                                               "frequentation-musees.toml"), root=PROJECT_ROOT)
+    entry = {"vintage": read.vintage, "rows": read.rows, "records": len(read.records),
+             "quarantined_rows": read.quarantined_rows}
+    quiet = render_summary(summary_report({read.file: entry}), tmp_path, 1.0).splitlines()
+    loud = render_summary(summary_report({read.file: {**entry, "warnings": read.warnings}}), tmp_path,
+                          1.0).splitlines()
+    at = loud.index(f"  {read.file}")
+    assert loud[at + 1] == "      vintage ods-2001-2021: 4 rows, 4 read, 0 quarantined"
+    assert loud[at + 2] == (
+        "      warning: column 'commentaire' (column 10) not mapped by vintage ods-2001-2021 of "
+        "mappings/aliases/frequentation-musees.toml: not read (map it, or list it in `_ignore` of "
+        "[vintages.ods-2001-2021])")
+    assert loud[:at + 2] + loud[at + 3:] == quiet  # nothing else changes; no warning line without any

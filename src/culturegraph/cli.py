@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
 
 import click
 
-from culturegraph.config import Settings, load_settings
+from culturegraph.config import Settings, SettingsError, load_settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,7 +21,10 @@ from culturegraph.config import Settings, load_settings
 @click.pass_context
 def main(ctx: click.Context, store_home: Path | None, base_iri: str | None) -> None:
     """culturegraph: the Ministry of Culture's open data as a Linked Open Data graph."""
-    ctx.obj = load_settings(store_home=store_home, base_iri=base_iri)
+    try:
+        ctx.obj = load_settings(store_home=store_home, base_iri=base_iri)
+    except SettingsError as err:
+        raise click.UsageError(str(err)) from None
 
 
 @main.command()
@@ -101,11 +105,58 @@ def validate(settings: Settings, datasets: tuple[str, ...], fmt: str, output: Pa
         sys.exit(1)
 
 
+# The prologue of a SPARQL query (comments, BASE and PREFIX declarations): the keyword after it is the
+# query form (SPARQL 1.1 grammar, rule [2] Query), known without parsing or evaluating the rest.
+_PROLOGUE = re.compile(r"(?:\s+|#[^\n\r]*|BASE\s*<[^>]*>|PREFIX\s*[^\s:]*:\s*<[^>]*>)*", re.IGNORECASE)
+_GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+
+
+def _query_form(sparql: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE; None if the text does not start like a query."""
+    prologue = _PROLOGUE.match(sparql)
+    rest = sparql[prologue.end():] if prologue else sparql
+    word = re.match(r"[A-Za-z]+", rest)
+    form = word.group().upper() if word else None
+    return form if form in ("SELECT", "ASK", *_GRAPH_FORMS) else None
+
+
+def _query_formats(graph: bool) -> list[str]:
+    from culturegraph.rdf import formats
+
+    return [f.name for f in formats.GRAPH_FORMATS] if graph else ["table"] + [
+        f.name for f in formats.RESULTS_FORMATS]
+
+
+def _check_format_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Reject an unknown ``--format`` while the command line is parsed, before any query is run."""
+    from culturegraph.rdf import formats
+
+    if value is None or value.strip().lower() == "table":
+        return value
+    if formats.by_name(value, (*formats.RESULTS_FORMATS, *formats.GRAPH_FORMATS)) is None:
+        raise click.BadParameter(
+            f"{value!r} is not a query format: {', '.join(_query_formats(graph=False))} (SELECT/ASK); "
+            f"{', '.join(_query_formats(graph=True))} (CONSTRUCT/DESCRIBE)", ctx, param, "--format")
+    return value
+
+
+def _check_format_for(form: str, fmt: str) -> None:
+    """Reject a format the query's form cannot be written in (the words of ``run_query``'s refusal)."""
+    from culturegraph.rdf import formats
+
+    graph = form in _GRAPH_FORMS
+    ok = (formats.by_name(fmt, formats.GRAPH_FORMATS) is not None if graph
+          else fmt.strip().lower() == "table" or formats.by_name(fmt, formats.RESULTS_FORMATS) is not None)
+    if not ok:
+        raise click.BadParameter(f"{fmt!r} is not a {'graph' if graph else 'results'} format: "
+                                 + ", ".join(_query_formats(graph)), param_hint="--format")
+
+
 @main.command()
 @click.argument("sparql", required=False)
 @click.option("--file", "-f", "query_file", type=click.Path(exists=True, path_type=Path),
               help="Read the query from a file (e.g. queries/*.rq).")
-@click.option("--format", "fmt", default=None,
+@click.option("--format", "fmt", default=None, callback=_check_format_name,
               help="json, xml, csv, tsv (SELECT/ASK); turtle, ntriples, nquads, trig, rdfxml, jsonld "
                    "(CONSTRUCT/DESCRIBE); table (default on a terminal for SELECT).")
 @click.pass_obj
@@ -119,6 +170,9 @@ def query(settings: Settings, sparql: str | None, query_file: Path | None, fmt: 
         sparql = settings.rebase(query_file.read_text(encoding="utf-8"))
     if not sparql:
         raise click.UsageError("give a query, or --file FILE")
+    form = _query_form(sparql)
+    if fmt is not None and form is not None:
+        _check_format_for(form, fmt)  # before the store is opened and the query evaluated
     try:
         store = StoreHome(settings.store_home).open_current()
         out = run_query(store, sparql, fmt, base_iri=settings.base_iri)

@@ -76,6 +76,25 @@ def bad_quote_in_row_5(body: bytes) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
+def with_extra_column(body: bytes) -> bytes:
+    """A column ``commentaire`` inserted as the 4th of every record (empty but in two rows): a new
+    column of the portal that no vintage of the alias table maps."""
+    text = body.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    for n, row in enumerate(rows):
+        writer.writerow([*row[:3], "commentaire" if n == 0 else "à vérifier" * (n in (3, 7)), *row[3:]])
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+
+def bad_quote_in_header(body: bytes) -> bytes:
+    """Text after a closing quote in the header: every row would be lost behind it."""
+    head, sep, rest = body.partition(b"\n")
+    assert b";latitude;" in head
+    return head.replace(b";latitude;", b';"lat"itude;') + sep + rest
+
+
 class Portal(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False  # the slow route's threads may still sleep when the module ends
@@ -181,6 +200,10 @@ class PortalHandler(BaseHTTPRequestHandler):
             self.send_body(200, cut_inside_row(body))
         elif scenario == "bad-quote-row":
             self.send_body(200, bad_quote_in_row_5(body))
+        elif scenario == "bad-quote-header":
+            self.send_body(200, bad_quote_in_header(body))
+        elif scenario == "extra-column":
+            self.send_body(200, with_extra_column(body))
         elif scenario == "latin1":
             self.send_body(200, body.decode("utf-8").encode("cp1252", errors="replace"))
         elif scenario == "html":  # a maintenance page served with 200
@@ -344,6 +367,7 @@ FAILURES = {
     "cut-quote": (1, ["HTTP 200: body, line ", "the download ends inside a quoted cell"]),
     "latin1": (1, ["HTTP 200: body, line ", "not UTF-8"]),
     "html": (1, ["HTTP 200: body, line 1: header matches no known vintage of 'museofile'"]),
+    "bad-quote-header": (1, ["HTTP 200: body, line 1: unreadable header: ';' expected after '\"'"]),
 }
 
 
@@ -397,6 +421,24 @@ def test_a_badly_quoted_row_inside_a_whole_download_is_left_to_the_reader(
     target = project.sources_dir / LISTE_CSV
     liste = fixture_bytes("liste-et-localisation-des-musees-de-france")
     assert target.read_bytes() == bad_quote_in_row_5(liste)
+
+
+def test_a_new_column_is_fetched_with_a_warning_naming_it(project: Settings, portal: Portal,
+                                                         sleeps: list[float]) -> None:
+    lines = run(project, ["museofile"], portal.url("extra-column"), sleeps)
+    assert len(lines) == 1
+    updated, warning = lines[0].split("\n")
+    assert updated.startswith(f"{MUSEOFILE_CSV}: updated") and "vintage ods-2022, 30 rows" in updated
+    expected = (f"{MUSEOFILE_CSV}:1: column 'commentaire' (column 4) not mapped by vintage ods-2022 of "
+                "mappings/aliases/museofile.toml: not read (map it, or list it in `_ignore` of "
+                "[vintages.ods-2022])")
+    assert warning == f"  warning: {expected}"
+    target = project.sources_dir / MUSEOFILE_CSV
+    assert target.read_bytes() == with_extra_column(fixture_bytes(MUSEOFILE_ID))
+    # the build will say the same of the file it reads
+    table = AliasTable.load(project.aliases_dir / "museofile.toml")
+    result = read_table(target, table, root=project.sources_dir)
+    assert result.warnings == [expected] and len(result.records) == 30 and result.problems == []
 
 
 def test_connection_refused_is_retried_then_reported(project: Settings, sleeps: list[float]) -> None:

@@ -6,6 +6,7 @@ quarantine entries are checked field by field (file, line, column, header, value
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -336,6 +337,93 @@ def test_museofile_label_vintage_is_recognised(tmp_path: Path) -> None:
     (record,) = result.records
     assert record["ref"] == "M0963" and record["cp_m"] == "01000" and record["refmer"] == ["PA00116338"]
     assert str(record["geolocalisation"][1]) == "5.236521"
+
+
+# --- columns the vintage does not read -------------------------------------------------------------
+
+EXTRA_COLUMN = PROJECT_ROOT / "tests" / "fixtures" / "extra_column" / "frequentation-musees_extra-column.csv"
+
+
+def without_column(text: str, column: int) -> str:
+    """``text`` (no quoted ``;`` before ``column``) without its 1-based ``column``."""
+    out = []
+    for line in text.splitlines():
+        cells = line.split(";")
+        out.append(";".join(cells[:column - 1] + cells[column:]))
+    return lines(*out)
+
+
+def test_unmapped_column_is_reported_and_the_rows_read_as_without_it(tmp_path: Path) -> None:
+    shutil.copy(EXTRA_COLUMN, tmp_path / "extra.csv")
+    result = read_table(tmp_path / "extra.csv", table("frequentation-musees"), root=tmp_path)
+    assert result.vintage == "ods-2001-2021" and result.problems == [] and result.rows == 4
+    assert result.warnings == [
+        "extra.csv:1: column 'commentaire' (column 10) not mapped by vintage ods-2001-2021 of "
+        "mappings/aliases/frequentation-musees.toml: not read (map it, or list it in `_ignore` of "
+        "[vintages.ods-2001-2021])"]
+    plain = read(tmp_path, "frequentation-musees",
+                 without_column(EXTRA_COLUMN.read_text(encoding="utf-8"), 10), name="plain.csv")
+    assert plain.warnings == [] and plain.problems == []
+    assert [r.values for r in result.records] == [r.values for r in plain.records]
+    calbet, compiegne, ain, sologne = result.records
+    assert compiegne["regroupement"] == ["6015903", "6015901"] and ain["note"] == "NC"
+    assert (sologne["note"], sologne["museofile"]) == ("F", "M0101")
+    # positions name the file's own columns: those after the extra one are shifted
+    assert str(sologne.position("museofile")) == "extra.csv:5, column 12 (id_museofile)"
+    assert str(plain.records[3].position("museofile")) == "plain.csv:5, column 11 (id_museofile)"
+
+
+def test_columns_listed_in_ignore_are_not_reported(tmp_path: Path) -> None:
+    aliases = (ALIASES / "frequentation-musees.toml").read_text(encoding="utf-8")
+    marker = "[vintages.ods-2001-2021]\n"
+    assert marker in aliases
+    path = tmp_path / "frequentation-musees.toml"
+    path.write_text(aliases.replace(marker, marker + '_ignore = ["commentaire"]\n'), encoding="utf-8")
+    ignoring = AliasTable.load(path)
+    assert ignoring.ignored == {"ods-2001-2021": frozenset({"commentaire"})}
+    result = read_table(EXTRA_COLUMN, ignoring, root=PROJECT_ROOT)
+    assert (result.vintage, result.warnings, result.rows, len(result.records)) == ("ods-2001-2021", [], 4, 4)
+    # an ignored column is a known one when a header matches nothing
+    renamed = "\n".join(EXTRA_COLUMN.read_text(encoding="utf-8").splitlines()).replace("annee", "an", 1)
+    with pytest.raises(SourceError) as err:
+        read(tmp_path, "frequentation-musees", renamed)  # the shipped table: commentaire is unknown
+    assert "'commentaire' (column 10)" in str(err.value)
+    (tmp_path / "renamed.csv").write_text(renamed, encoding="utf-8")
+    with pytest.raises(SourceError) as err:
+        read_table(tmp_path / "renamed.csv", ignoring, root=tmp_path)
+    assert "Columns no vintage names: 'an' (column 3)." in str(err.value)
+
+
+def test_ignore_must_be_a_list_of_headers(tmp_path: Path) -> None:
+    aliases = (ALIASES / "frequentation-musees.toml").read_text(encoding="utf-8")
+    path = tmp_path / "frequentation-musees.toml"
+    marker = "[vintages.ods-2001-2021]\n"
+    path.write_text(aliases.replace(marker, marker + '_ignore = "commentaire"\n'), encoding="utf-8")
+    with pytest.raises(ValueError, match="vintage ods-2001-2021: `_ignore` is a list of column headers"):
+        AliasTable.load(path)
+
+
+def test_a_repeated_mapped_header_reports_the_copy_that_is_not_read(tmp_path: Path) -> None:
+    result = read(tmp_path, "frequentation-musees", lines(OLD_HEADER + ";nomdep", MOUSTEY_2003 + ";Landes"))
+    assert len(result.warnings) == 1
+    assert result.warnings[0].startswith("f.csv:1: column 'nomdep' (column 12) not mapped by vintage ")
+    assert result.records[0]["departement"] == "Landes"  # the last one, as the header index has it
+
+
+def test_badly_quoted_header_is_refused(tmp_path: Path) -> None:
+    """Rows would all be lost behind it: the file is refused, naming line 1 (was: silently empty)."""
+    header = OLD_HEADER.replace("nom_du_musee", '"nom_du"_musee')
+    with pytest.raises(SourceError, match=r"^f\.csv:1: unreadable header: '[;,\t]' expected after '\"'$"):
+        read(tmp_path, "frequentation-musees", lines(header, MOUSTEY_2003))
+
+
+def test_comma_delimited_file_with_quoted_header_cells(tmp_path: Path) -> None:
+    """Quotes that are bad with ';' are fine with ',': every delimiter is tried before refusing."""
+    header = ",".join(f'"{h}"' for h in OLD_HEADER.split(";"))
+    row = ",".join(f'"{c}"' for c in MOUSTEY_2003.split(";"))
+    result = read(tmp_path, "frequentation-musees", lines(header, row))
+    assert result.vintage == "ods-2001-2021" and result.problems == [] and result.warnings == []
+    assert result.records[0]["site"] == "4020001"
 
 
 # --- the shipped files -----------------------------------------------------------------------------

@@ -309,7 +309,7 @@ def build_report(build_id: str, started: datetime, loaded: LoadResult, validatio
         "triples_per_graph": loaded.triples_per_graph,
         "files": {
             r.file: {"vintage": r.vintage, "rows": r.rows, "records": len(r.records),
-                     "quarantined_rows": r.quarantined_rows}
+                     "quarantined_rows": r.quarantined_rows, "warnings": r.warnings}
             for read in loaded.sources.values() for r in read.results
         },
         "quarantine": dict(actions),

@@ -18,6 +18,9 @@ def render_summary(report: dict[str, Any], directory: Path, wall_seconds: float)
         lines.append(f"  {file}")
         lines.append(f"      vintage {info['vintage']}: {info['rows']:,} rows, {info['records']:,} read, "
                      f"{info['quarantined_rows']:,} quarantined")
+        # The reader's warnings about the file as a whole (e.g. columns no alias maps), under its name.
+        for warning in info.get("warnings", []):
+            lines.append(f"      warning: {warning.removeprefix(f'{file}:1: ')}")
     q = report.get("quarantine", {})
     lines.append(f"quarantine: {report['quarantined_rows']:,} rows quarantined, "
                  f"{q.get('value dropped', 0):,} values dropped, {q.get('value normalised', 0):,} values "

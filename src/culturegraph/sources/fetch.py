@@ -8,24 +8,22 @@ back-off. The body is streamed into a temporary file beside the target while it 
 
 The download replaces the shipped file only once it is known to be whole and readable: the size matches
 ``Content-Length``; a CSV decodes as UTF-8, its header is a known vintage of the source's alias table
-and it does not end inside a quoted cell or in a short row. Then the file is swapped in with
+and it does not end inside a quoted cell or in a short row (checked with the reader's own header and
+row functions, so fetch and build agree on what a file is). Then the file is swapped in with
 ``os.replace`` and the manifest (sha256, bytes, date, url) is rewritten. A failed or doubtful download
 leaves the previous file and manifest exactly as they were.
 """
 
 from __future__ import annotations
 
-import csv
 import email.utils
 import hashlib
 import http.client
-import io
 import os
-import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -38,7 +36,15 @@ from tqdm import tqdm
 import culturegraph
 from culturegraph.config import Settings
 from culturegraph.sources.manifest import Manifest, SourceFile, load_manifests, sha256_file
-from culturegraph.sources.read import DELIMITERS, AliasTable
+from culturegraph.sources.read import (
+    AliasTable,
+    Header,
+    Row,
+    SourceError,
+    first_line,
+    iter_rows,
+    sniff_header,
+)
 
 EXPORT_PATH = "/api/explore/v2.1/catalog/datasets/{dataset}/exports/{format}"
 # Used when a manifest entry has no URL to take the query string from (same as the shipped manifests).
@@ -46,7 +52,6 @@ DEFAULT_QUERY = {"csv": "delimiter=%3B&list_separator=%3B&quote_all=false&with_b
 ACCEPT = {"csv": "text/csv", "json": "application/json", "geojson": "application/geo+json"}
 USER_AGENT = f"culturegraph/{culturegraph.__version__} (+https://culturegraph.example/)"
 CHUNK = 1 << 16
-LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class FetchError(Exception):
@@ -218,74 +223,49 @@ def download(url: str, folder: Path, name: str, *, export_format: str = "csv", t
     raise AssertionError("unreachable")
 
 
-def _data_rows(text: str, delimiter: str, label: str) -> Iterator[tuple[int, list[str] | None]]:
-    """(first physical line, cells, or None for a badly quoted row) of each row after the header.
+@dataclass(frozen=True)
+class CsvCheck:
+    """A whole, readable CSV download: its header as the reader sees it, and its data rows."""
 
-    Only the end of the text inside a quoted cell is fatal: that is what a cut download looks like.
-    A badly quoted row in the middle is the reader's business (it quarantines it), not a sign of an
-    incomplete download, so it is only counted here.
+    header: Header
+    rows: int
+
+
+def check_csv(path: Path, table: AliasTable, label: str) -> CsvCheck:
+    """Header and data rows of a downloaded CSV, or :class:`FetchError` naming the line that is wrong.
+
+    Only the end of the text inside a quoted cell, or in a short last row, is fatal: that is what a
+    cut download looks like. A badly quoted row in the middle is the reader's business (it quarantines
+    it), not a sign of an incomplete download, so it is only counted here.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    start = 1
-    header_done = False
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as err:
-            # CPython's wording for the end of the data inside a quoted cell (strict mode).
-            if "unexpected end of data" in str(err) or "EOF" in str(err):
-                raise FetchError(f"{label}, line {start}: the download ends inside a quoted cell opened "
-                                 f"in the row starting on this line (truncated export?)") from None
-            cells = None
-        if header_done:
-            yield start, cells
-        header_done = True
-        start = reader.line_num + 1
-
-
-def check_csv(path: Path, table: AliasTable, label: str) -> tuple[str, int]:
-    """Vintage and data rows of a downloaded CSV, or :class:`FetchError` naming the line that is wrong."""
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         raise FetchError(f"{label}, line {line}: not UTF-8 ({err.reason} at byte {err.start})") from None
-    first = LINE_BREAK.split(text, maxsplit=1)[0]
-    if not first.strip():
+    if not first_line(text).strip():
         raise FetchError(f"{label}, line 1: empty download or empty header line")
-    found: tuple[str, str, list[str]] | None = None
-    widest: list[str] = []
-    for delimiter in DELIMITERS:
-        try:
-            header = next(csv.reader([first], delimiter=delimiter))
-        except csv.Error as err:
-            raise FetchError(f"{label}, line 1: unreadable header: {err}") from None
-        widest = header if len(header) > len(widest) else widest
-        matched = table.match(header)
-        # Same rule as the reader: a vintage that pins its delimiter only matches with that delimiter.
-        if matched and table.delimiters.get(matched[0], delimiter) == delimiter:
-            found = (delimiter, matched[0], header)
-            break
-    if found is None:
-        raise FetchError(f"{label}, line 1: {table.explain_mismatch(widest)}")
-    delimiter, vintage, header = found
-    named_width = max(i for i, h in enumerate(header) if h.strip()) + 1
+    try:
+        header = sniff_header(text, table, label)
+    except SourceError as err:
+        raise FetchError(f"{label}, line 1: {err.reason}") from None
     rows = 0
-    last: tuple[int, list[str] | None] | None = None
-    for line, cells in _data_rows(text, delimiter, label):
-        if cells is None or any(c.strip() for c in cells):
+    last: Row | None = None
+    for row in iter_rows(text, header.delimiter):
+        if row.truncated:
+            raise FetchError(f"{label}, line {row.line}: the download ends inside a quoted cell opened "
+                             f"in the row starting on this line (truncated export?)")
+        if row.cells is None or any(c.strip() for c in row.cells):
             rows += 1
-            last = (line, cells)
+            last = row
     if last is None:
         raise FetchError(f"{label}: header only, no data rows (incomplete export?)")
-    line, cells = last
-    if cells is not None and len(cells) < named_width and len(cells) != len(header):
-        raise FetchError(f"{label}, line {line}: the last row has {len(cells)} fields, the header "
-                         f"{named_width} (truncated download?)")
-    return vintage, rows
+    cells = last.cells
+    if cells is not None and len(cells) < header.named_width and len(cells) != len(header.cells):
+        raise FetchError(f"{label}, line {last.line}: the last row has {len(cells)} fields, the header "
+                         f"{header.named_width} (truncated download?)")
+    return CsvCheck(header, rows)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -353,15 +333,17 @@ def fetch_file(settings: Settings, manifest: Manifest, file: SourceFile, *, port
             manifest.save()
             return f"{label}: unchanged (sha256 {got.sha256[:12]}…); manifest checksum corrected"
         kind = ""
+        warning: str | None = None
         if table is not None:
-            vintage, rows = check_csv(got.path, table, f"{got.request}: body")
-            kind = f", vintage {vintage}, {rows:,} rows"
+            checked = check_csv(got.path, table, f"{got.request}: body")
+            kind = f", vintage {checked.header.vintage}, {checked.rows:,} rows"
+            warning = checked.header.warning(label, table.source)
         previous = file.bytes
         _install(manifest, file, got, (today or date.today()).isoformat())
     finally:
         got.path.unlink(missing_ok=True)
     return (f"{label}: updated ({previous:,} → {got.size:,} bytes, sha256 {got.sha256[:12]}…{kind}) "
-            f"from {got.url}")
+            f"from {got.url}" + (f"\n  warning: {warning}" if warning else ""))
 
 
 def fetch_sources(settings: Settings, datasets: list[str], *, portal: str | None = None,

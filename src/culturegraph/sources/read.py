@@ -9,6 +9,10 @@ Handled: UTF-8 with or without BOM, UTF-16 with a BOM, a file in Windows-1252/La
 reported), CRLF/LF/CR line ends, ``;``/tab/``,`` delimiters, multi-line quoted cells, doubled quotes, empty
 trailing columns, short rows, a badly quoted cell (that row is quarantined, reading goes on), a quote left
 open that swallows the following rows, and a file truncated inside a quoted cell.
+
+A header that matches a vintage but has named columns the vintage does not map is read, and each such
+column is reported in :attr:`ReadResult.warnings` (a vintage lists in ``_ignore`` the columns a curator
+has chosen not to read, which silences them).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from culturegraph.sources.values import PARSERS, Normalised
 
@@ -85,12 +89,18 @@ class FieldSpec:
 
 @dataclass(frozen=True)
 class AliasTable:
-    """Canonical fields of a source and, per vintage, the column header each field has in that vintage."""
+    """Canonical fields of a source and, per vintage, the column header each field has in that vintage.
+
+    A vintage may pin its delimiter (``_delimiter = ";"``) and list the columns of the file it
+    deliberately does not read (``_ignore = ["adresse", …]``): any other named column it does not map
+    is reported when a file is read.
+    """
 
     source: str
     fields: dict[str, FieldSpec]
     vintages: dict[str, dict[str, str]]
     delimiters: dict[str, str] = field(default_factory=dict)
+    ignored: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> AliasTable:
@@ -100,16 +110,22 @@ class AliasTable:
         }
         vintages: dict[str, dict[str, str]] = {}
         delimiters: dict[str, str] = {}
+        ignored: dict[str, frozenset[str]] = {}
         for vintage, columns in data.get("vintages", {}).items():
             columns = dict(columns)
             if "_delimiter" in columns:
                 delimiters[vintage] = columns.pop("_delimiter")
+            if "_ignore" in columns:
+                ignore = columns.pop("_ignore")
+                if not isinstance(ignore, list) or not all(isinstance(c, str) for c in ignore):
+                    raise ValueError(f"{path}: vintage {vintage}: `_ignore` is a list of column headers")
+                ignored[vintage] = frozenset(c.strip() for c in ignore)
             unknown = set(columns) - set(fields)
             if unknown:
                 raise ValueError(f"{path}: vintage {vintage} maps unknown fields {sorted(unknown)}")
             vintages[vintage] = columns
         return cls(source=data.get("source", path.stem), fields=fields, vintages=vintages,
-                   delimiters=delimiters)
+                   delimiters=delimiters, ignored=ignored)
 
     def match(self, header: list[str]) -> tuple[str, dict[str, int]] | None:
         """The vintage whose columns are all in ``header``, with each field's 0-based column index."""
@@ -122,12 +138,23 @@ class AliasTable:
                     best = (vintage, found)
         return best
 
+    def unmapped(self, vintage: str, header: list[str]) -> list[tuple[int, str]]:
+        """(1-based column, header) of the named columns of ``header`` that ``vintage`` neither maps
+        nor lists in ``_ignore``: their values would be lost without anyone knowing."""
+        mapped = set(self.vintages[vintage].values())
+        ignored = self.ignored.get(vintage, frozenset())
+        names = [h.strip() for h in header]
+        read = {name: i for i, name in enumerate(names)}  # as ``match`` indexes: a repeated header's last
+        return [(i + 1, name) for i, name in enumerate(names)
+                if name and name not in ignored and (name not in mapped or read[name] != i)]
+
     def explain_mismatch(self, header: list[str]) -> str:
         """What a curator needs to add a vintage: for each vintage (closest first) the columns it misses,
         with a likely renamed column of the file, and the file's columns that no vintage names."""
         names = [h.strip() for h in header]
         present = {n for n in names if n}
         named = {c for cols in self.vintages.values() for c in cols.values()}
+        named |= {c for cols in self.ignored.values() for c in cols}
         unknown = [(i + 1, n) for i, n in enumerate(names) if n and n not in named]
         def distance(item: tuple[str, dict[str, str]]) -> tuple[int, str]:
             return sum(c not in present for c in item[1].values()), item[0]
@@ -189,6 +216,8 @@ class ReadResult:
     records: list[Record]
     problems: list[Problem]
     rows: int = 0  # data rows seen (records + quarantined rows)
+    # About the file as a whole, not a row (so not in the quarantine): named columns nobody reads.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def quarantined_rows(self) -> int:
@@ -224,25 +253,62 @@ def _decode(data: bytes) -> tuple[str, _BadByte | None]:
         return body.decode("cp1252", errors="replace"), bad
 
 
-def _first_line(text: str) -> str:
+def first_line(text: str) -> str:
     return _LINE_BREAK.split(text, maxsplit=1)[0]
 
 
-def _sniff_header(text: str, table: AliasTable, file: str) -> tuple[str, str, dict[str, int], list[str]]:
-    first = _first_line(text)
+@dataclass(frozen=True)
+class Header:
+    """A header line recognised as a vintage of an alias table."""
+
+    delimiter: str
+    vintage: str
+    columns: dict[str, int]  # field -> 0-based column
+    cells: list[str]
+    unmapped: list[tuple[int, str]]  # (1-based column, header) of named columns the vintage does not read
+
+    @property
+    def named_width(self) -> int:
+        """Columns up to the last named one (exports pad the header with empty trailing columns)."""
+        return max(i for i, h in enumerate(self.cells) if h.strip()) + 1
+
+    def warning(self, file: str, source: str) -> str | None:
+        """What a curator should hear about the unmapped columns, naming file, columns and vintage."""
+        if not self.unmapped:
+            return None
+        columns = ", ".join(f"{name!r} (column {i})" for i, name in self.unmapped)
+        plural = "s" * (len(self.unmapped) > 1)
+        return (f"{file}:1: column{plural} {columns} not mapped by vintage {self.vintage} of "
+                f"mappings/aliases/{source}.toml: not read (map {'them' if plural else 'it'}, or list "
+                f"{'them' if plural else 'it'} in `_ignore` of [vintages.{self.vintage}])")
+
+
+def sniff_header(text: str, table: AliasTable, file: str) -> Header:
+    """The delimiter and vintage of the first line of ``text``; :class:`SourceError` if there is none.
+
+    The header is parsed strictly, like the rows after it: a header the row reader would stumble on
+    is refused here rather than silently losing every row.
+    """
+    first = first_line(text)
     if not first.strip():
         raise SourceError(Position(file, 1), "empty file or empty header line")
     fallback: list[str] = []
+    error: csv.Error | None = None
     for delimiter in DELIMITERS:
         try:
-            header = next(csv.reader([first], delimiter=delimiter))
+            cells = next(csv.reader([first], delimiter=delimiter, strict=True))
         except csv.Error as err:
-            raise SourceError(Position(file, 1), f"unreadable header: {err}") from None
-        if len(header) > len(fallback):
-            fallback = header
-        matched = table.match(header)
+            # Quoting is judged per delimiter ('"a";b' is bad with "," only): try the others first.
+            error = error or err
+            continue
+        if len(cells) > len(fallback):
+            fallback = cells
+        matched = table.match(cells)
         if matched and table.delimiters.get(matched[0], delimiter) == delimiter:
-            return delimiter, matched[0], matched[1], header
+            vintage, columns = matched
+            return Header(delimiter, vintage, columns, cells, table.unmapped(vintage, cells))
+    if error is not None:
+        raise SourceError(Position(file, 1), f"unreadable header: {error}")
     raise SourceError(Position(file, 1), table.explain_mismatch(fallback))
 
 
@@ -288,12 +354,28 @@ def _type_row(
     return Record(table.source, vintage, file, line, values, where), problems
 
 
-def iter_rows(text: str, delimiter: str) -> Iterator[tuple[int, int, list[str] | None, str | None]]:
-    """(start line, end line, cells or None, error) for each row after the header.
+class Row(NamedTuple):
+    """A row after the header: physical start and end lines, and its cells or why it has none."""
+
+    line: int
+    end: int
+    cells: list[str] | None
+    error: str | None = None
+    truncated: bool = False  # the text ends inside a quoted cell of this row: it is the last one
+
+
+def _ends_in_quotes(err: csv.Error) -> bool:
+    # CPython's wording (strict mode) for the end of the data inside a quoted cell.
+    return "EOF" in str(err) or "unexpected end of data" in str(err)
+
+
+def iter_rows(text: str, delimiter: str) -> Iterator[Row]:
+    """Each row after the header of ``text``.
 
     Lines are physical lines of the file (a row with a multi-line quoted cell spans several). A row
     the csv module cannot parse (text after a closing quote) is reported and reading resumes on the
-    next line; only the end of the file inside a quoted cell ends the reading.
+    next line; only the end of the file inside a quoted cell ends the reading (a row with
+    ``truncated`` set). :func:`sniff_header` has made sure the header itself parses.
     """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
@@ -301,7 +383,7 @@ def iter_rows(text: str, delimiter: str) -> Iterator[tuple[int, int, list[str] |
     except StopIteration:
         return
     except csv.Error as err:
-        yield 1, reader.line_num, None, f"unreadable header: {err}"
+        yield Row(1, reader.line_num, None, f"unreadable header: {err}", _ends_in_quotes(err))
         return
     start = reader.line_num + 1
     while True:
@@ -310,17 +392,16 @@ def iter_rows(text: str, delimiter: str) -> Iterator[tuple[int, int, list[str] |
         except StopIteration:
             return
         except csv.Error as err:
-            reason = str(err)
-            if "EOF" in reason or "unexpected end of data" in reason:
-                yield start, reader.line_num, None, (
+            if _ends_in_quotes(err):
+                yield Row(start, reader.line_num, None, (
                     f"the file ends inside a quoted cell of the row starting on line {start} (truncated "
                     f"file, or a quote that is never closed): the rest of the file, from line {start}, "
-                    "is not read")
+                    "is not read"), truncated=True)
                 return
-            yield start, reader.line_num, None, f"badly quoted cell: {reason}"
+            yield Row(start, reader.line_num, None, f"badly quoted cell: {err}")
             start = reader.line_num + 1
             continue
-        yield start, reader.line_num, cells, None
+        yield Row(start, reader.line_num, cells)
         start = reader.line_num + 1
 
 
@@ -362,13 +443,15 @@ def read_table(path: Path, table: AliasTable, root: Path | None = None) -> ReadR
     except OSError as err:
         raise SourceError(Position(file, 0), f"cannot read file: {err.strerror}") from None
     text, bad = _decode(data)
-    delimiter, vintage, columns, header = _sniff_header(text, table, file)
+    sniffed = sniff_header(text, table, file)
+    delimiter, vintage, columns, header = sniffed.delimiter, sniffed.vintage, sniffed.columns, sniffed.cells
+    warning = sniffed.warning(file, table.source)
     if bad is not None:
         problems.append(_decoding_problem(file, bad, delimiter, header))
-    named_width = max(i for i, h in enumerate(header) if h.strip()) + 1
+    named_width = sniffed.named_width
     records: list[Record] = []
     rows = 0
-    for line, end, cells, error in iter_rows(text, delimiter):
+    for line, end, cells, error, _ in iter_rows(text, delimiter):
         if cells is not None and not any(c.strip() for c in cells):
             continue  # blank line
         rows += 1
@@ -401,4 +484,5 @@ def read_table(path: Path, table: AliasTable, root: Path | None = None) -> ReadR
         problems.extend(row_problems)
         if record is not None:
             records.append(record)
-    return ReadResult(file=file, vintage=vintage, records=records, problems=problems, rows=rows)
+    return ReadResult(file=file, vintage=vintage, records=records, problems=problems, rows=rows,
+                      warnings=[warning] if warning else [])
