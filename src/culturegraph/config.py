@@ -17,9 +17,23 @@ DEFAULT_BASE_IRI = "https://culturegraph.example/"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
+class SettingsError(ValueError):
+    """A setting has a value that cannot work; the message names the setting and its variable."""
+
+
 def _env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
     return Path(value).expanduser().resolve() if value else default
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, not {value!r}") from None
 
 
 @dataclass(frozen=True)
@@ -32,8 +46,17 @@ class Settings:
     # SPARQL endpoint limits
     query_timeout_s: float = 30.0
     max_query_bytes: int = 1_000_000
+    # Query executor processes per web worker (web/sparql.py): the queries a worker runs at once.
+    query_executors: int = 2
     # Builds kept beside the current one, so that readers still on an older one keep working.
     keep_builds: int = 2
+
+    def __post_init__(self) -> None:
+        # bool is an int: refuse it too (a flag passed where a count was meant).
+        if isinstance(self.query_executors, bool) or not isinstance(self.query_executors, int) \
+                or self.query_executors < 1:
+            raise SettingsError(f"query_executors (CULTUREGRAPH_QUERY_EXECUTORS) must be an integer >= 1, "
+                                f"not {self.query_executors!r}")
 
     @property
     def sources_dir(self) -> Path:
@@ -75,6 +98,7 @@ def load_settings(**overrides: object) -> Settings:
         project_root=_env_path("CULTUREGRAPH_HOME", PROJECT_ROOT),
         store_home=_env_path("CULTUREGRAPH_STORE", PROJECT_ROOT / "var" / "graph"),
         query_timeout_s=float(os.environ.get("CULTUREGRAPH_QUERY_TIMEOUT", "30")),
+        query_executors=_env_int("CULTUREGRAPH_QUERY_EXECUTORS", 2),
     )
     given = {k: v for k, v in overrides.items() if v is not None}
     if "store_home" in given:

@@ -294,3 +294,183 @@ def test_vendored_assets_are_served_with_their_licences(settings):
 def test_nice_ceiling():
     values = (0, 7, 10, 11, 180, 112_860, 260_000)
     assert [nice_ceiling(v) for v in values] == [1, 10, 10, 20, 200, 200_000, 500_000]
+
+
+OTHER_BASE = "https://data.example.org/kg/"
+REBASED_RQ = """# title: Nom d'un musée | A museum's name
+PREFIX musee: <https://culturegraph.example/id/musee/>
+SELECT ?nom WHERE { musee:M0001 <http://schema.org/name> ?nom }
+"""
+
+
+def test_query_ui_examples_are_rebased_to_the_served_base(settings, tmp_path: Path):
+    """queries/*.rq are written against the default base, like every shipped file: a site served under
+    another base shows them rebased (as `culturegraph query --file` runs them), and they find its data."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from culturegraph.web.app import create_app
+
+    (tmp_path / "queries").mkdir()
+    (tmp_path / "queries" / "01-nom.rq").write_text(REBASED_RQ, encoding="utf-8")
+    store = Store()
+    store.add(Quad(NamedNode(OTHER_BASE + "id/musee/M0001"), NamedNode("http://schema.org/name"),
+                   Literal("Musée d'ailleurs", language="fr"), NamedNode(OTHER_BASE + "graph/museofile")))
+    client = create_app(settings.with_(project_root=tmp_path, base_iri=OTHER_BASE), store=store).test_client()
+    response = client.get("/sparql", headers={"Accept": "text/html"}, base_url=HOST)
+    assert response.status_code == 200
+    doc = Page(response.get_data(as_text=True))
+    config = json.loads(doc.one("script", id="query-config", type="application/json")["text"])
+    query = config["examples"][0]["query"]
+    assert query == REBASED_RQ.replace(BASE, OTHER_BASE) and BASE not in query
+    # the link that works without JavaScript, and the home page's, carry the rebased query too
+    link = urlsplit(doc.one("a", **{"class": "example-link"})["attrs"]["href"])
+    assert parse_qs(link.query)["query"] == [query]
+    home, _ = page(client, "/")
+    fragments = [urlsplit(e["attrs"]["href"]).fragment for e in home.find("a")
+                 if "sparql#query=" in e["attrs"].get("href", "")]
+    assert [parse_qs(f)["query"] for f in fragments] == [[query]]
+    # and the example runs against the served graph
+    answer = client.get("/sparql", query_string={"query": query},
+                        headers={"Accept": "application/sparql-results+json"}, base_url=HOST)
+    assert answer.status_code == 200
+    assert [b["nom"]["value"] for b in answer.get_json()["results"]["bindings"]] == ["Musée d'ailleurs"]
+
+
+# the Source section (the build's row-provenance index) -------------------------------------------------
+
+MUSEOFILE_DIR = Path(__file__).resolve().parents[2] / "data" / "sources" / "museofile"
+
+
+def csv_start_line(path: Path, key_column: str, key: str) -> tuple[int, list[str]]:
+    """The physical line where the row whose ``key_column`` is ``key`` starts (header = line 1), read
+    with the csv module (cells may span lines), and the header."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f, delimiter=";")
+        header = next(reader)
+        index = header.index(key_column)
+        previous_end = reader.line_num
+        for row in reader:
+            if row and row[index] == key:
+                return previous_end + 1, header
+            previous_end = reader.line_num
+    raise AssertionError(f"{key} not in {path}")
+
+
+def serving_build(app, store: Store, build_id: str) -> None:
+    """Serve ``store`` as build ``build_id`` of the app's store home (what CurrentStore reports)."""
+    from culturegraph.web.app import FixedStore
+
+    app.extensions["culturegraph.store"] = FixedStore(store, build_id)
+
+
+@pytest.fixture(scope="module")
+def build_client(settings, graph, built):
+    """The shipped build, served with its build id: the page finds the build's provenance.sqlite."""
+    from culturegraph.web.app import create_app
+
+    app = create_app(settings, store=graph)
+    serving_build(app, graph, built.build_id)
+    return app.test_client()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ref", ["M0963", "M9024"])
+def test_museum_page_names_its_source_file_and_line(build_client, ref):
+    csv_path = next(MUSEOFILE_DIR.glob("*.csv"))
+    line, header = csv_start_line(csv_path, "ref", ref)
+    doc, _ = page(build_client, f"/doc/musee/{ref}")
+    assert doc.one("h2", id="h-source")["text"].strip() == "Source"
+    rows = [r for r in doc.find("li", **{"class": "source-row"})
+            if r["attrs"]["data-file"].endswith(csv_path.name)]
+    assert len(rows) == 1
+    assert rows[0]["attrs"]["data-file"] == f"data/sources/museofile/{csv_path.name}"
+    assert int(rows[0]["attrs"]["data-line"]) == line
+    assert f"{csv_path.name}, ligne {line}" in " ".join(rows[0]["text"].split())
+    # the file name links the source file's page (PROV entity: licence, checksum, download URL)
+    assert doc.one("a", href=f"{HOST}/doc/data/source/museofile/{csv_path.name}")["text"] == csv_path.name
+    # the museum's name comes from column nomoff: its column number, counted in the file's header
+    cells = [e["text"] for e in doc.find("td", **{"class": "column"})]
+    headers = [e["text"] for e in doc.find("code") if e["text"] in header]
+    assert (str(header.index("nomoff") + 1), "nomoff") in set(zip(cells, headers, strict=False))
+
+
+@pytest.mark.slow
+def test_no_source_section_without_an_index(client):
+    """The in-memory or caller-given store (version ``fixed``) has no build directory: no section."""
+    doc, _ = page(client, "/doc/musee/M0963")
+    assert not doc.find("h2", id="h-source")
+    assert doc.one("h1")["text"].strip() == "musée de Brou"
+
+
+EVIL_NAME = '"><b onmouseover=alert(1)>x&amp;<b>.csv'
+EVIL_FILE = f"data/sources/evil/{EVIL_NAME}"
+EVIL_HEADER = "<img src=x onerror=alert(1)>"
+
+
+def source_home(tmp_path: Path, index_bytes: bytes | None = None) -> tuple[Path, str]:
+    """A store home whose build ``20000101T000000Z-src000`` has a provenance index: M6666 from line 12
+    of EVIL_FILE, its nomoff in column 3 under EVIL_HEADER (or ``index_bytes`` as the index file)."""
+    from types import SimpleNamespace
+
+    from culturegraph.graph.provenance import write_provenance_index
+    from culturegraph.sources.read import Record
+
+    build_id = "20000101T000000Z-src000"
+    build = tmp_path / "home" / "builds" / build_id
+    build.mkdir(parents=True)
+    if index_bytes is not None:
+        (build / "provenance.sqlite").write_bytes(index_bytes)
+        return tmp_path / "home", build_id
+    row = Record("evil", "v1", EVIL_FILE, 12, {}, {"nomoff": (3, EVIL_HEADER)})
+    loaded = SimpleNamespace(
+        provenance={f"{BASE}id/musee/M6666": row, f"{BASE}id/musee/M6666#adresse": row},
+        sources={"evil": SimpleNamespace(results=[SimpleNamespace(file=EVIL_FILE, records=[row])])})
+    write_provenance_index(build / "provenance.sqlite", loaded)
+    return tmp_path / "home", build_id
+
+
+def evil_store() -> Store:
+    store = Store()
+    museum = NamedNode(BASE + "id/musee/M6666")
+    g = NamedNode(BASE + "graph/museofile")
+    store.extend([
+        Quad(museum, RDF_TYPE, NamedNode("http://schema.org/Museum"), g),
+        Quad(museum, NamedNode("http://schema.org/name"), Literal("Musée piégé", language="fr"), g),
+    ])
+    return store
+
+
+def test_source_section_is_escaped(settings, tmp_path: Path):
+    from culturegraph.web.app import create_app
+
+    home, build_id = source_home(tmp_path)
+    store = evil_store()
+    app = create_app(settings.with_(store_home=home), store=store)
+    serving_build(app, store, build_id)
+    response = app.test_client().get("/doc/musee/M6666", headers={"Accept": "text/html"}, base_url=HOST)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<b onmouseover" not in html and "<img src=x" not in html
+    doc = Page(html)
+    row = doc.one("li", **{"class": "source-row"})
+    assert row["attrs"]["data-file"] == EVIL_FILE and row["attrs"]["data-line"] == "12"
+    assert f"{EVIL_NAME}, ligne 12" in " ".join(row["text"].split())
+    assert doc.one("td", **{"class": "column"})["text"] == "3"
+    assert EVIL_HEADER in [e["text"] for e in doc.find("code")]
+    # no page for that file in this graph: the name is not a link
+    assert not [e for e in doc.find("a") if "evil" in e["attrs"].get("href", "")]
+
+
+def test_a_damaged_index_leaves_the_page_whole(settings, tmp_path: Path):
+    from culturegraph.web.app import create_app
+
+    home, build_id = source_home(tmp_path, index_bytes=b"not a sqlite database" * 100)
+    store = evil_store()
+    app = create_app(settings.with_(store_home=home), store=store)
+    serving_build(app, store, build_id)
+    response = app.test_client().get("/doc/musee/M6666", headers={"Accept": "text/html"}, base_url=HOST)
+    assert response.status_code == 200
+    doc = Page(response.get_data(as_text=True))
+    assert doc.one("h1")["text"].strip() == "Musée piégé" and not doc.find("h2", id="h-source")

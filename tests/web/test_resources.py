@@ -400,3 +400,58 @@ def test_observations_beyond_the_bound_point_at_a_query(client, graph, monkeypat
         f"SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ ?o <{kgo.site}> <{site}> }}",
         use_default_graph_as_union=True)))["n"].value)
     assert len(rows) == expected > 10
+
+
+def test_names_and_suffixes_resolve_alike_on_id_and_doc(settings):
+    """/id/… and /doc/… read a path the same way: the resource itself first (a name may end like a
+    suffix), else a known format suffix on a known resource; anything else is 404 on both."""
+    from culturegraph.web.app import create_app
+
+    store = Store()
+    g = NamedNode(BASE + "graph/test")
+    label = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    store.extend([Quad(NamedNode(BASE + "id/fichier/a.ttl"), label, Literal("a.ttl"), g),
+                  Quad(NamedNode(BASE + "id/fichier/b"), label, Literal("b"), g),
+                  Quad(NamedNode(BASE + "def/culture/t"), label, Literal("t"), g)])
+    client = create_app(settings, store=store).test_client()
+    # a name that looks suffixed is itself: negotiated, not forced to Turtle
+    response = client.get("/id/fichier/a.ttl", base_url=HOST)
+    assert response.status_code == 303 and response.headers["Location"] == f"{HOST}/doc/fichier/a.ttl"
+    doc = client.get("/doc/fichier/a.ttl", headers={"Accept": "application/n-triples"}, base_url=HOST)
+    assert doc.status_code == 200 and media(doc) == "application/n-triples"
+    assert f"<{BASE}id/fichier/a.ttl>" in doc.get_data(as_text=True)
+    # a suffix on a known name picks that format, on /id (303 keeps it) and on /doc
+    response = client.get("/id/fichier/b.nt", base_url=HOST)
+    assert response.status_code == 303 and response.headers["Location"] == f"{HOST}/doc/fichier/b.nt"
+    doc = client.get("/doc/fichier/b.nt", headers={"Accept": "text/html"}, base_url=HOST)
+    assert doc.status_code == 200 and media(doc) == "application/n-triples"
+    assert f"<{BASE}id/fichier/b>" in doc.get_data(as_text=True)
+    doc = client.get("/doc/def/culture/t.ttl", base_url=HOST)
+    assert doc.status_code == 200 and media(doc) == "text/turtle"
+    # unknown resource, unknown suffix, suffix on an unknown resource: 404 on both
+    for path in ("fichier/c", "fichier/b.docx", "fichier/c.ttl", "fichier/b.ttl.ttl"):
+        assert client.get(f"/id/{path}", base_url=HOST).status_code == 404, path
+        assert client.get(f"/doc/{path}", base_url=HOST).status_code == 404, path
+
+
+def test_service_description_terms_dereference(client, settings):
+    """The kgo terms the SPARQL Service Description uses are declared in the ontology (labels, domain,
+    range) and dereference like every /def term."""
+    from culturegraph.web.sparql import service_description
+
+    kgo = BASE + "def/culture/"
+    used = {t.predicate.value for t in service_description(f"{HOST}/sparql", settings, None)
+            if t.predicate.value.startswith(kgo)}
+    ranges = {kgo + "queryTimeLimit": "decimal", kgo + "maxQueryLength": "integer"}
+    assert used == set(ranges)
+    for term, datatype in ranges.items():
+        name = term.removeprefix(BASE)
+        assert get(client, f"/{name}").status_code == 303
+        data = parse(get(client, f"/doc/{name}", "text/turtle"))
+        subject = rdflib.URIRef(term)
+        assert {label.language for label in data.objects(subject, rdflib.RDFS.label)} == {"fr", "en"}
+        assert {c.language for c in data.objects(subject, rdflib.RDFS.comment)} == {"fr", "en"}
+        assert data.value(subject, rdflib.RDFS.domain) == rdflib.URIRef(
+            "http://www.w3.org/ns/sparql-service-description#Service")
+        assert data.value(subject, rdflib.RDFS.range) == rdflib.XSD[datatype]
+        assert (subject, rdflib.RDF.type, rdflib.OWL.DatatypeProperty) in data

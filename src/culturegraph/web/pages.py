@@ -9,9 +9,12 @@ computed here, with the data table next to it.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+import sqlite3
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,8 @@ from flask import Blueprint, Response, current_app, render_template, request
 from markupsafe import Markup
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
 
+from culturegraph.config import Settings
+from culturegraph.graph.provenance import ProvenanceIndex
 from culturegraph.rdf import formats, jsonld
 from culturegraph.rdf.formats import DOCUMENT_FORMATS, GRAPH_FORMATS, RESULTS_FORMATS
 from culturegraph.rdf.terms import (
@@ -273,6 +278,119 @@ def nice_ceiling(value: int) -> int:
     return 10 * magnitude
 
 
+# where the values come from: the build's row-provenance index ----------------------------------------
+
+@dataclass
+class SourceRow:
+    """A source row that the resource (or some of its hash parts) was mapped from."""
+
+    file: str  # the file name
+    path: str  # relative to the project: data/sources/<source>/<file>
+    line: int  # physical line where the row starts (the header is line 1)
+    href: str | None  # the page of the source file (/doc/data/source/<source>/<file>) when the graph has it
+    subjects: list[Value] = field(default_factory=list)  # what was mapped from this row
+    columns: list[tuple[int, str, Value]] = field(default_factory=list)  # (1-based column, header, property)
+
+
+BUILD_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.-]*")
+
+
+def provenance_index_path(store_home: Path, version: str) -> Path | None:
+    """``provenance.sqlite`` of the build being served, if there is one: the store version is the build
+    id (:class:`~culturegraph.graph.store.CurrentStore`); a store given by the caller (tests, version
+    ``fixed``) has no build directory, hence no index."""
+    if not BUILD_ID.fullmatch(version):
+        return None
+    path = store_home / "builds" / version / "provenance.sqlite"
+    return path if path.is_file() else None
+
+
+def source_rows(desc: Description) -> list[SourceRow]:
+    """The rows of ``desc``'s resource and hash parts (file, line, and the column of each value whose
+    source field the mapping declares, as SHACL results are traced). Empty without an index: the page
+    then simply has no Source section; a damaged index never breaks the page."""
+    store, version = webapp.store()
+    settings = webapp.settings()
+    path = provenance_index_path(settings.store_home, version)
+    if path is None:
+        return []
+    try:
+        index = ProvenanceIndex(path)
+    except sqlite3.Error:
+        return []
+    try:
+        return _source_rows(desc, index, store, settings.base_iri)
+    except sqlite3.Error:
+        return []
+    finally:
+        index.con.close()
+
+
+def _source_rows(desc: Description, index: ProvenanceIndex, store: Store, base_iri: str) -> list[SourceRow]:
+    iris = Minter(base_iri)
+    fields = _dataset_fields(base_iri)
+    rows: dict[tuple[str, int], SourceRow] = {}
+    for subject in (desc.iri, *desc.parts):
+        origin = index.origin(subject.value)
+        if origin is None:
+            continue
+        row = rows.get((origin.file, origin.line))
+        if row is None:
+            source, name = Path(origin.file).parent.name, Path(origin.file).name
+            entity = iris.data("source", source, name)
+            described = _any(store.quads_for_pattern(entity, None, None, None))
+            href = local_url(entity.value) if described else None
+            row = rows[(origin.file, origin.line)] = SourceRow(name, origin.file, origin.line, href)
+        row.subjects.append(Value(desc.label(subject), href=local_url(subject.value), iri=subject.value))
+        seen = {(column, value.iri) for column, _, value in row.columns}
+        for q in desc.quads:
+            if q.subject != subject or not isinstance(q.graph_name, NamedNode):
+                continue
+            named, resolver = fields.get(q.graph_name.value, ({}, None))
+            field_name = named.get(q.predicate.value)
+            if field_name and field_name.startswith("<"):  # "<…>": the field depends on the subject
+                field_name = resolver(subject.value, q.predicate.value) if resolver else None
+            if not field_name:
+                continue
+            cell = index.origin(subject.value, field_name)
+            # The field must be a column of this row's file (datasets read several sources).
+            if cell is None or cell.column is None or cell.file != origin.file \
+                    or (cell.column, q.predicate.value) in seen:
+                continue
+            p = q.predicate.value
+            seen.add((cell.column, p))
+            prop = Value(desc.label(p), href=local_url(p) or p, iri=p)
+            row.columns.append((cell.column, cell.header or "", prop))
+    for row in rows.values():
+        row.columns.sort(key=lambda c: (c[0], c[2].text.casefold()))
+    return sorted(rows.values(), key=lambda r: (r.path, r.line))
+
+
+Resolver = Callable[[str, str], "str | None"]  # a mapping's source_field(subject, predicate)
+
+
+@functools.cache
+def _dataset_fields(base_iri: str) -> dict[str, tuple[dict[str, str], Resolver | None]]:
+    """Named graph IRI → (predicate IRI → source field, the mapping's ``source_field`` resolver for the
+    fields written ``<…>``): ``DatasetSpec.fields`` read as SHACL tracing reads them."""
+    from culturegraph.mappings import dataset_modules
+    from culturegraph.validation.shacl import expand
+
+    iris = Minter(base_iri)
+    prefixes = iris.prefixes()
+    out = {}
+    for m in dataset_modules():
+        resolver = getattr(m, "source_field", None)
+        out[iris.graph(m.DATASET.name).value] = (
+            {expand(k, prefixes): v for k, v in m.DATASET.fields.items()},
+            resolver if callable(resolver) else None)
+    return out
+
+
+def _any(iterator: Any) -> bool:
+    return next(iter(iterator), None) is not None
+
+
 # embedded JSON-LD --------------------------------------------------------------------------------------
 
 def script_json(data: bytes | str) -> Markup:
@@ -309,7 +427,7 @@ def resource_page(desc: Description, rest: str) -> str:
         graphs=sorted({q.graph_name.value for q in desc.quads if isinstance(q.graph_name, NamedNode)}),
         observations_query=_observations_query(desc), french_number=french_number,
         local_url=local_url, is_graph=desc.graph_triples is not None, observation_limit=OBSERVATION_LIMIT,
-        base=settings.base_iri,
+        base=settings.base_iri, source_rows=source_rows(desc),
     )
 
 
@@ -348,7 +466,7 @@ def home() -> Response:
               for g, n in sorted(stats["graphs"].items())
               if g.rsplit("/", 1)[-1] not in {d["name"] for d in datasets}]
     body = render_template(
-        "home.html", stats=stats, datasets=datasets, others=others, examples=examples(settings.queries_dir),
+        "home.html", stats=stats, datasets=datasets, others=others, examples=examples(settings),
         formats=DOCUMENT_FORMATS, french_number=french_number, base=settings.base_iri,
         curator_links=_curator_links(), version=version,
     )
@@ -404,12 +522,18 @@ class Example:
 HEADER = re.compile(r"^#\s*([A-Za-zéÉ@_-]+)\s*:\s*(.*)$")
 
 
-def parse_example(path: Path) -> Example:
+def parse_example(path: Path, settings: Settings | None = None) -> Example:
     """A queries/*.rq file: a leading comment block with ``# title: …`` and ``# description: …``
     (``titre``/``description``, any case; ``# key@en:`` variants skipped; continuation lines of a key
     start with ``#`` and two spaces or more; ``French | English`` values are split). Without a title, the
-    first comment line or the file name. Comment lines after the header are left in the query text."""
+    first comment line or the file name. Comment lines after the header are left in the query text.
+
+    The files are written against the default base IRI, like every shipped file: with ``settings``, the
+    text is rebased to that deployment's base (as ``culturegraph query --file`` does), so that an example
+    queries the graph being served."""
     text = path.read_text(encoding="utf-8")
+    if settings is not None:
+        text = settings.rebase(text)
     fields: dict[str, str] = {}
     loose: list[str] = []
     last: str | None = None
@@ -444,13 +568,15 @@ def parse_example(path: Path) -> Example:
     return Example(path.stem, title, description, text, title_en, description_en)
 
 
-def examples(folder: Path) -> list[Example]:
+def examples(settings: Settings) -> list[Example]:
+    """The example queries of ``settings.queries_dir``, rebased to ``settings.base_iri``."""
+    folder = settings.queries_dir
     if not folder.is_dir():
         return []
     out = []
     for path in sorted(folder.glob("*.rq")):
         try:
-            out.append(parse_example(path))
+            out.append(parse_example(path, settings))
         except (OSError, UnicodeDecodeError):
             continue
     return out
@@ -460,7 +586,7 @@ def query_ui() -> Response:
     """The YASGUI page (GET /sparql from a browser, no query): examples of queries/, same-server endpoint,
     and a plain form that works without JavaScript."""
     settings = webapp.settings()
-    found = examples(settings.queries_dir)
+    found = examples(settings)
     endpoint = request.url_root + "sparql"
     config = {"endpoint": endpoint, "base": settings.base_iri, "site": request.url_root,
               "examples": [{"name": e.name, "title": e.title, "description": e.description, "query": e.query}

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
@@ -71,16 +72,11 @@ def graph(rest: str) -> Response:
 def _see_other(path: str) -> Response:
     """303 to the document when we know the resource. ``/id/x.ttl`` (a suffix on a name) goes to
     ``/doc/x.ttl`` for convenience; the query string is dropped (names have none)."""
-    describer = _describer()
-    base = webapp.settings().base_iri
-    target = path
-    if not describer.exists(NamedNode(base + path)):
-        stripped, fmt = _split_suffix(path)
-        if fmt is None or not describer.exists(NamedNode(base + stripped)):
-            return not_found(path)
+    if _known(_describer(), path, lambda name: name) is None:
+        return not_found(path)
     response = Response(status=303)
-    response.headers["Location"] = request.url_root + document_path(target)
-    response.headers["Link"] = f'<{request.url_root}{document_path(target)}>; rel="describedby"'
+    response.headers["Location"] = request.url_root + document_path(path)
+    response.headers["Link"] = f'<{request.url_root}{document_path(path)}>; rel="describedby"'
     response.headers["Cache-Control"] = CACHE_CONTROL
     response.vary.add("Accept")
     return response
@@ -92,14 +88,11 @@ def _see_other(path: str) -> Response:
 def document(rest: str) -> Response:
     settings = webapp.settings()
     describer = _describer()
+    known = _known(describer, rest, resource_path)
+    if known is None:
+        return not_found(f"doc/{rest}")
+    rest, fmt = known
     path = resource_path(rest)
-    fmt: Format | None = None
-    if not describer.exists(NamedNode(settings.base_iri + path)):
-        stripped, fmt = _split_suffix(rest)
-        path = resource_path(stripped)
-        if fmt is None or not describer.exists(NamedNode(settings.base_iri + path)):
-            return not_found(f"doc/{rest}")
-        rest = stripped
     iri = NamedNode(settings.base_iri + path)
     page = request.args.get("page", "1")
     if not re.fullmatch(r"[1-9][0-9]{0,6}", page):
@@ -179,6 +172,20 @@ def resource_path(doc_rest: str) -> str:
     """``musee/M0963`` → ``id/musee/M0963``; ``def/culture/x`` → ``def/culture/x`` (see module doc)."""
     first = doc_rest.split("/", 1)[0]
     return doc_rest if first in FAMILIES else f"id/{doc_rest}"
+
+
+def _known(describer: Describer, path: str,
+           name_of: Callable[[str], str]) -> tuple[str, Format | None] | None:
+    """``(path, None)`` when the resource ``name_of(path)`` names exists; else, when ``path`` ends with
+    a format suffix (``x.ttl``) and ``name_of(x)`` exists, ``(x, that format)``; else ``None``.
+    ``name_of`` maps a request path to the resource path under the base (``/doc`` paths drop ``id/``)."""
+    base = describer.base
+    if describer.exists(NamedNode(base + name_of(path))):
+        return path, None
+    stripped, fmt = _split_suffix(path)
+    if fmt is not None and describer.exists(NamedNode(base + name_of(stripped))):
+        return stripped, fmt
+    return None
 
 
 def _split_suffix(path: str) -> tuple[str, Format | None]:

@@ -39,6 +39,7 @@ def environment(settings: Settings) -> dict[str, str]:
         "CULTUREGRAPH_STORE": str(settings.store_home),
         "CULTUREGRAPH_BASE_IRI": settings.base_iri,
         "CULTUREGRAPH_QUERY_TIMEOUT": repr(float(settings.query_timeout_s)),
+        "CULTUREGRAPH_QUERY_EXECUTORS": str(settings.query_executors),
     }
 
 

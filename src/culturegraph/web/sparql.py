@@ -82,7 +82,6 @@ READ_ONLY = ("This endpoint is read-only: SPARQL Update is not accepted here. Th
 CACHE_BYTES = 64 << 20  # per web worker process
 STREAM_CHUNK = 64 << 10
 CACHE_ENTRY_BYTES = 1 << 20  # = Env.spool_bytes: bigger results are streamed from a file, not cached
-EXECUTORS = 2  # executor children per web worker process
 COUNTS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 # Prefixes for the Turtle/TriG/RDF-XML writers: not `cg:` (the bare base), whose local names would be
 # paths that Turtle must escape (cg:graph\/museofile).
@@ -138,8 +137,7 @@ def _setup(state: BlueprintSetupState) -> None:
               jsonld.context(settings))
     executor: Executor
     if isinstance(source, CurrentStore):  # the children open the current build themselves
-        size = int(getattr(settings, "query_executors", EXECUTORS))
-        executor = ProcessPoolExecutor(settings.store_home, env, size=size)
+        executor = ProcessPoolExecutor(settings.store_home, env, size=settings.query_executors)
     else:  # a store given by the caller (tests): in this process, without an enforced time limit
         executor = InProcessExecutor(source, env)
     app.extensions["culturegraph.sparql"] = Service(settings, executor, env)

@@ -1,0 +1,40 @@
+"""Settings from the environment: defaults, parsing, and clear errors for values that cannot work."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from culturegraph.cli import main
+from culturegraph.config import Settings, SettingsError, load_settings
+from culturegraph.web.serve import environment
+
+
+def test_query_executors_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CULTUREGRAPH_QUERY_EXECUTORS", raising=False)
+    assert load_settings().query_executors == 2
+    monkeypatch.setenv("CULTUREGRAPH_QUERY_EXECUTORS", " 4 ")
+    settings = load_settings()
+    assert settings.query_executors == 4
+    # The production server hands the settings to its workers through the environment.
+    assert environment(settings)["CULTUREGRAPH_QUERY_EXECUTORS"] == "4"
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "2.5"])
+def test_bad_query_executors_name_the_variable(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("CULTUREGRAPH_QUERY_EXECUTORS", value)
+    with pytest.raises(SettingsError, match="CULTUREGRAPH_QUERY_EXECUTORS"):
+        load_settings()
+
+
+def test_query_executors_must_be_a_count() -> None:
+    with pytest.raises(SettingsError):
+        Settings(query_executors=True)  # type: ignore[arg-type]
+
+
+def test_the_cli_reports_a_bad_setting_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CULTUREGRAPH_QUERY_EXECUTORS", "zero")
+    result = CliRunner().invoke(main, ["query", "ASK {}"])
+    assert result.exit_code == 2
+    assert "CULTUREGRAPH_QUERY_EXECUTORS must be an integer" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
