@@ -5,9 +5,13 @@ One run of this script:
 1. finds the current build of the store home (``--store``, default the project's ``var/graph``; it
    runs ``culturegraph build --if-needed`` first when there is none);
 2. derives the workloads from the store itself:
-   * ``lookup``: ``SELECT ?p ?o WHERE { <IRI> ?p ?o }`` over every museum, every site and a spread
-     sample of observations (``--lookups`` distinct IRIs, default 20,000: more than one run sends, so
-     no request repeats within a run and a result cache cannot help either server);
+   * ``lookup`` (the issue's workload: "cheap lookups over >= 1,000 different resources"):
+     ``SELECT ?p ?o WHERE { <IRI> ?p ?o }`` over ``--lookups`` (default 1,000) resources spread over
+     museums, Patrimostat sites and observations, cycled: a resource comes back every 1,000 requests,
+     as popular resources do, so our result cache (keyed on the build) answers the repeats;
+   * ``lookup-cold``: the same query over every museum, site and observation (~118,000 distinct IRIs),
+     in disjoint slices per run, so that no request repeats within a server process and no cache can
+     help either server: the evaluation path (a run that outgrows its slice is flagged ``repeats``);
    * ``aggregate``: attendance totals per région for one year and public category (``GROUP BY`` over
      ~1,200 sites), varied by year, category and a threshold so that every request is distinct too;
 3. checks that both servers answer the same bytes for a few queries (JSON, XML, CSV, TSV);
@@ -15,7 +19,8 @@ One run of this script:
    ``culturegraph serve --production --workers 2``; oxigraph: ``oxigraph serve-read-only
    --union-default-graph``, since our endpoint's default graph is the union of the named graphs),
    warms it up, runs ``wrk -t1 -c{1,8} -d{duration}s`` per workload with a Lua script that cycles
-   through the file of request paths, and stops it (SIGTERM to its process group, bounded waits);
+   through the file of request paths from a start drawn from the round's seed — the same sequence for
+   every server in a round —, and stops it (SIGTERM to its process group, bounded waits);
 5. prints medians over rounds and the ratio ours/oxigraph (of the medians, and the median of the
    per-round ratios), and writes ``bench/results/endpoint-<UTC timestamp>.json``; ``--readme``
    also rewrites the results block of bench/README.md ("Endpoint").
@@ -53,16 +58,22 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 README = HERE / "README.md"
 README_BEGIN, README_END = "<!-- endpoint-results:begin -->", "<!-- endpoint-results:end -->"
-GOALS = {"lookup": 0.5, "aggregate": 0.95}
+GOALS = {"lookup": 0.5, "aggregate": 0.95}  # lookup-cold: reported, no goal
+WORKLOADS = ("lookup", "lookup-cold", "aggregate")
+COLD = ("lookup-cold", "aggregate")  # no request may repeat within one server process
+# Share of a cold workload's queries for the warm-up and for each measured run: disjoint slices, so
+# that one server process never sees a query twice (a repeat would be a result-cache hit for ours).
+COLD_SLICES = {"warmup": 0.05, 1: 0.30, 8: 0.65}
 JSON_RESULTS = "application/sparql-results+json"
 BIN = Path(sys.executable).parent
 
 LUA = r"""
--- Cycles through the request paths of the file given after `--`, from a random start.
+-- Cycles through the request paths of the file given after `--`, from a start drawn from the seed
+-- given after it: the same seed gives every server the same sequence of requests.
 local paths, n = {}, 0
 function init(args)
   for line in io.lines(args[1]) do paths[#paths + 1] = line end
-  math.randomseed(os.time())
+  math.randomseed(tonumber(args[2]) or os.time())
   n = math.random(#paths)
 end
 function request()
@@ -98,8 +109,12 @@ LOOKUP = "SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}"
 
 # workloads ------------------------------------------------------------------------------------------
 
-def lookup_queries(store: Any, base: str, count: int) -> list[str]:
-    """Every museum and site, then observations spread evenly over the whole dataset."""
+def lookup_queries(store: Any, base: str, count: int, spread: bool = False) -> list[str]:
+    """Every museum and site, then observations spread evenly over the whole dataset (``count`` IRIs);
+    ``spread``: ``count`` IRIs taken evenly from that list of 20,000 (museums, sites and observations)."""
+    if spread:
+        pool = lookup_queries(store, base, max(count, 20_000))
+        return pool[::max(1, len(pool) // count)][:count]
     def subjects(cls: str) -> list[str]:
         rows = store.query(f"SELECT DISTINCT ?s WHERE {{ ?s a <{cls}> }}", use_default_graph_as_union=True)
         return sorted(row["s"].value for row in rows)
@@ -229,13 +244,29 @@ def fetch(url: str, query: str, accept: str) -> bytes:
 
 # load generation ------------------------------------------------------------------------------------
 
+def slices(workload: str, queries: list[str], connections: list[int]) -> dict[object, list[str]]:
+    """The queries of each run of ``workload`` in one server process ("warmup", then one per
+    connection count). Cold workloads get disjoint slices (:data:`COLD_SLICES`); ``lookup`` cycles
+    through all its resources in every run — repeats are its point."""
+    runs: list[object] = ["warmup", *connections]
+    if workload not in COLD:
+        return {run: queries for run in runs}
+    shares = [COLD_SLICES.get(run, COLD_SLICES[8]) for run in runs]
+    total, out, start = sum(shares), {}, 0
+    for run, share in zip(runs, shares, strict=True):
+        end = start + max(1, int(len(queries) * share / total))
+        out[run] = queries[start:end]
+        start = end
+    return out
+
+
 def write_paths(path: Path, endpoint_path: str, queries: list[str]) -> None:
     path.write_text("".join(f"{endpoint_path}?query={urllib.parse.quote(q, safe='')}\n" for q in queries))
 
 
-def wrk(url: str, paths: Path, lua: Path, connections: int, seconds: float) -> dict[str, Any]:
+def wrk(url: str, paths: Path, lua: Path, connections: int, seconds: float, seed: int = 1) -> dict[str, Any]:
     argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "30s",
-            "-H", f"Accept: {JSON_RESULTS}", "-s", str(lua), url, "--", str(paths)]
+            "-H", f"Accept: {JSON_RESULTS}", "-s", str(lua), url, "--", str(paths), str(seed)]
     out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
     line = next(ln for ln in out.splitlines() if ln.startswith("RESULT "))
     result = json.loads(line.removeprefix("RESULT "))
@@ -273,7 +304,8 @@ def loadavg() -> str:
 
 def summarize(runs: list[dict[str, Any]], names: list[str]) -> list[dict[str, Any]]:
     rows = []
-    keys = sorted({(r["workload"], r["connections"]) for r in runs}, key=lambda k: (k[0] != "lookup", k))
+    order = {name: i for i, name in enumerate(WORKLOADS)}
+    keys = sorted({(r["workload"], r["connections"]) for r in runs}, key=lambda k: (order.get(k[0], 9), k[1]))
     for workload, conns in keys:
         per_round: dict[str, dict[int, float]] = {}
         for name in names:
@@ -284,7 +316,8 @@ def summarize(runs: list[dict[str, Any]], names: list[str]) -> list[dict[str, An
                    "req_s": statistics.median(r["req_s"] for r in mine),
                    "p50_ms": statistics.median(r["p50_us"] for r in mine) / 1e3,
                    "p99_ms": statistics.median(r["p99_us"] for r in mine) / 1e3,
-                   "errors": sum(r["errors_status"] + r["errors_socket"] for r in mine)}
+                   "errors": sum(r["errors_status"] + r["errors_socket"] for r in mine),
+                   "repeats": any(r.get("repeats") for r in mine)}
             rows.append(row)
         oxi = next((r for r in rows if (r["workload"], r["connections"], r["server"]) ==
                     (workload, conns, "oxigraph")), None)
@@ -304,11 +337,17 @@ def markdown(rows: list[dict[str, Any]], report: dict[str, Any]) -> str:
         ratio = ""
         if "ratio" in row and row["server"] != "oxigraph":
             ratio = f"**{row['ratio']:.2f}** ({row['ratio_paired_median']:.2f})"
-        goal = f"≥ {GOALS[row['workload']]}" if row["server"] == "ours" else ""
+        goal = ""
+        if row["server"] == "ours":
+            goal = f"≥ {GOALS[row['workload']]}" if row["workload"] in GOALS else "—"
         rate = f"{row['req_s']:,.0f}" if row["req_s"] >= 100 else f"{row['req_s']:.2f}"
+        if row.get("repeats"):
+            rate += " †"
         lines.append(f"| {row['workload']} | {row['connections']} | {row['server']} | {rate} | "
                      f"{row['p50_ms']:.2f} | {row['p99_ms']:.2f} | {ratio} | {goal} |")
     same = report["identical_bytes"]
+    if any(row.get("repeats") for row in rows):
+        lines += ["", "† a cold run sent more requests than its slice of distinct queries: some repeated."]
     lines += ["", f"Same bytes from both servers: {sum(c['identical'] for c in same)}/{len(same)} "
               f"(query × format) checked. Load average before/after: {report['loadavg_before']} / "
               f"{report['loadavg_after']}. Raw figures: `{report['json']}`."]
@@ -353,9 +392,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--lookups", type=int, default=20_000, help="distinct lookup queries")
-    parser.add_argument("--aggregates", type=int, default=2_000, help="distinct aggregate queries")
-    parser.add_argument("--workloads", nargs="+", default=["lookup", "aggregate"])
+    parser.add_argument("--lookups", type=int, default=1_000, help="resources of the lookup workload")
+    parser.add_argument("--cold-lookups", type=int, default=200_000,
+                        help="distinct queries of lookup-cold (at most every museum, site and observation)")
+    parser.add_argument("--aggregates", type=int, default=4_000, help="distinct aggregate queries")
+    parser.add_argument("--workloads", nargs="+", default=list(WORKLOADS), choices=WORKLOADS)
     parser.add_argument("--servers", nargs="+", default=["ours", "oxigraph"],
                         help="ours, oxigraph, gunicorn (our app under gunicorn gthread)")
     parser.add_argument("--out", type=Path, default=None)
@@ -381,7 +422,9 @@ def main() -> None:
     base = settings.base_iri
     queries = {}
     if "lookup" in args.workloads:
-        queries["lookup"] = lookup_queries(store, base, args.lookups)
+        queries["lookup"] = lookup_queries(store, base, args.lookups, spread=True)
+    if "lookup-cold" in args.workloads:
+        queries["lookup-cold"] = lookup_queries(store, base, args.cold_lookups)
     if "aggregate" in args.workloads:
         queries["aggregate"] = aggregate_queries(store, base, args.aggregates)
     del store
@@ -408,11 +451,13 @@ def main() -> None:
         tmp = Path(scratch)
         lua = tmp / "paths.lua"
         lua.write_text(LUA)
-        paths = {}
+        paths: dict[tuple[str, str, object], tuple[Path, int]] = {}  # (server, workload, run) -> file, size
         for server in all_servers:
             for name, qs in queries.items():
-                paths[server.name, name] = tmp / f"{server.name}-{name}.txt"
-                write_paths(paths[server.name, name], server.path, qs)
+                for run, part in slices(name, qs, args.connections).items():
+                    file = tmp / f"{server.name}-{name}-{run}.txt"
+                    write_paths(file, server.path, part)
+                    paths[server.name, name, run] = file, len(part)
 
         # Same bytes for the same query (a few queries × every SELECT format both servers offer).
         answers: dict[str, dict[tuple[int, str], bytes]] = {}
@@ -433,16 +478,21 @@ def main() -> None:
                     url = f"http://127.0.0.1:{port}"
                     for workload in queries:
                         # Warm-up (discarded): opens the store in every worker, fills the page cache.
-                        wrk(url, paths[server.name, workload], lua, max(args.connections), 2)
+                        file, _ = paths[server.name, workload, "warmup"]
+                        wrk(url, file, lua, max(args.connections), 2, seed=rnd + 1000)
                         for conns in args.connections:
                             seconds = args.aggregate_duration if workload == "aggregate" else args.duration
-                            result = wrk(url, paths[server.name, workload], lua, conns, seconds)
+                            file, size = paths[server.name, workload, conns]
+                            result = wrk(url, file, lua, conns, seconds, seed=rnd * 100 + conns)
+                            # A cold run that sent more requests than its slice holds repeated queries.
+                            result["repeats"] = workload in COLD and result["requests"] > size
                             result.update(server=server.name, workload=workload, connections=conns, round=rnd)
                             runs.append(result)
                             print(f"round {rnd + 1} {server.name:9} {workload:9} c={conns}: "
                                   f"{result['req_s']:8,.0f} req/s  p50 {result['p50_us'] / 1e3:6.2f} ms  "
                                   f"p99 {result['p99_us'] / 1e3:7.2f} ms  errors "
-                                  f"{result['errors_status'] + result['errors_socket']}", flush=True)
+                                  f"{result['errors_status'] + result['errors_socket']}"
+                                  f"{'  (repeats)' if result['repeats'] else ''}", flush=True)
         logs = {p.name: p.read_text(errors="replace")[-4000:] for p in tmp.glob("*.log")}
 
     report["loadavg_after"] = loadavg()
