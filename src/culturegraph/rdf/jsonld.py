@@ -1,7 +1,7 @@
 """Compacted JSON-LD: the shared context (ontology/context.jsonld) applied to triples.
 
 pyoxigraph writes JSON-LD in expanded form only. :func:`compact` compacts it with the context using the
-flat-document compactor of :mod:`culturegraph.web.sparql_jsonld` (written for the SPARQL endpoint's
+flat-document compactor of :mod:`culturegraph.rdf.jsonld_compactor` (written for the SPARQL endpoint's
 CONSTRUCT/DESCRIBE results): measured on the musée de Brou's document (865 triples, best of 5), 25 ms
 against 203 ms for rdflib's JSON-LD serializer with the same context, and both parse back to the same
 865 triples. The linked-data documents and the pages' embedded JSON-LD use it.
@@ -55,7 +55,7 @@ def _load(path: Path, mtime: int | None, base_iri: str, settings: Settings) -> d
 def compact(triples: Iterable[Triple], settings: Settings) -> bytes:
     """Triples → compacted JSON-LD (UTF-8); the context is inline (only the terms used), so that a
     client needs no network fetch."""
-    from culturegraph.web.sparql_jsonld import compact_bytes
+    from culturegraph.rdf.jsonld_compactor import compact_bytes
 
     expanded = serialize(list(triples), format=RdfFormat.JSON_LD) or b""
     return compact_bytes(expanded, compaction(settings))
@@ -67,7 +67,7 @@ def compaction(settings: Settings) -> Any:
     key = id(ctx)
     cached = _COMPACTION.get(key)
     if cached is None or cached[0] is not ctx:
-        from culturegraph.web.sparql_jsonld import Context
+        from culturegraph.rdf.jsonld_compactor import Context
 
         cached = _COMPACTION[key] = (ctx, Context.from_document(ctx, Minter(settings.base_iri).prefixes()))
     return cached[1]

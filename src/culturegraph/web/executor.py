@@ -48,7 +48,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Rd
 from culturegraph.graph.store import StoreHome
 from culturegraph.rdf import formats
 from culturegraph.rdf.formats import Format
-from culturegraph.web.sparql_jsonld import Context, compact_bytes
+from culturegraph.rdf.jsonld_compactor import Context, compact_bytes
 
 SOLUTIONS, BOOLEAN, GRAPH = "solutions", "boolean", "graph"
 FORM_NAMES = {SOLUTIONS: "SELECT", BOOLEAN: "ASK", GRAPH: "CONSTRUCT/DESCRIBE"}
@@ -283,7 +283,7 @@ def result_form(result: QuerySolutions | QueryBoolean | QueryTriples) -> str:
 
 
 def write(result: QuerySolutions | QueryBoolean | QueryTriples, fmt: Format, out: Any, env: Env) -> None:
-    """Always pyoxigraph's writers; JSON-LD is then compacted (:mod:`culturegraph.web.sparql_jsonld`)."""
+    """Always pyoxigraph's writers; JSON-LD is then compacted (:mod:`culturegraph.rdf.jsonld_compactor`)."""
     if fmt.results is not None:
         result.serialize(out, format=fmt.results)
     elif fmt.rdf == RdfFormat.JSON_LD:

@@ -48,6 +48,7 @@ from culturegraph.config import Settings
 from culturegraph.graph.store import CurrentStore
 from culturegraph.rdf import formats, jsonld
 from culturegraph.rdf.formats import Format
+from culturegraph.rdf.jsonld_compactor import compact_bytes
 from culturegraph.rdf.terms import DCTERMS, RDF, RDFS, SD, VOID, XSD, Minter
 from culturegraph.web import conneg
 from culturegraph.web.cache import ByteLRU
@@ -70,7 +71,6 @@ from culturegraph.web.http import (
     gzip_bytes,
     gzip_stream,
 )
-from culturegraph.web.sparql_jsonld import compact_bytes
 
 bp = Blueprint("sparql", __name__)
 

@@ -1,4 +1,4 @@
-"""Compact JSON-LD for SPARQL results: pyoxigraph's expanded JSON-LD + our context, cheaply.
+"""Compact JSON-LD: pyoxigraph's expanded JSON-LD + our context, cheaply (SPARQL results, documents).
 
 pyoxigraph 0.5 writes *expanded* JSON-LD only (full IRIs, every value an array of objects). A full
 JSON-LD compaction (pyld, rdflib) costs 40-100x pyoxigraph's serialisation (perf-baseline.md §3), so
