@@ -130,6 +130,15 @@ class ProvenanceIndex:
     def __init__(self, path: Path) -> None:
         self.con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
 
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> ProvenanceIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def origin(self, subject: str, field: str | None = None) -> Origin | None:
         row = self.con.execute("SELECT file, line FROM subject WHERE iri = ?", (subject,)).fetchone()
         if row is None and "#" in subject:

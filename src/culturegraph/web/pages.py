@@ -323,7 +323,7 @@ def source_rows(desc: Description) -> list[SourceRow]:
     except sqlite3.Error:
         return []
     finally:
-        index.con.close()
+        index.close()
 
 
 def _source_rows(desc: Description, index: ProvenanceIndex, store: Store, base_iri: str) -> list[SourceRow]:
