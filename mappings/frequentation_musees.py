@@ -21,6 +21,7 @@ figure and no status code whose counts no other site carries.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -28,6 +29,7 @@ from typing import Any
 from culturegraph.graph.dataset import DatasetSpec, Emitted, Inputs
 from culturegraph.rdf.terms import (
     DCTERMS,
+    DEFAULT_MINTER,
     QB,
     RDFS,
     SCHEMA,
@@ -82,6 +84,21 @@ CATEGORIES = {
     "moins_18_ans_hors_scolaires": "moins-18-ans-hors-scolaires",
     "de_18_a_25_ans": "18-25-ans",
 }
+# Public category code → its count field, for validation (source_field).
+COUNT_FIELDS = {code: field for field, code in CATEGORIES.items()}
+# An observation IRI, whatever the base (Minter.data below), and the measure's IRI after the base.
+OBSERVATION_IRI = re.compile(rf"/data/{NAME}/site/[^/]+/annee/[0-9]+/public/(?P<code>[^/#?]+)$")
+MEASURE_PATH = DEFAULT_MINTER.kgo.nombreEntrees.value.removeprefix(DEFAULT_MINTER.base)
+
+
+def source_field(subject: str, predicate: str) -> str | None:
+    """The source field behind (subject, predicate) where ``DATASET.fields`` cannot tell: the count of
+    an observation (``kgo:nombreEntrees``, "<categorie>" there) comes from its category's column, e.g.
+    the ``total`` column of the site-year row for a total. SHACL findings are traced through it."""
+    if not predicate.endswith("/" + MEASURE_PATH):
+        return None
+    match = OBSERVATION_IRI.search(subject)
+    return COUNT_FIELDS.get(match["code"]) if match else None
 
 
 def rows_by_year(files: list[ReadResult]) -> dict[tuple[str, int], Record]:

@@ -33,6 +33,29 @@ def last_row_of_first_site(path: Path) -> tuple[int, list[str], list[str]]:
     return line, header, cells
 
 
+def first_consistent_total(path: Path) -> tuple[int, list[str], list[str]]:
+    """(physical line, header, cells) of the file's first row with payant + gratuit = total > 0."""
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    header = next(csv.reader([lines[0]], delimiter=";"))
+    payant, gratuit, total = (header.index(name) for name in ("payant", "gratuit", "total"))
+    for n, line in enumerate(lines[1:], start=2):
+        cells = next(csv.reader([line], delimiter=";"))
+        if all(cells[i].isdigit() for i in (payant, gratuit, total)) and \
+                0 < int(cells[total]) == int(cells[payant]) + int(cells[gratuit]):
+            return n, header, cells
+    raise LookupError(f"{path}: no row with a consistent total")
+
+
+def rewrite_row(path: Path, line: int, cells: list[str]) -> None:
+    """Replace physical line ``line`` of ``path`` by ``cells``, keeping its line ending."""
+    text = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    ending = text[line - 1][len(text[line - 1].rstrip("\r\n")):]
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator=ending).writerow(cells)
+    text[line - 1] = out.getvalue()
+    path.write_text("".join(text), encoding="utf-8")
+
+
 def validate_project(project: Path, tmp: Path):
     settings = settings_for(project, tmp / "store-home")
     store = Store()
@@ -50,13 +73,23 @@ def projects(tmp_path_factory):
     line, header, cells = last_row_of_first_site(path)
     column = header.index("codeInseeCommune")
     cells[column] = "99999"  # a well-formed INSEE code (the reader accepts it) of no commune
-    text = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
-    ending = text[line - 1][len(text[line - 1].rstrip("\r\n")):]
-    out = io.StringIO()
-    csv.writer(out, delimiter=";", lineterminator=ending).writerow(cells)
-    text[line - 1] = out.getvalue()
-    path.write_text("".join(text), encoding="utf-8")
+    rewrite_row(path, line, cells)
     return clean, broken, line, column + 1, cells[0]
+
+
+@pytest.fixture(scope="module")
+def wrong_total(tmp_path_factory):
+    """A small copy of the project where one site-year row's total is paying + free + 1 (the row was
+    consistent): (project, line, 1-based column of ``total``, the total's observation IRI suffix,
+    the total written)."""
+    project = small_project(tmp_path_factory.mktemp("wrong-total"))
+    path = project / ATTENDANCE
+    line, header, cells = first_consistent_total(path)
+    column = header.index("total")
+    cells[column] = str(int(cells[column]) + 1)
+    rewrite_row(path, line, cells)
+    focus = f"/site/{cells[0]}/annee/{cells[header.index('annee')]}/public/total"
+    return project, line, column + 1, focus, cells[column]
 
 
 def test_injected_violation_names_file_line_and_column(projects, tmp_path):
@@ -81,6 +114,31 @@ def test_the_unchanged_row_gives_no_such_result(projects, tmp_path):
                 if f.focus.endswith(f"/id/site/{site}") and f.path == CONTAINED_IN]
 
 
+def total_warnings(report, focus: str) -> list:
+    return [f for f in report.findings
+            if (f.shape or "").endswith("#TotalConsistency") and f.focus.endswith(focus)]
+
+
+def test_total_consistency_warning_names_the_total_column(wrong_total, tmp_path):
+    """The mapping's source_field hook names the column of an observation's count: a total that is
+    not paying + free is reported at the ``total`` cell of its site-year row."""
+    project, line, column, focus, total = wrong_total
+    report = validate_project(project, tmp_path)
+    hits = total_warnings(report, focus)
+    assert len(hits) == 1, [(f.shape, f.focus) for f in report.findings if f.severity == "Warning"]
+    hit = hits[0]
+    assert hit.severity == "Warning" and hit.value == total
+    assert hit.path.endswith("/def/culture/nombreEntrees")
+    assert (hit.file, hit.line, hit.column, hit.header) == (ATTENDANCE, line, column, "total")
+    assert f"{ATTENDANCE}:{line}, column {column} (total)" in render(report, "text", "Warning")
+
+
+def test_a_consistent_total_gives_no_such_warning(projects, wrong_total, tmp_path):
+    clean = projects[0]
+    _, _, _, focus, _ = wrong_total
+    assert not total_warnings(validate_project(clean, tmp_path), focus)
+
+
 def test_shipped_data_has_no_violation(built):
     validation = built.report["validation"]
     assert validation["violations"] == 0, validation
@@ -101,6 +159,9 @@ def test_shipped_findings_are_traced_to_rows(built):
     assert all(f["file"] and f["line"] for f in mapped), [f for f in mapped if not f["file"]][:3]
     totals = [f for f in findings if f["shape"] and f["shape"].endswith("#TotalConsistency")]
     assert totals and all("payant" in f["message_fr"] and "{?" not in f["message_fr"] for f in totals)
+    # Each names the total column of its row (the mapping's source_field hook).
+    untraced = [f for f in totals if f["header"] != "total" or not f["column"]]
+    assert untraced == [], untraced[:3]
 
 
 @pytest.mark.parametrize("fmt", ["html", "turtle", "json", "text"])

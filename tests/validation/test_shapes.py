@@ -17,7 +17,8 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 from culturegraph.config import DEFAULT_BASE_IRI, PROJECT_ROOT, Settings
 from culturegraph.rdf.terms import EXTERNAL_PREFIXES
 from culturegraph.sources.values import NOTE_CODES
-from culturegraph.validation.shacl import Scope, check_supported, load_shapes, plan
+from culturegraph.validation.prefilter import Scope, check_supported
+from culturegraph.validation.shacl import load_shapes, plan
 
 from .support import DATASETS
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from culturegraph.graph.provenance import ProvenanceIndex, write_provenance_index
 from culturegraph.sources.read import Record
-from culturegraph.validation.shacl import Finding, expand, trace
+from culturegraph.validation.shacl import Finding, expand, field_resolvers, trace
 
 BASE = "https://culturegraph.example/"
 PREFIXES = {"kgo": f"{BASE}def/culture/", "schema": "http://schema.org/"}
@@ -76,3 +76,12 @@ def test_placeholder_without_resolver_gives_the_row_only(tmp_path):
     f = finding(f"{BASE}data/o/0105301/2014/total", f"{BASE}def/culture/nombreEntrees")
     trace([f], index(tmp_path), fields, PREFIXES)
     assert (f.line, f.column) == (12, None)
+
+
+def test_field_resolvers_are_the_mappings_source_field_hooks():
+    from culturegraph.mappings import frequentation_musees
+
+    # Only for the datasets asked for, and only the mappings that define the hook.
+    assert field_resolvers([frequentation_musees.DATASET]) == {
+        "frequentation-musees": frequentation_musees.source_field}
+    assert field_resolvers([]) == {}

@@ -16,12 +16,12 @@ Two ways to run it (``mode``):
 
 ``fast`` (the build) — the attendance cube has ~820 000 triples; pySHACL costs ~4-5 s of CPU per
 property shape over its 115 000 observations and converting the graph to rdflib ~25 s. So the data
-graph is copied into an in-memory Oxigraph store (:class:`Scope`) and the parts SHACL defines in SPARQL
-run there: targets (``sh:targetClass`` … and SPARQL targets) are resolved, SPARQL constraints are
-evaluated per focus node (with ``$this`` substituted), and each shape's core constraints are compiled
-into one SPARQL query that selects the focus nodes that *may* fail them (:func:`violation_filter`).
-pySHACL then validates only those candidates, on the triples around them, and reports exactly which
-constraint fails and why. A shape
+graph is copied into an in-memory Oxigraph store (:class:`~culturegraph.validation.prefilter.Scope`)
+and the parts SHACL defines in SPARQL run there: targets (``sh:targetClass`` … and SPARQL targets) are
+resolved, SPARQL constraints are evaluated per focus node (with ``$this`` substituted), and each
+shape's core constraints are compiled into one SPARQL query that selects the focus nodes that *may*
+fail them (the pre-filter, :mod:`culturegraph.validation.prefilter`). pySHACL then validates only those
+candidates, on the triples around them, and reports exactly which constraint fails and why. A shape
 with a construct the compiler does not know keeps all its targets: the pre-filter can make the run
 cheaper, never laxer. ``tests/validation`` checks that both modes give the same results.
 
@@ -30,32 +30,39 @@ cheaper, never laxer. ``tests/validation`` checks that both modes give the same 
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import rdflib
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, Variable
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Store, Variable
 from pyshacl import validate as pyshacl_validate
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.namespace import RDF, RDFS, SH
 
 from culturegraph.config import DEFAULT_BASE_IRI, Settings
 from culturegraph.graph.dataset import DatasetSpec
 from culturegraph.graph.provenance import ProvenanceIndex
 from culturegraph.rdf.terms import Minter
+from culturegraph.validation.prefilter import (
+    TARGETS,
+    XSD_STRING,
+    Scope,
+    Unsupported,
+    check_supported,
+    deactivated,
+    target_pattern,
+    targeted_shapes,
+    violation_filter,
+)
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 SEVERITY_ORDER = ("Violation", "Warning", "Info")
-XSD_STRING = str(XSD.string)
-# Graphs whose types are never context for another graph (the build's own bookkeeping).
-NOT_CONTEXT = ("provenance",)
 MODES = ("fast", "pyshacl")
 
 # A mapping may name the source field behind (subject, predicate) when DatasetSpec.fields cannot (e.g.
@@ -152,297 +159,24 @@ def load_shapes(settings: Settings, dataset: str) -> rdflib.Graph | None:
 
 def sparql_prefixes(shapes: rdflib.Graph, node: Any) -> dict[str, str]:
     """The sh:declare'd prefixes reachable through ``node``'s sh:prefixes (SHACL-SPARQL §5.2)."""
+    return declared_prefixes(shapes, shapes.objects(node, SH.prefixes))
+
+
+def all_prefixes(shapes: rdflib.Graph) -> dict[str, str]:
+    """Every sh:declare'd prefix any SPARQL constraint or target of ``shapes`` refers to."""
+    return declared_prefixes(shapes, set(shapes.objects(None, SH.prefixes)))
+
+
+def declared_prefixes(shapes: rdflib.Graph, holders: Iterable[Any]) -> dict[str, str]:
+    """prefix → namespace of the sh:declare of ``holders`` (the objects of sh:prefixes)."""
     prefixes: dict[str, str] = {}
-    for holder in shapes.objects(node, SH.prefixes):
+    for holder in holders:
         for declaration in shapes.objects(holder, SH.declare):
             prefix = shapes.value(declaration, SH.prefix)
             namespace = shapes.value(declaration, SH.namespace)
             if prefix is not None and namespace is not None:
                 prefixes[str(prefix)] = str(namespace)
     return prefixes
-
-
-TARGETS = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
-
-
-def targeted_shapes(shapes: rdflib.Graph) -> list[Any]:
-    """Shapes with at least one target, active, in a stable order."""
-    found = {s for p in TARGETS for s in shapes.subjects(p, None)}
-    return sorted((s for s in found if not _deactivated(shapes, s)), key=str)
-
-
-def _deactivated(shapes: rdflib.Graph, node: Any) -> bool:
-    value = shapes.value(node, SH.deactivated)
-    return value is not None and value.toPython() is True
-
-
-# Oxigraph side: targets, SPARQL constraints, the core pre-filter ---------------------------------
-
-class Scope:
-    """The data graph of one dataset, as pySHACL would see it, in an in-memory Oxigraph store (default
-    graph): the dataset's named graph, the types of what it links to in the other graphs (but the
-    excluded ones) and the axioms of /graph/vocabulaires. Copied with Oxigraph's own dump and load
-    (no Python object per triple); lookups in memory are ~4x faster than in the on-disk store."""
-
-    def __init__(self, store: Store, iris: Minter, dataset: str) -> None:
-        self.source = store
-        self.graph = iris.graph(dataset)
-        self.vocabulary = iris.graph("vocabulaires")
-        self.excluded = [iris.graph(g) for g in NOT_CONTEXT]
-        self._names = itertools.count()
-        self.data = Store()
-        self.data.bulk_load(store.dump(format=RdfFormat.N_TRIPLES, from_graph=self.graph),
-                            format=RdfFormat.N_TRIPLES)
-        rdf_type = NamedNode(str(RDF.type))
-        self.data.bulk_extend(Quad(node, rdf_type, type_) for node, type_ in self._context_types())
-        axioms = (NamedNode(str(RDFS.subClassOf)), NamedNode(str(RDFS.subPropertyOf)))
-        self.data.bulk_extend(Quad(q.subject, q.predicate, q.object) for p in axioms
-                              for q in store.quads_for_pattern(None, p, None, self.vocabulary))
-
-    def _context_types(self) -> Iterator[tuple[Any, Any]]:
-        """(node, type) from the other graphs, for the IRIs the dataset graph points to."""
-        not_in = ", ".join(f"<{g.value}>" for g in [self.graph, *self.excluded])
-        inner = (f"SELECT DISTINCT ?o WHERE {{ GRAPH <{self.graph.value}> {{ ?s ?p ?o "
-                 f"FILTER (isIRI(?o) && ?p != <{RDF.type}>) }} }}")
-        query = (f"SELECT DISTINCT ?o ?type WHERE {{ {{ {inner} }} GRAPH ?other {{ ?o a ?type }} "
-                 f"FILTER (?other NOT IN ({not_in})) }}")
-        for row in self.source.query(query):
-            yield row["o"], row["type"]
-
-    def var(self, stem: str) -> str:
-        return f"?{stem}{next(self._names)}"
-
-    def query(self, sparql: str, prefixes: dict[str, str] | None = None, **kw: Any) -> Any:
-        return self.data.query(sparql, prefixes=prefixes or {}, **kw)
-
-    def in_graph(self, pattern: str) -> str:
-        return f"{{ {pattern} }}"  # the data graph is the default graph; a group joins like a BGP
-
-    def has_type(self, node: str, cls: Any) -> str:
-        """SPARQL condition: ``node`` is an instance of ``cls`` or of a subclass (SHACL's sh:class)."""
-        t = self.var("t")
-        return (f"EXISTS {{ {node} a {t} "
-                f"FILTER ({t} = {_n3(cls)} || EXISTS {{ {t} <{RDFS.subClassOf}>+ {_n3(cls)} }}) }}")
-
-
-def _n3(term: Any) -> str:
-    return term.n3() if isinstance(term, rdflib.term.Identifier) else f"<{term}>"
-
-
-def target_pattern(shapes: rdflib.Graph, shape: Any, scope: Scope) -> str | None:
-    """A SPARQL group binding ``?this`` to the shape's focus nodes in the data graph."""
-    parts = []
-    for node in shapes.objects(shape, SH.targetNode):
-        parts.append(f"{{ BIND ({_n3(node)} AS ?this) }}")
-    for cls in shapes.objects(shape, SH.targetClass):
-        sub = scope.var("sub")
-        parts.append(f"{{ ?this a {_n3(cls)} }} UNION "
-                     f"{{ {sub} <{RDFS.subClassOf}>+ {_n3(cls)} . ?this a {sub} }}")
-    for p in shapes.objects(shape, SH.targetSubjectsOf):
-        o = scope.var("o")
-        parts.append(f"{{ {scope.in_graph(f'?this {_n3(p)} {o}')} }}")
-    for p in shapes.objects(shape, SH.targetObjectsOf):
-        o = scope.var("s")
-        parts.append(f"{{ {scope.in_graph(f'{o} {_n3(p)} ?this')} }}")
-    for target in shapes.objects(shape, SH.target):
-        select = shapes.value(target, SH.select)
-        if select is None:
-            return None  # a SHACL-AF target type we do not run
-        parts.append(f"{{ {_strip_prologue(str(select))} }}")
-    return " UNION ".join(parts) if parts else None
-
-
-def _strip_prologue(query: str) -> str:
-    """A SELECT usable as a sub-query: PREFIX/BASE lines go (prefixes are passed separately)."""
-    return re.sub(r"^\s*(PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*", "", query, flags=re.I | re.M).strip()
-
-
-def all_prefixes(shapes: rdflib.Graph) -> dict[str, str]:
-    prefixes: dict[str, str] = {}
-    for holder in set(shapes.objects(None, SH.prefixes)):
-        for declaration in shapes.objects(holder, SH.declare):
-            prefix, namespace = shapes.value(declaration, SH.prefix), shapes.value(declaration, SH.namespace)
-            if prefix is not None and namespace is not None:
-                prefixes[str(prefix)] = str(namespace)
-    return prefixes
-
-
-# The compiler: SHACL core constraints → a SPARQL condition "?this may fail". -----------------------
-
-class Unsupported(Exception):
-    """A construct the pre-filter does not translate: the shape keeps all its targets."""
-
-
-NUMERIC = {str(XSD[t]) for t in ("integer", "decimal", "double", "float", "int", "long", "short", "byte",
-                                 "nonNegativeInteger", "positiveInteger", "negativeInteger",
-                                 "nonPositiveInteger", "unsignedInt", "unsignedLong")}
-CASTABLE = {str(XSD[t]) for t in ("date", "dateTime", "time", "gYear", "boolean")}
-NODE_KINDS = {
-    SH.IRI: "isIRI({v})", SH.Literal: "isLiteral({v})", SH.BlankNode: "isBlank({v})",
-    SH.BlankNodeOrIRI: "!isLiteral({v})", SH.IRIOrLiteral: "!isBlank({v})",
-    SH.BlankNodeOrLiteral: "!isIRI({v})",
-}
-# Predicates of a shape that carry no constraint.
-INERT = {RDF.type, SH.name, SH.description, SH.message, SH.severity, SH.order, SH.group, SH.defaultValue,
-         SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target, SH.sparql,
-         SH.deactivated, SH.path, SH.qualifiedValueShapesDisjoint, SH.prefixes, RDFS.label, RDFS.comment}
-
-
-def path_sparql(shapes: rdflib.Graph, path: Any) -> str:
-    if isinstance(path, rdflib.URIRef):
-        return _n3(path)
-    inverse = shapes.value(path, SH.inversePath)
-    if isinstance(inverse, rdflib.URIRef):
-        return f"^{_n3(inverse)}"
-    alternatives = shapes.value(path, SH.alternativePath)
-    if alternatives is not None:
-        members = list(Collection(shapes, alternatives))
-        if members and all(isinstance(m, rdflib.URIRef) for m in members):
-            return "(" + "|".join(_n3(m) for m in members) + ")"
-    raise Unsupported(f"path {path}")
-
-
-PROPERTY_LEVEL = {SH.minCount, SH.maxCount, SH.hasValue, SH.uniqueLang, SH.property,
-                  SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount}
-
-
-def value_condition(shapes: rdflib.Graph, shape: Any, v: str, scope: Scope,
-                    skip: frozenset[Any] = frozenset()) -> str:
-    """SPARQL condition true when value ``v`` satisfies every value-level constraint of ``shape``
-    (sh:path, counts and the like are the caller's); never an error (COALESCE)."""
-    parts = []
-    for p, o in shapes.predicate_objects(shape):
-        if p in INERT or p in PROPERTY_LEVEL or p in skip:
-            continue
-        if p == SH["class"]:
-            parts.append(scope.has_type(v, o))
-        elif p == SH.datatype:
-            if o == RDF.langString:
-                parts.append(f"(isLiteral({v}) && LANG({v}) != '')")
-            elif str(o) in NUMERIC:
-                parts.append(f"(isLiteral({v}) && DATATYPE({v}) = {_n3(o)} && isNumeric({v}))")
-            elif str(o) == XSD_STRING:
-                parts.append(f"(isLiteral({v}) && LANG({v}) = '' && DATATYPE({v}) = {_n3(o)})")
-            elif str(o) in CASTABLE:  # well-formed iff the cast gives the same value back
-                cast = f"COALESCE({_n3(o)}({v}) = {v}, false)"
-                parts.append(f"(isLiteral({v}) && DATATYPE({v}) = {_n3(o)} && {cast})")
-            else:
-                parts.append("false")  # the lexical form is pySHACL's to judge
-        elif p == SH.nodeKind:
-            if o not in NODE_KINDS:
-                raise Unsupported(f"nodeKind {o}")
-            parts.append(NODE_KINDS[o].format(v=v))
-        elif p == SH.pattern:
-            flags = shapes.value(shape, SH.flags)
-            parts.append(f"(!isBlank({v}) && REGEX(STR({v}), {rdflib.Literal(str(o)).n3()}"
-                         + (f", {rdflib.Literal(str(flags)).n3()}" if flags else "") + "))")
-        elif p == SH.flags:
-            continue
-        elif p == SH["in"]:
-            members = list(Collection(shapes, o))
-            parts.append("(" + (" || ".join(f"sameTerm({v}, {_n3(m)})" for m in members) or "false") + ")")
-        elif p in (SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive):
-            op = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}[p]
-            parts.append(f"COALESCE({v} {op} {_n3(o)}, false)")
-        elif p == SH.languageIn:
-            langs = [str(x) for x in Collection(shapes, o)]
-            parts.append(f"(isLiteral({v}) && ("
-                         + (" || ".join(f"LANGMATCHES(LANG({v}), '{lang}')" for lang in langs) or "false")
-                         + "))")
-        elif p == SH["or"]:
-            members = list(Collection(shapes, o))
-            if any((m, SH.path, None) in shapes for m in members):
-                raise Unsupported("sh:or of property shapes on a value")
-            parts.append("(" + " || ".join(value_condition(shapes, m, v, scope) for m in members) + ")")
-        else:
-            raise Unsupported(f"{p}")
-    return "(" + " && ".join(parts) + ")" if parts else "true"
-
-
-def property_violation(shapes: rdflib.Graph, shape: Any, scope: Scope) -> str:
-    """SPARQL condition true when focus ``?this`` may fail property shape ``shape``."""
-    if _deactivated(shapes, shape):
-        return "false"
-    path = path_sparql(shapes, shapes.value(shape, SH.path))
-
-    def values(v: str) -> str:
-        return scope.in_graph(f"?this {path} {v}")
-
-    parts = []
-    v = scope.var("v")
-    condition = value_condition(shapes, shape, v, scope)
-    if condition != "true":
-        parts.append(f"EXISTS {{ {values(v)} FILTER (!{condition}) }}")
-    for count in shapes.objects(shape, SH.minCount):
-        n = int(count)
-        if n > 1:
-            raise Unsupported("minCount > 1")
-        if n == 1:
-            parts.append(f"NOT EXISTS {{ {values(scope.var('v'))} }}")
-    for count in shapes.objects(shape, SH.maxCount):
-        parts.append(_at_most(int(count), values, scope))
-    for value in shapes.objects(shape, SH.hasValue):
-        parts.append(f"NOT EXISTS {{ {scope.in_graph(f'?this {path} {_n3(value)}')} }}")
-    unique = shapes.value(shape, SH.uniqueLang)
-    if unique is not None and unique.toPython() is True:
-        a, b = scope.var("a"), scope.var("b")
-        parts.append(f"EXISTS {{ {values(a)} {values(b)} FILTER (!sameTerm({a}, {b}) && isLiteral({a}) "
-                     f"&& isLiteral({b}) && LANG({a}) != '' && LCASE(LANG({a})) = LCASE(LANG({b}))) }}")
-    qualified = shapes.value(shape, SH.qualifiedValueShape)
-    if qualified is not None:
-        if (qualified, SH.path, None) in shapes or (qualified, SH.property, None) in shapes:
-            raise Unsupported("qualified shape with a path")
-        q = scope.var("q")
-        conforms = value_condition(shapes, qualified, q, scope)
-        for count in shapes.objects(shape, SH.qualifiedMinCount):
-            n = int(count)
-            if n > 1:
-                raise Unsupported("qualifiedMinCount > 1")
-            if n == 1:
-                parts.append(f"NOT EXISTS {{ {values(q)} FILTER ({conforms}) }}")
-        for count in shapes.objects(shape, SH.qualifiedMaxCount):
-            parts.append(_at_most(int(count), values, scope, qualified=(shapes, qualified)))
-    for nested in shapes.objects(shape, SH.property):
-        raise Unsupported(f"property shape {nested} under a property shape")
-    return " || ".join(f"({p})" for p in parts) if parts else "false"
-
-
-def _at_most(n: int, values: Callable[[str], str], scope: Scope,
-             qualified: tuple[rdflib.Graph, Any] | None = None) -> str:
-    """More than ``n`` (0 or 1) values — of the qualified shape when given."""
-    if n > 1:
-        raise Unsupported("maxCount > 1")
-    a, b = scope.var("a"), scope.var("b")
-    keep = (lambda x: f" FILTER ({value_condition(*qualified, x, scope)})") if qualified else (lambda x: "")
-    if n == 0:
-        return f"EXISTS {{ {values(a)}{keep(a)} }}"
-    return f"EXISTS {{ {values(a)}{keep(a)} {values(b)}{keep(b)} FILTER (!sameTerm({a}, {b})) }}"
-
-
-def violation_filter(shapes: rdflib.Graph, shape: Any, scope: Scope) -> str:
-    """SPARQL condition true when focus ``?this`` may fail a core constraint of node shape ``shape``;
-    raises :class:`Unsupported` for what it does not translate. (SPARQL constraints are run apart.)"""
-    parts = []
-    for p, o in shapes.predicate_objects(shape):
-        if p == SH.property:
-            parts.append(property_violation(shapes, o, scope))
-        elif p == SH["or"]:
-            members = list(Collection(shapes, o))
-            parts.append(" && ".join(f"({member_violation(shapes, m, scope)})" for m in members) or "true")
-    if (shape, SH.path, None) in shapes:  # a property shape with its own targets
-        parts.append(property_violation(shapes, shape, scope))
-    else:
-        condition = value_condition(shapes, shape, "?this", scope, skip=frozenset({SH["or"]}))
-        if condition != "true":
-            parts.append(f"!{condition}")
-    return " || ".join(f"({p})" for p in parts if p != "false") or "false"
-
-
-def member_violation(shapes: rdflib.Graph, member: Any, scope: Scope) -> str:
-    """A member of a node-level sh:or, failed by ``?this``."""
-    if (member, SH.path, None) in shapes:
-        return property_violation(shapes, member, scope)
-    return violation_filter(shapes, member, scope)
 
 
 # SPARQL constraints, on Oxigraph --------------------------------------------------------------
@@ -454,7 +188,7 @@ def sparql_findings(shapes: rdflib.Graph, shape: Any, focus: Iterable[Any], scop
     findings = []
     severity = SEVERITIES.get(shapes.value(shape, SH.severity) or SH.Violation, "Violation")
     for constraint in shapes.objects(shape, SH.sparql):
-        if _deactivated(shapes, constraint):
+        if deactivated(shapes, constraint):
             continue
         select = str(shapes.value(constraint, SH.select))
         prefixes = sparql_prefixes(shapes, constraint)
@@ -465,8 +199,7 @@ def sparql_findings(shapes: rdflib.Graph, shape: Any, focus: Iterable[Any], scop
                 value = values.get("value", node)
                 path = values.get("path")
                 texts = {k: _text(t) for k, t in values.items()}
-                messages = {lang: _fill(_literal(shapes, constraint, SH.message, lang)
-                                        or _literal(shapes, shape, SH.message, lang) or "", texts)
+                messages = {lang: _fill(_template(shapes, shape, constraint, lang) or "", texts)
                             for lang in ("fr", "en")}
                 findings.append(Finding(
                     dataset=dataset, severity=severity, focus=node.value,
@@ -487,6 +220,8 @@ def _text(term: Any) -> str:
 def _iri(node: Any) -> str | None:
     return str(node) if isinstance(node, rdflib.URIRef) else None
 
+
+# the fast mode's plan: targets resolved, SPARQL constraints run, candidates selected ---------------
 
 @dataclass
 class Plan:
@@ -629,18 +364,6 @@ def focused_graph(scope: Scope, focus: set[Any], inverse: dict[str, set[Any]]) -
     return b.graph
 
 
-def check_supported(shapes: rdflib.Graph) -> None:
-    """The fast mode reads depth-1 paths only and resolves explicit targets: refuse sequence paths,
-    sh:node, and implicit class targets (a shape that is also a class)."""
-    for path in shapes.objects(None, SH.path):
-        path_sparql(shapes, path)
-    if any(shapes.triples((None, SH.node, None))):
-        raise Unsupported("sh:node")
-    for cls in (RDFS.Class, rdflib.OWL.Class):
-        if any((s, RDF.type, SH.NodeShape) in shapes for s in shapes.subjects(RDF.type, cls)):
-            raise Unsupported("implicit class target")
-
-
 # validation -------------------------------------------------------------------------------------
 
 def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph, dataset: str,
@@ -656,7 +379,8 @@ def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph, dataset: str,
 def validate_dataset(store: Store, iris: Minter, shapes: rdflib.Graph, dataset: str, mode: str = "fast",
                      report: ValidationReport | None = None) -> tuple[bool, list[Finding]]:
     """Validate one dataset graph of ``store`` (see the module docstring for the two modes). Shapes
-    the fast mode cannot run (sequence paths, sh:node, other SHACL-AF targets) run in plain pySHACL."""
+    the fast mode cannot run (sequence paths, sh:node, other SHACL-AF targets, SPARQL constraints
+    outside targeted node shapes: ``prefilter.check_supported``) run in plain pySHACL."""
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; expected one of {MODES}")
     t0 = time.perf_counter()
@@ -702,6 +426,22 @@ def _literal(shapes: rdflib.Graph, node: Any, predicate: Any, lang: str) -> str 
     return None
 
 
+def _template(shapes: rdflib.Graph, shape: Any, constraint: Any, lang: str) -> str | None:
+    """The ``lang`` sh:message of the SPARQL constraint, else of the shape, from the shapes graph
+    (pySHACL's results lose the language tags)."""
+    return _literal(shapes, constraint, SH.message, lang) or _literal(shapes, shape, SH.message, lang)
+
+
+def _shape_name(shapes: rdflib.Graph, shape: Any, named: Any, lang: str) -> str | None:
+    """The ``lang`` sh:name of ``shape``; "Node shape : property" when ``shape`` is a blank property
+    shape of the node shape ``named`` (reads best in a report)."""
+    name = _literal(shapes, shape, SH.name, lang) or _literal(shapes, named, SH.name, lang)
+    if named is not None and named != shape:
+        separator = " : " if lang == "fr" else ": "  # French typography
+        name = f"{_literal(shapes, named, SH.name, lang) or ''}{separator}{name}".strip(" :")
+    return name
+
+
 def _bindings(template: str, filled: list[str]) -> dict[str, str]:
     """Recover ``{?var}`` values from the untagged message pySHACL filled in (model.md §7.3)."""
     if not re.search(r"\{[?$]\w+\}", template):
@@ -737,9 +477,7 @@ def findings_from_report(report: rdflib.Graph, shapes: rdflib.Graph, dataset: st
         values = {"this": str(focus), "value": str(value) if value is not None else ""}
         messages = {}
         for lang in ("fr", "en"):
-            # From the constraint (SPARQL) or the shape, in the shapes graph, with its language.
-            template = (_literal(shapes, constraint, SH.message, lang)
-                        or _literal(shapes, shape, SH.message, lang))
+            template = _template(shapes, shape, constraint, lang)
             if template is None:  # no message of ours: pySHACL's own text (English)
                 messages[lang] = filled[0] if filled else ""
                 continue
@@ -748,11 +486,7 @@ def findings_from_report(report: rdflib.Graph, shapes: rdflib.Graph, dataset: st
         # A blank property shape is named after its node shape (the result keeps its path).
         named = shape if isinstance(shape, rdflib.URIRef) else next(
             (s for s in shapes.subjects(SH.property, shape) if isinstance(s, rdflib.URIRef)), None)
-        name_fr = _literal(shapes, shape, SH.name, "fr") or _literal(shapes, named, SH.name, "fr")
-        name_en = _literal(shapes, shape, SH.name, "en") or _literal(shapes, named, SH.name, "en")
-        if named is not None and named != shape:  # "Node shape: property" reads best in a report
-            name_fr = f"{_literal(shapes, named, SH.name, 'fr') or ''} : {name_fr}".strip(" :")
-            name_en = f"{_literal(shapes, named, SH.name, 'en') or ''}: {name_en}".strip(" :")
+        names = {lang: _shape_name(shapes, shape, named, lang) for lang in ("fr", "en")}
         findings.append(Finding(
             dataset=dataset, severity=severity, focus=str(focus),
             path=_path_text(report, path),
@@ -761,7 +495,7 @@ def findings_from_report(report: rdflib.Graph, shapes: rdflib.Graph, dataset: st
             message_fr=messages["fr"], message_en=messages["en"],
             shape=str(named) if named is not None else None,
             constraint=str(constraint) if isinstance(constraint, rdflib.URIRef) else None,
-            shape_name_fr=name_fr, shape_name_en=name_en,
+            shape_name_fr=names["fr"], shape_name_en=names["en"],
             component=str(one(SH.sourceConstraintComponent) or "") or None,
         ))
     return findings
