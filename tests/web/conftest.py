@@ -180,7 +180,8 @@ def start_server(home: Path, log_path: Path, *, timeout: float | None = None, wo
     """Start ``culturegraph serve --production`` on a free port and wait until it answers HTTP."""
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
-    for name in ("CULTUREGRAPH_STORE", "CULTUREGRAPH_QUERY_TIMEOUT", "CULTUREGRAPH_BASE_IRI"):
+    for name in ("CULTUREGRAPH_STORE", "CULTUREGRAPH_QUERY_TIMEOUT", "CULTUREGRAPH_BASE_IRI",
+                 "CULTUREGRAPH_QUERY_EXECUTORS"):
         env.pop(name, None)
     command = [sys.executable, "-m", "culturegraph.cli", "--store", str(home)]
     if base_iri:

@@ -358,21 +358,12 @@ def csv_start_line(path: Path, key_column: str, key: str) -> tuple[int, list[str
     raise AssertionError(f"{key} not in {path}")
 
 
-def serving_build(app, store: Store, build_id: str) -> None:
-    """Serve ``store`` as build ``build_id`` of the app's store home (what CurrentStore reports)."""
-    from culturegraph.web.app import FixedStore
-
-    app.extensions["culturegraph.store"] = FixedStore(store, build_id)
-
-
 @pytest.fixture(scope="module")
 def build_client(settings, graph, built):
     """The shipped build, served with its build id: the page finds the build's provenance.sqlite."""
     from culturegraph.web.app import create_app
 
-    app = create_app(settings, store=graph)
-    serving_build(app, graph, built.build_id)
-    return app.test_client()
+    return create_app(settings, store=graph, version=built.build_id).test_client()
 
 
 @pytest.mark.slow
@@ -447,8 +438,7 @@ def test_source_section_is_escaped(settings, tmp_path: Path):
 
     home, build_id = source_home(tmp_path)
     store = evil_store()
-    app = create_app(settings.with_(store_home=home), store=store)
-    serving_build(app, store, build_id)
+    app = create_app(settings.with_(store_home=home), store=store, version=build_id)
     response = app.test_client().get("/doc/musee/M6666", headers={"Accept": "text/html"}, base_url=HOST)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -468,8 +458,7 @@ def test_a_damaged_index_leaves_the_page_whole(settings, tmp_path: Path):
 
     home, build_id = source_home(tmp_path, index_bytes=b"not a sqlite database" * 100)
     store = evil_store()
-    app = create_app(settings.with_(store_home=home), store=store)
-    serving_build(app, store, build_id)
+    app = create_app(settings.with_(store_home=home), store=store, version=build_id)
     response = app.test_client().get("/doc/musee/M6666", headers={"Accept": "text/html"}, base_url=HOST)
     assert response.status_code == 200
     doc = Page(response.get_data(as_text=True))

@@ -20,14 +20,15 @@ class FixedStore:
         return self.store, self.version
 
 
-def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
-    """``store`` given: serve it (tests). Otherwise follow the current build of ``settings.store_home``,
-    opened read-only lazily in each worker process (so never before a fork)."""
+def create_app(settings: Settings | None = None, store: Store | None = None, version: str = "fixed") -> Flask:
+    """``store`` given: serve it as build ``version`` (tests; a build id of ``settings.store_home`` makes
+    the pages find that build's provenance index). Otherwise follow the current build of
+    ``settings.store_home``, opened read-only lazily in each worker process (so never before a fork)."""
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config["CULTUREGRAPH"] = settings
     app.extensions["culturegraph.store"] = (
-        FixedStore(store) if store is not None else CurrentStore(StoreHome(settings.store_home))
+        FixedStore(store, version) if store is not None else CurrentStore(StoreHome(settings.store_home))
     )
     from culturegraph.web import http, pages, resources, sparql
 
