@@ -576,8 +576,9 @@ def validate_store(store: Store, settings: Settings, specs: list[DatasetSpec], d
         report.triples[spec.name] = count_triples(store, iris.graph(spec.name))
     index_path = directory / "provenance.sqlite"
     if index_path.exists():
-        trace(report.findings, ProvenanceIndex(index_path), {s.name: s.fields for s in specs},
-              iris.prefixes(), field_resolvers(specs))
+        with ProvenanceIndex(index_path) as index:
+            trace(report.findings, index, {s.name: s.fields for s in specs}, iris.prefixes(),
+                  field_resolvers(specs))
     write_validation(directory, report)
     return report
 
