@@ -10,13 +10,14 @@ One run of this script:
      museums, Patrimostat sites and observations, cycled: a resource comes back every 1,000 requests,
      as popular resources do, so our result cache (keyed on the build) answers the repeats;
    * ``lookup-cold``: the same query over every museum, site and observation (~118,000 distinct IRIs),
-     in disjoint slices per run, so that no request repeats within a server process and no cache can
-     help either server: the evaluation path (a run that outgrows its slice is flagged ``repeats``);
+     shuffled with a fixed seed and cut in disjoint slices per run, so that no request repeats within a
+     server process and no cache can help either server: the evaluation path (a run that outgrows its
+     slice is flagged ``repeats``);
    * ``aggregate``: attendance totals per région for one year and public category (``GROUP BY`` over
      ~1,200 sites), varied by year, category and a threshold so that every request is distinct too;
 3. checks that both servers answer the same bytes for a few queries (JSON, XML, CSV, TSV);
-4. for ``--rounds`` rounds, starts each server in turn on 127.0.0.1 (ours: exactly
-   ``culturegraph serve --production --workers 2``; oxigraph: ``oxigraph serve-read-only
+4. for ``--rounds`` rounds, starts each server in turn (the order alternates per round) on 127.0.0.1
+   (ours: exactly ``culturegraph serve --production --workers 2``; oxigraph: ``oxigraph serve-read-only
    --union-default-graph``, since our endpoint's default graph is the union of the named graphs),
    warms it up, runs ``wrk -t1 -c{1,8} -d{duration}s`` per workload with a Lua script that cycles
    through the file of request paths from a start drawn from the round's seed — the same sequence for
@@ -37,6 +38,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import shutil
 import signal
 import socket
@@ -251,6 +253,9 @@ def slices(workload: str, queries: list[str], connections: list[int]) -> dict[ob
     runs: list[object] = ["warmup", *connections]
     if workload not in COLD:
         return {run: queries for run in runs}
+    # Shuffled (fixed seed) before slicing: each slice gets museums, sites and observations alike.
+    queries = queries[:]
+    random.Random(0).shuffle(queries)
     shares = [COLD_SLICES.get(run, COLD_SLICES[8]) for run in runs]
     total, out, start = sum(shares), {}, 0
     for run, share in zip(runs, shares, strict=True):
@@ -473,7 +478,8 @@ def main() -> None:
             for name in answers if name != "oxigraph" for (i, fmt), body in answers[name].items()]
 
         for rnd in range(args.rounds):
-            for server in all_servers:
+            # Alternate the order: the server that runs second finds the page cache warmed by the first.
+            for server in all_servers[::(-1) ** rnd]:
                 with Running(server, port, tmp / f"{server.name}.log", probe):
                     url = f"http://127.0.0.1:{port}"
                     for workload in queries:

@@ -54,7 +54,9 @@ DATASET = DatasetSpec(
         str(SCHEMA.streetAddress): "adrl1_m", str(SCHEMA.postalCode): "cp_m",
         str(SCHEMA.addressLocality): "ville_m", "kgo:domaineCollection": "dompal",
         "kgo:themeCollection": "themes", "kgo:categorieMusee": "categ", "kgo:referenceMerimee": "refmer",
-        str(DCTERMS.identifier): "ref", str(SCHEMA.containedInPlace): "cp_m",
+        # No schema:containedInPlace: the commune comes from the Patrimostat sites first, and from
+        # cp_m + ville_m only as a last resort (mappings/_sites.py), so no one column is behind it.
+        str(DCTERMS.identifier): "ref",
     },
     order=20,
 )

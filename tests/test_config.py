@@ -38,3 +38,20 @@ def test_the_cli_reports_a_bad_setting_without_a_traceback(monkeypatch: pytest.M
     assert result.exit_code == 2
     assert "CULTUREGRAPH_QUERY_EXECUTORS must be an integer" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "nan", "inf"])
+def test_bad_query_timeout_names_the_variable(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("CULTUREGRAPH_QUERY_TIMEOUT", value)
+    with pytest.raises(SettingsError, match="CULTUREGRAPH_QUERY_TIMEOUT"):
+        load_settings()
+
+
+def test_query_timeout_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CULTUREGRAPH_QUERY_TIMEOUT", "2.5")
+    assert load_settings().query_timeout_s == 2.5
+
+
+def test_serve_refuses_a_timeout_that_cannot_work() -> None:
+    result = CliRunner().invoke(main, ["serve", "--timeout", "0"])
+    assert result.exit_code == 2 and "--timeout" in result.output and "positive" in result.output

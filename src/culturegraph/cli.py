@@ -201,7 +201,10 @@ def serve(settings: Settings, host: str, port: int, production: bool, workers: i
     from culturegraph.web.serve import serve as run_server
 
     if query_timeout is not None:
-        settings = settings.with_(query_timeout_s=query_timeout)
+        try:
+            settings = settings.with_(query_timeout_s=query_timeout)
+        except SettingsError as err:
+            raise click.BadParameter(str(err), param_hint="--timeout") from None
     run_server(settings, host=host, port=port, production=production, workers=workers)
 
 

@@ -6,6 +6,7 @@ environment.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,6 +37,16 @@ def _env_int(name: str, default: int) -> int:
         raise SettingsError(f"{name} must be an integer, not {value!r}") from None
 
 
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {value!r}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where things are and how the graph is published."""
@@ -57,6 +68,9 @@ class Settings:
                 or self.query_executors < 1:
             raise SettingsError(f"query_executors (CULTUREGRAPH_QUERY_EXECUTORS) must be an integer >= 1, "
                                 f"not {self.query_executors!r}")
+        if not math.isfinite(self.query_timeout_s) or self.query_timeout_s <= 0:
+            raise SettingsError(f"query_timeout_s (CULTUREGRAPH_QUERY_TIMEOUT, --timeout) must be a positive "
+                                f"number of seconds, not {self.query_timeout_s!r}")
 
     @property
     def sources_dir(self) -> Path:
@@ -97,7 +111,7 @@ def load_settings(**overrides: object) -> Settings:
         base_iri=base,
         project_root=_env_path("CULTUREGRAPH_HOME", PROJECT_ROOT),
         store_home=_env_path("CULTUREGRAPH_STORE", PROJECT_ROOT / "var" / "graph"),
-        query_timeout_s=float(os.environ.get("CULTUREGRAPH_QUERY_TIMEOUT", "30")),
+        query_timeout_s=_env_float("CULTUREGRAPH_QUERY_TIMEOUT", 30.0),
         query_executors=_env_int("CULTUREGRAPH_QUERY_EXECUTORS", 2),
     )
     given = {k: v for k, v in overrides.items() if v is not None}

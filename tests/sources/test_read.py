@@ -457,3 +457,15 @@ def test_shipped_files(name: str) -> None:
         assert raw.count(b"\n") == 6075
         assert next(r.line for r in result.records if r["ref"] == "M5026") == 2227
         assert raw.split(b"\n")[2226].startswith(b"M5026;")
+
+
+@pytest.mark.parametrize("delimiter", [";", ","])
+def test_a_quoted_header_of_a_new_vintage_gets_the_vintage_diagnosis(tmp_path: Path, delimiter: str) -> None:
+    """A quoted header fails to parse with the wrong delimiters; the one that splits it cleanly decides,
+    so the curator reads which columns are missing or renamed, not a quoting error."""
+    header = delimiter.join(f'"{name}"' for name in ("identifiant_museofile", "commune", "nom_du_musee"))
+    with pytest.raises(SourceError) as caught:
+        read(tmp_path, "liste-musees", lines(header, delimiter.join(['"M0001"', '"Bourg"', '"Brou"'])))
+    message = str(caught.value)
+    assert "unreadable" not in message
+    assert "ref_deps" in message and "nom_du_musee" in message

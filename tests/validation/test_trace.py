@@ -85,3 +85,24 @@ def test_field_resolvers_are_the_mappings_source_field_hooks():
     assert field_resolvers([frequentation_musees.DATASET]) == {
         "frequentation-musees": frequentation_musees.source_field}
     assert field_resolvers([]) == {}
+
+
+def test_a_row_of_another_source_has_no_column_for_the_datasets_fields(tmp_path):
+    """Field names are per source: ``commune`` is the INSEE code in the attendance files and the town's
+    name in the crosswalk. A site known only from the crosswalk is traced to its row there, not to that
+    homonymous column."""
+    crosswalk = "data/sources/liste-musees/l.csv"
+    row = Record("liste-musees", "v", crosswalk, 193, {}, {"commune": (4, "commune")})
+    loaded = SimpleNamespace(
+        provenance={f"{BASE}id/site/3417910": row},
+        sources={"liste-musees": SimpleNamespace(results=[SimpleNamespace(file=crosswalk, records=[row])])},
+    )
+    write_provenance_index(tmp_path / "provenance.sqlite", loaded)
+    fields = {"frequentation-musees": {"<http://schema.org/containedInPlace>": "commune"}}
+    with ProvenanceIndex(tmp_path / "provenance.sqlite") as idx:
+        traced = finding(f"{BASE}id/site/3417910", "http://schema.org/containedInPlace")
+        trace([traced], idx, fields, PREFIXES, own_sources={"frequentation-musees": "frequentation-musees"})
+        unscoped = finding(f"{BASE}id/site/3417910", "http://schema.org/containedInPlace")
+        trace([unscoped], idx, fields, PREFIXES)
+    assert (traced.file, traced.line, traced.column) == (crosswalk, 193, None)
+    assert (unscoped.line, unscoped.column) == (193, 4)  # what the source scope prevents

@@ -388,6 +388,26 @@ def test_museum_page_names_its_source_file_and_line(build_client, ref):
 
 
 @pytest.mark.slow
+def test_columns_are_only_named_where_one_column_holds_the_value(build_client):
+    """A museum's commune comes from its Patrimostat sites first (cp_m + ville_m only as a last resort),
+    and a site known only from the crosswalk has no attendance columns: neither names a column for
+    schema:containedInPlace (the crosswalk's homonymous ``commune`` holds a town name, not the code)."""
+    contained = "http://schema.org/containedInPlace"
+    museum, _ = page(build_client, "/doc/musee/M0963")
+    museum_props = _column_properties(museum)
+    assert museum_props and contained not in museum_props
+    site, _ = page(build_client, "/doc/site/3417910")
+    rows = site.find("li", **{"class": "source-row"})
+    assert [r["attrs"]["data-file"].split("/")[2] for r in rows] == ["liste-musees"]
+    assert contained not in _column_properties(site)
+
+
+def _column_properties(doc) -> set[str]:
+    """The property IRIs listed in a page's Source columns table."""
+    return {e["attrs"]["data-property"] for e in doc.find("tr") if "data-property" in e["attrs"]}
+
+
+@pytest.mark.slow
 def test_no_source_section_without_an_index(client):
     """The in-memory or caller-given store (version ``fixed``) has no build directory: no section."""
     doc, _ = page(client, "/doc/musee/M0963")
@@ -396,7 +416,7 @@ def test_no_source_section_without_an_index(client):
 
 
 EVIL_NAME = '"><b onmouseover=alert(1)>x&amp;<b>.csv'
-EVIL_FILE = f"data/sources/evil/{EVIL_NAME}"
+EVIL_FILE = f"data/sources/museofile/{EVIL_NAME}"  # the dataset's own source: its columns count
 EVIL_HEADER = "<img src=x onerror=alert(1)>"
 
 
@@ -414,10 +434,10 @@ def source_home(tmp_path: Path, index_bytes: bytes | None = None) -> tuple[Path,
     if index_bytes is not None:
         (build / "provenance.sqlite").write_bytes(index_bytes)
         return tmp_path / "home", build_id
-    row = Record("evil", "v1", EVIL_FILE, 12, {}, {"nomoff": (3, EVIL_HEADER)})
+    row = Record("museofile", "v1", EVIL_FILE, 12, {}, {"nomoff": (3, EVIL_HEADER)})
     loaded = SimpleNamespace(
         provenance={f"{BASE}id/musee/M6666": row, f"{BASE}id/musee/M6666#adresse": row},
-        sources={"evil": SimpleNamespace(results=[SimpleNamespace(file=EVIL_FILE, records=[row])])})
+        sources={"museofile": SimpleNamespace(results=[SimpleNamespace(file=EVIL_FILE, records=[row])])})
     write_provenance_index(build / "provenance.sqlite", loaded)
     return tmp_path / "home", build_id
 

@@ -30,8 +30,9 @@ class DatasetSpec:
     name: str  # graph /graph/{name}, dataset /data/{name}, shapes ontology/shapes/{name}.ttl
     title: dict[str, str]  # {"fr": …, "en": …}
     description: dict[str, str]
-    sources: tuple[str, ...] = ()  # folders of data/sources/ it reads
-    # Source fields behind each predicate, for tracing SHACL results to a column.
+    sources: tuple[str, ...] = ()  # folders of data/sources/ it reads, its own source first
+    # Source fields behind each predicate, for tracing SHACL results to a column: fields of its own
+    # source (sources[0]); a subject read from another source is traced to its row, not a column.
     fields: dict[str, str] = field(default_factory=dict)
     order: int = 50  # build order (only for stable output; mappings never see each other's triples)
 

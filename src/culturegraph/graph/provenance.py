@@ -139,7 +139,11 @@ class ProvenanceIndex:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def origin(self, subject: str, field: str | None = None) -> Origin | None:
+    def origin(self, subject: str, field: str | None = None, source: str | None = None) -> Origin | None:
+        """Where ``subject`` was read (file, line), and the column of ``field`` in that file. ``source``:
+        the folder of data/sources/ whose columns ``field`` names (a dataset's own source); a row read
+        from another source has no column for it, even if a column there bears the same name (field
+        names are per source: ``commune`` is a code in one file and a town name in another)."""
         row = self.con.execute("SELECT file, line FROM subject WHERE iri = ?", (subject,)).fetchone()
         if row is None and "#" in subject:
             # Hash IRIs (#adresse, #geo) belong to the row of their base resource.
@@ -148,7 +152,7 @@ class ProvenanceIndex:
         if row is None:
             return None
         file, line = row
-        if field:
+        if field and (source is None or Path(file).parent.name == source):
             col = self.con.execute("SELECT column, header FROM field WHERE file = ? AND field = ?",
                                    (file, field)).fetchone()
             if col:

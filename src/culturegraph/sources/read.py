@@ -307,7 +307,9 @@ def sniff_header(text: str, table: AliasTable, file: str) -> Header:
         if matched and table.delimiters.get(matched[0], delimiter) == delimiter:
             vintage, columns = matched
             return Header(delimiter, vintage, columns, cells, table.unmapped(vintage, cells))
-    if error is not None:
+    # A delimiter that split the header cleanly into columns wins over another's quoting error (a quoted
+    # header always fails with the wrong delimiter): the header is readable, it just matches no vintage.
+    if error is not None and len(fallback) < 2:
         raise SourceError(Position(file, 1), f"unreadable header: {error}")
     raise SourceError(Position(file, 1), table.explain_mismatch(fallback))
 

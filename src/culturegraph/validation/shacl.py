@@ -512,13 +512,16 @@ def _path_text(report: rdflib.Graph, path: Any) -> str | None:
 # tracing ----------------------------------------------------------------------------------------
 
 def trace(findings: list[Finding], index: ProvenanceIndex, fields: dict[str, dict[str, str]],
-          prefixes: dict[str, str], resolvers: dict[str, FieldResolver] | None = None) -> None:
+          prefixes: dict[str, str], resolvers: dict[str, FieldResolver] | None = None,
+          own_sources: dict[str, str] | None = None) -> None:
     """Fill file/line/column from the provenance index.
 
     ``fields`` maps dataset → predicate → source field, as DatasetSpec.fields does (the predicate as an
     IRI, ``<IRI>`` or a CURIE of ``prefixes``); a field written ``<…>`` depends on the subject and is
-    asked of the dataset's resolver, if any.
+    asked of the dataset's resolver, if any. ``own_sources``: dataset → the source folder those fields
+    belong to (``DatasetSpec.sources[0]``); a focus read from another source gets no column.
     """
+    own_sources = own_sources or {}
     resolvers = resolvers or {}
     by_iri = {dataset: {expand(k, prefixes): v for k, v in per.items()} for dataset, per in fields.items()}
     for finding in findings:
@@ -528,7 +531,7 @@ def trace(findings: list[Finding], index: ProvenanceIndex, fields: dict[str, dic
             if field_name and field_name.startswith("<"):
                 resolver = resolvers.get(finding.dataset)
                 field_name = resolver(finding.focus, finding.path) if resolver else None
-        origin = index.origin(finding.focus, field_name)
+        origin = index.origin(finding.focus, field_name, own_sources.get(finding.dataset))
         if origin is not None:
             finding.file, finding.line = origin.file, origin.line
             finding.column, finding.header = origin.column, origin.header
@@ -578,7 +581,7 @@ def validate_store(store: Store, settings: Settings, specs: list[DatasetSpec], d
     if index_path.exists():
         with ProvenanceIndex(index_path) as index:
             trace(report.findings, index, {s.name: s.fields for s in specs}, iris.prefixes(),
-                  field_resolvers(specs))
+                  field_resolvers(specs), {s.name: s.sources[0] for s in specs if s.sources})
     write_validation(directory, report)
     return report
 

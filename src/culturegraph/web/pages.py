@@ -346,13 +346,13 @@ def _source_rows(desc: Description, index: ProvenanceIndex, store: Store, base_i
         for q in desc.quads:
             if q.subject != subject or not isinstance(q.graph_name, NamedNode):
                 continue
-            named, resolver = fields.get(q.graph_name.value, ({}, None))
+            named, resolver, own_source = fields.get(q.graph_name.value, ({}, None, None))
             field_name = named.get(q.predicate.value)
             if field_name and field_name.startswith("<"):  # "<…>": the field depends on the subject
                 field_name = resolver(subject.value, q.predicate.value) if resolver else None
             if not field_name:
                 continue
-            cell = index.origin(subject.value, field_name)
+            cell = index.origin(subject.value, field_name, own_source)
             # The field must be a column of this row's file (datasets read several sources).
             if cell is None or cell.column is None or cell.file != origin.file \
                     or (cell.column, q.predicate.value) in seen:
@@ -370,9 +370,10 @@ Resolver = Callable[[str, str], "str | None"]  # a mapping's source_field(subjec
 
 
 @functools.cache
-def _dataset_fields(base_iri: str) -> dict[str, tuple[dict[str, str], Resolver | None]]:
+def _dataset_fields(base_iri: str) -> dict[str, tuple[dict[str, str], Resolver | None, str | None]]:
     """Named graph IRI → (predicate IRI → source field, the mapping's ``source_field`` resolver for the
-    fields written ``<…>``): ``DatasetSpec.fields`` read as SHACL tracing reads them."""
+    fields written ``<…>``, the source folder those fields belong to): ``DatasetSpec.fields`` read as
+    SHACL tracing reads them."""
     from culturegraph.mappings import dataset_modules
     from culturegraph.validation.shacl import expand
 
@@ -383,7 +384,8 @@ def _dataset_fields(base_iri: str) -> dict[str, tuple[dict[str, str], Resolver |
         resolver = getattr(m, "source_field", None)
         out[iris.graph(m.DATASET.name).value] = (
             {expand(k, prefixes): v for k, v in m.DATASET.fields.items()},
-            resolver if callable(resolver) else None)
+            resolver if callable(resolver) else None,
+            m.DATASET.sources[0] if m.DATASET.sources else None)
     return out
 
 
