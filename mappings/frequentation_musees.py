@@ -95,10 +95,11 @@ def source_field(subject: str, predicate: str) -> str | None:
     """The source field behind (subject, predicate) where ``DATASET.fields`` cannot tell: the count of
     an observation (``kgo:nombreEntrees``, "<categorie>" there) comes from its category's column, e.g.
     the ``total`` column of the site-year row for a total. SHACL findings are traced through it."""
-    if not predicate.endswith("/" + MEASURE_PATH):
-        return None
     match = OBSERVATION_IRI.search(subject)
-    return COUNT_FIELDS.get(match["code"]) if match else None
+    # The measure of the same base as the observation (whatever the base): not any IRI ending like it.
+    if match is None or predicate != subject[:match.start() + 1] + MEASURE_PATH:
+        return None
+    return COUNT_FIELDS.get(match["code"])
 
 
 def rows_by_year(files: list[ReadResult]) -> dict[tuple[str, int], Record]:

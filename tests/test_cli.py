@@ -246,3 +246,15 @@ def test_build_summary_shows_the_reader_warnings_of_each_file(tmp_path: Path) ->
         "mappings/aliases/frequentation-musees.toml: not read (map it, or list it in `_ignore` of "
         "[vintages.ods-2001-2021])")
     assert loud[:at + 2] + loud[at + 3:] == quiet  # nothing else changes; no warning line without any
+
+
+def test_query_file_with_a_bom(store: Path, museums, tmp_path: Path) -> None:
+    """Editors on Windows save UTF-8 with a BOM: the file is still a query, and its form is known."""
+    file = tmp_path / "bom.rq"
+    file.write_text("\ufeffSELECT (COUNT(*) AS ?n) WHERE { ?m a <http://schema.org/Museum> }\n",
+                    encoding="utf-8")
+    result = query(store, "-f", str(file), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "n" and int(result.stdout.splitlines()[1]) == len(museums)
+    refused = query(store, "-f", str(file), "--format", "turtle")  # the form is read through the BOM
+    assert refused.exit_code == 2 and "not a results format" in refused.output

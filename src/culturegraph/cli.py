@@ -167,7 +167,7 @@ def query(settings: Settings, sparql: str | None, query_file: Path | None, fmt: 
 
     if query_file:
         # Example queries are written against the default base IRI, like every shipped file.
-        sparql = settings.rebase(query_file.read_text(encoding="utf-8"))
+        sparql = settings.rebase(query_file.read_text(encoding="utf-8-sig"))
     if not sparql:
         raise click.UsageError("give a query, or --file FILE")
     form = _query_form(sparql)

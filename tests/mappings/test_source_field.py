@@ -48,3 +48,12 @@ def test_other_subjects_and_predicates_are_left_to_the_dataset_fields() -> None:
     assert frequentation_musees.source_field(unknown.value, MEASURE) is None
     # The hook is asked because DATASET.fields leaves the count's column to it.
     assert frequentation_musees.DATASET.fields["kgo:nombreEntrees"].startswith("<")
+
+
+def test_only_our_measure_of_the_same_base_is_traced() -> None:
+    iris = Minter("http://data.example.org/culture/")
+    total = iris.data(frequentation_musees.NAME, "site", "0105301", "annee", "2014", "public", "total").value
+    foreign = "http://elsewhere.example/def/culture/nombreEntrees"
+    assert frequentation_musees.source_field(total, foreign) is None
+    assert frequentation_musees.source_field(total, DEFAULT_MINTER.kgo.nombreEntrees.value) is None
+    assert frequentation_musees.source_field(total, iris.kgo.nombreEntrees.value) == "total"
