@@ -406,7 +406,7 @@ def test_ignore_must_be_a_list_of_headers(tmp_path: Path) -> None:
 def test_a_repeated_mapped_header_reports_the_copy_that_is_not_read(tmp_path: Path) -> None:
     result = read(tmp_path, "frequentation-musees", lines(OLD_HEADER + ";nomdep", MOUSTEY_2003 + ";Landes"))
     assert len(result.warnings) == 1
-    assert result.warnings[0].startswith("f.csv:1: column 'nomdep' (column 12) not mapped by vintage ")
+    assert result.warnings[0] == "f.csv:1: header 'nomdep' repeated: column 12 not read (column 14 is)"
     assert result.records[0]["departement"] == "Landes"  # the last one, as the header index has it
 
 

@@ -273,14 +273,24 @@ class Header:
         return max(i for i, h in enumerate(self.cells) if h.strip()) + 1
 
     def warning(self, file: str, source: str) -> str | None:
-        """What a curator should hear about the unmapped columns, naming file, columns and vintage."""
+        """What a curator should hear about the columns that are not read, naming file, columns and
+        vintage: columns the vintage does not map, and the earlier copies of a repeated header."""
         if not self.unmapped:
             return None
-        columns = ", ".join(f"{name!r} (column {i})" for i, name in self.unmapped)
-        plural = "s" * (len(self.unmapped) > 1)
-        return (f"{file}:1: column{plural} {columns} not mapped by vintage {self.vintage} of "
-                f"mappings/aliases/{source}.toml: not read (map {'them' if plural else 'it'}, or list "
-                f"{'them' if plural else 'it'} in `_ignore` of [vintages.{self.vintage}])")
+        names = [c.strip() for c in self.cells]
+        last = {name: i + 1 for i, name in enumerate(names)}
+        repeated = [(i, name) for i, name in self.unmapped if names.count(name) > 1]
+        unmapped = [(i, name) for i, name in self.unmapped if names.count(name) == 1]
+        parts = []
+        if unmapped:
+            columns = ", ".join(f"{name!r} (column {i})" for i, name in unmapped)
+            them = "them" if len(unmapped) > 1 else "it"
+            parts.append(f"column{'s' * (len(unmapped) > 1)} {columns} not mapped by vintage {self.vintage} "
+                         f"of mappings/aliases/{source}.toml: not read (map {them}, or list {them} in "
+                         f"`_ignore` of [vintages.{self.vintage}])")
+        parts += [f"header {name!r} repeated: column {i} not read (column {last[name]} is)"
+                  for i, name in repeated]
+        return f"{file}:1: " + "; ".join(parts)
 
 
 def sniff_header(text: str, table: AliasTable, file: str) -> Header:
