@@ -174,6 +174,11 @@ def servers(home: Path, build: Path, port: int, workers: int, names: list[str]) 
                                 "--workers", str(workers)], "/sparql", env),
         # The same app under gunicorn (gthread): the baseline our server choice is measured against.
         "gunicorn": Server("gunicorn", [sys.executable, "-c", serve_gunicorn], "/sparql", env),
+        # The floor of any pyoxigraph server in Python (bench/minimal_wsgi.py): no app, no time limit.
+        "minimal": Server("minimal", [str(BIN / "granian"), "--interface", "wsgi", "--workers", str(workers),
+                                      "--blocking-threads", "4", "--host", "127.0.0.1", "--port", str(port),
+                                      "--no-ws", "minimal_wsgi:app"],
+                          "/sparql", {**env, "PYTHONPATH": str(HERE)}),
         "oxigraph": Server("oxigraph", [str(oxigraph_cli()), "serve-read-only", "--location",
                                         str(build / "store"), "--bind", f"127.0.0.1:{port}",
                                         "--union-default-graph"], "/query", env),
@@ -403,7 +408,8 @@ def main() -> None:
     parser.add_argument("--aggregates", type=int, default=4_000, help="distinct aggregate queries")
     parser.add_argument("--workloads", nargs="+", default=list(WORKLOADS), choices=WORKLOADS)
     parser.add_argument("--servers", nargs="+", default=["ours", "oxigraph"],
-                        help="ours, oxigraph, gunicorn (our app under gunicorn gthread)")
+                        help="ours, oxigraph, gunicorn (our app under gunicorn gthread), minimal "
+                             "(bench/minimal_wsgi.py: pyoxigraph in a bare WSGI function)")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--readme", action="store_true", help="rewrite the results block of bench/README.md")
     parser.add_argument("--render", type=Path, default=None,
