@@ -55,3 +55,22 @@ def test_query_timeout_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
 def test_serve_refuses_a_timeout_that_cannot_work() -> None:
     result = CliRunner().invoke(main, ["serve", "--timeout", "0"])
     assert result.exit_code == 2 and "--timeout" in result.output and "positive" in result.output
+
+
+@pytest.mark.parametrize("base", ["ftp://x/", "culturegraph.example/", "https:///", "https://a.example/?q=1",
+                                  "https://a.example/#x", "https://a b.example/"])
+def test_a_base_iri_that_cannot_work_is_refused(monkeypatch: pytest.MonkeyPatch, base: str) -> None:
+    monkeypatch.setenv("CULTUREGRAPH_BASE_IRI", base)
+    with pytest.raises(SettingsError, match="CULTUREGRAPH_BASE_IRI"):
+        load_settings()
+
+
+def test_base_iri_gets_its_trailing_slash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CULTUREGRAPH_BASE_IRI", "http://data.example.org/culture")
+    assert load_settings().base_iri == "http://data.example.org/culture/"
+    assert load_settings(base_iri="https://kg.example").base_iri == "https://kg.example/"
+
+
+def test_the_cli_refuses_a_bad_base_iri() -> None:
+    result = CliRunner().invoke(main, ["--base-iri", "ftp://x", "query", "ASK {}"])
+    assert result.exit_code == 2 and "http(s)" in result.output

@@ -10,6 +10,7 @@ import math
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 # The canonical base the shipped ontology, shapes and golden files are written with. A deployment
 # under another domain sets CULTUREGRAPH_BASE_IRI; files are rebased when loaded (see ``rebase``).
@@ -68,6 +69,12 @@ class Settings:
                 or self.query_executors < 1:
             raise SettingsError(f"query_executors (CULTUREGRAPH_QUERY_EXECUTORS) must be an integer >= 1, "
                                 f"not {self.query_executors!r}")
+        base = urlsplit(self.base_iri)
+        # Every IRI we mint starts with it, and it is dereferenced: an absolute http(s) IRI, a folder.
+        if base.scheme not in ("http", "https") or not base.netloc or base.query or base.fragment \
+                or not self.base_iri.endswith("/") or any(c in self.base_iri for c in ' <>"{}|\\^`'):
+            raise SettingsError(f"base_iri (CULTUREGRAPH_BASE_IRI, --base-iri) must be an absolute http(s) "
+                                f"IRI ending with '/', without query or fragment, not {self.base_iri!r}")
         if not math.isfinite(self.query_timeout_s) or self.query_timeout_s <= 0:
             raise SettingsError(f"query_timeout_s (CULTUREGRAPH_QUERY_TIMEOUT, --timeout) must be a positive "
                                 f"number of seconds, not {self.query_timeout_s!r}")
