@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from culturegraph.graph.provenance import ProvenanceIndex, write_provenance_index
+from culturegraph.graph.provenance import (
+    ProvenanceIndex,
+    SourceFields,
+    field_resolvers,
+    write_provenance_index,
+)
+from culturegraph.rdf.terms import expand
 from culturegraph.sources.read import Record
-from culturegraph.validation.shacl import Finding, expand, field_resolvers, trace
+from culturegraph.validation.shacl import Finding, trace
 
 BASE = "https://culturegraph.example/"
 PREFIXES = {"kgo": f"{BASE}def/culture/", "schema": "http://schema.org/"}
@@ -58,7 +64,7 @@ def test_trace_fields_in_every_form(tmp_path):
         resolver_calls.append((subject, predicate))
         return subject.rsplit("/", 1)[-1]  # the category code is the field here
 
-    trace(found, index(tmp_path), fields, PREFIXES, {"frequentation-musees": resolver})
+    trace(found, index(tmp_path), SourceFields.build(fields, PREFIXES, {"frequentation-musees": resolver}))
     assert [(f.file, f.line, f.column, f.header) for f in found] == [
         (FILE, 12, 11, "codeInseeCommune"),
         (FILE, 12, 1, "IDPatrimostat"),
@@ -74,7 +80,7 @@ def test_trace_fields_in_every_form(tmp_path):
 def test_placeholder_without_resolver_gives_the_row_only(tmp_path):
     fields = {"frequentation-musees": {"kgo:nombreEntrees": "<categorie>"}}
     f = finding(f"{BASE}data/o/0105301/2014/total", f"{BASE}def/culture/nombreEntrees")
-    trace([f], index(tmp_path), fields, PREFIXES)
+    trace([f], index(tmp_path), SourceFields.build(fields, PREFIXES))
     assert (f.line, f.column) == (12, None)
 
 
@@ -101,8 +107,10 @@ def test_a_row_of_another_source_has_no_column_for_the_datasets_fields(tmp_path)
     fields = {"frequentation-musees": {"<http://schema.org/containedInPlace>": "commune"}}
     with ProvenanceIndex(tmp_path / "provenance.sqlite") as idx:
         traced = finding(f"{BASE}id/site/3417910", "http://schema.org/containedInPlace")
-        trace([traced], idx, fields, PREFIXES, own_sources={"frequentation-musees": "frequentation-musees"})
+        own = {"frequentation-musees": "frequentation-musees"}
+        scoped = SourceFields.build(fields, PREFIXES, own_sources=own)
+        trace([traced], idx, scoped)
         unscoped = finding(f"{BASE}id/site/3417910", "http://schema.org/containedInPlace")
-        trace([unscoped], idx, fields, PREFIXES)
+        trace([unscoped], idx, SourceFields.build(fields, PREFIXES))
     assert (traced.file, traced.line, traced.column) == (crosswalk, 193, None)
     assert (unscoped.line, unscoped.column) == (193, 4)  # what the source scope prevents

@@ -8,6 +8,7 @@ SHACL result can name the file, line and column of the value it is about.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from culturegraph.rdf.terms import (
     Minter,
     Namespace,
     en,
+    expand,
     fr,
     integer,
     string,
@@ -35,6 +37,7 @@ from culturegraph.sources.manifest import sha256_file
 
 if TYPE_CHECKING:
     from culturegraph.graph.build import LoadResult
+    from culturegraph.graph.dataset import DatasetSpec
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 
@@ -158,3 +161,62 @@ class ProvenanceIndex:
             if col:
                 return Origin(file, line, col[0], col[1])
         return Origin(file, line)
+
+
+# A mapping may name the source field behind (subject, predicate) when DatasetSpec.fields cannot (e.g.
+# the count column of an observation depends on its category): ``source_field(subject, predicate)``.
+FieldResolver = Callable[[str, str], "str | None"]
+
+
+def field_resolvers(specs: Iterable[DatasetSpec]) -> dict[str, FieldResolver]:
+    """``source_field`` of the mapping modules of ``specs``, where they define one."""
+    try:
+        from culturegraph.mappings import dataset_modules
+    except ImportError:  # pragma: no cover - the mappings package is part of the install
+        return {}
+    names = {spec.name for spec in specs}
+    return {m.DATASET.name: m.source_field for m in dataset_modules()
+            if m.DATASET.name in names and callable(getattr(m, "source_field", None))}
+
+
+@dataclass(frozen=True)
+class SourceFields:
+    """Which source column is behind a dataset's (subject, predicate), for SHACL findings and pages.
+
+    ``fields``: dataset → predicate IRI → source field, as ``DatasetSpec.fields`` declares it; a field
+    written ``<…>`` depends on the subject and is asked of the dataset's resolver (the mapping's
+    ``source_field``), if any. ``own_sources``: dataset → the source folder those fields belong to
+    (``DatasetSpec.sources[0]``); a subject read from another source gets its row but no column."""
+
+    fields: dict[str, dict[str, str]]
+    resolvers: dict[str, FieldResolver]
+    own_sources: dict[str, str]
+
+    @classmethod
+    def build(cls, fields: dict[str, dict[str, str]], prefixes: dict[str, str],
+              resolvers: dict[str, FieldResolver] | None = None,
+              own_sources: dict[str, str] | None = None) -> SourceFields:
+        """From fields keyed as ``DatasetSpec.fields`` keys them (IRIs, ``<IRI>`` or CURIEs)."""
+        expanded = {dataset: {expand(k, prefixes): v for k, v in per.items()}
+                    for dataset, per in fields.items()}
+        return cls(expanded, dict(resolvers or {}), dict(own_sources or {}))
+
+    @classmethod
+    def of(cls, specs: Iterable[DatasetSpec], prefixes: dict[str, str]) -> SourceFields:
+        """Of the datasets ``specs``, with their mappings' resolvers."""
+        specs = list(specs)
+        return cls.build({s.name: s.fields for s in specs}, prefixes, field_resolvers(specs),
+                         {s.name: s.sources[0] for s in specs if s.sources})
+
+    def field(self, dataset: str, subject: str, predicate: str) -> str | None:
+        name = self.fields.get(dataset, {}).get(predicate)
+        if name and name.startswith("<"):
+            resolver = self.resolvers.get(dataset)
+            name = resolver(subject, predicate) if resolver else None
+        return name
+
+    def origin(self, index: ProvenanceIndex, dataset: str, subject: str,
+               predicate: str | None = None) -> Origin | None:
+        """Where ``subject`` was read, with the column behind ``predicate`` when one is known."""
+        field = self.field(dataset, subject, predicate) if predicate else None
+        return index.origin(subject, field, self.own_sources.get(dataset))

@@ -225,3 +225,13 @@ def wkt_point(latitude: Decimal, longitude: Decimal) -> Literal:
 def bnode(key: str) -> BlankNode:
     """A blank node with a stable, readable label (golden files stay stable)."""
     return BlankNode(re.sub(r"[^A-Za-z0-9_]", "_", key))
+
+
+def expand(key: str, prefixes: dict[str, str]) -> str:
+    """``<IRI>`` or ``prefix:local`` → IRI (keys of DatasetSpec.fields come in both forms)."""
+    if key.startswith("<") and key.endswith(">"):
+        return key[1:-1]
+    prefix, colon, local = key.partition(":")
+    if colon and prefix in prefixes and not local.startswith("//"):
+        return prefixes[prefix] + local
+    return key

@@ -34,7 +34,7 @@ import json
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from culturegraph.config import DEFAULT_BASE_IRI, Settings
 from culturegraph.graph.dataset import DatasetSpec
-from culturegraph.graph.provenance import ProvenanceIndex
+from culturegraph.graph.provenance import ProvenanceIndex, SourceFields
 from culturegraph.rdf.terms import Minter
 from culturegraph.validation.prefilter import (
     TARGETS,
@@ -64,11 +64,6 @@ from culturegraph.validation.prefilter import (
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 SEVERITY_ORDER = ("Violation", "Warning", "Info")
 MODES = ("fast", "pyshacl")
-
-# A mapping may name the source field behind (subject, predicate) when DatasetSpec.fields cannot (e.g.
-# the count column of an observation depends on its category): ``source_field(subject, predicate)``.
-FieldResolver = Callable[[str, str], "str | None"]
-
 
 @dataclass
 class Finding:
@@ -511,51 +506,13 @@ def _path_text(report: rdflib.Graph, path: Any) -> str | None:
 
 # tracing ----------------------------------------------------------------------------------------
 
-def trace(findings: list[Finding], index: ProvenanceIndex, fields: dict[str, dict[str, str]],
-          prefixes: dict[str, str], resolvers: dict[str, FieldResolver] | None = None,
-          own_sources: dict[str, str] | None = None) -> None:
-    """Fill file/line/column from the provenance index.
-
-    ``fields`` maps dataset → predicate → source field, as DatasetSpec.fields does (the predicate as an
-    IRI, ``<IRI>`` or a CURIE of ``prefixes``); a field written ``<…>`` depends on the subject and is
-    asked of the dataset's resolver, if any. ``own_sources``: dataset → the source folder those fields
-    belong to (``DatasetSpec.sources[0]``); a focus read from another source gets no column.
-    """
-    own_sources = own_sources or {}
-    resolvers = resolvers or {}
-    by_iri = {dataset: {expand(k, prefixes): v for k, v in per.items()} for dataset, per in fields.items()}
+def trace(findings: list[Finding], index: ProvenanceIndex, source_fields: SourceFields) -> None:
+    """Fill file/line/column from the provenance index, the columns as ``source_fields`` finds them."""
     for finding in findings:
-        field_name = None
-        if finding.path:
-            field_name = by_iri.get(finding.dataset, {}).get(finding.path)
-            if field_name and field_name.startswith("<"):
-                resolver = resolvers.get(finding.dataset)
-                field_name = resolver(finding.focus, finding.path) if resolver else None
-        origin = index.origin(finding.focus, field_name, own_sources.get(finding.dataset))
+        origin = source_fields.origin(index, finding.dataset, finding.focus, finding.path)
         if origin is not None:
             finding.file, finding.line = origin.file, origin.line
             finding.column, finding.header = origin.column, origin.header
-
-
-def expand(key: str, prefixes: dict[str, str]) -> str:
-    """``<IRI>`` or ``prefix:local`` → IRI (keys of DatasetSpec.fields come in both forms)."""
-    if key.startswith("<") and key.endswith(">"):
-        return key[1:-1]
-    prefix, colon, local = key.partition(":")
-    if colon and prefix in prefixes and not local.startswith("//"):
-        return prefixes[prefix] + local
-    return key
-
-
-def field_resolvers(specs: list[DatasetSpec]) -> dict[str, FieldResolver]:
-    """``source_field`` of the mapping modules of ``specs``, where they define one."""
-    try:
-        from culturegraph.mappings import dataset_modules
-    except ImportError:  # pragma: no cover - the mappings package is part of the install
-        return {}
-    names = {spec.name for spec in specs}
-    return {m.DATASET.name: m.source_field for m in dataset_modules()
-            if m.DATASET.name in names and callable(getattr(m, "source_field", None))}
 
 
 # the run ----------------------------------------------------------------------------------------
@@ -580,8 +537,7 @@ def validate_store(store: Store, settings: Settings, specs: list[DatasetSpec], d
     index_path = directory / "provenance.sqlite"
     if index_path.exists():
         with ProvenanceIndex(index_path) as index:
-            trace(report.findings, index, {s.name: s.fields for s in specs}, iris.prefixes(),
-                  field_resolvers(specs), {s.name: s.sources[0] for s in specs if s.sources})
+            trace(report.findings, index, SourceFields.of(specs, iris.prefixes()))
     write_validation(directory, report)
     return report
 

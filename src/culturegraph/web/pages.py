@@ -14,7 +14,6 @@ import json
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from markupsafe import Markup
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
 
 from culturegraph.config import Settings
-from culturegraph.graph.provenance import ProvenanceIndex
+from culturegraph.graph.provenance import ProvenanceIndex, SourceFields
 from culturegraph.rdf import formats, jsonld
 from culturegraph.rdf.formats import DOCUMENT_FORMATS, GRAPH_FORMATS, RESULTS_FORMATS
 from culturegraph.rdf.terms import (
@@ -328,7 +327,7 @@ def source_rows(desc: Description) -> list[SourceRow]:
 
 def _source_rows(desc: Description, index: ProvenanceIndex, store: Store, base_iri: str) -> list[SourceRow]:
     iris = Minter(base_iri)
-    fields = _dataset_fields(base_iri)
+    source_fields, datasets = _source_fields(base_iri)
     rows: dict[tuple[str, int], SourceRow] = {}
     for subject in (desc.iri, *desc.parts):
         origin = index.origin(subject.value)
@@ -346,13 +345,10 @@ def _source_rows(desc: Description, index: ProvenanceIndex, store: Store, base_i
         for q in desc.quads:
             if q.subject != subject or not isinstance(q.graph_name, NamedNode):
                 continue
-            named, resolver, own_source = fields.get(q.graph_name.value, ({}, None, None))
-            field_name = named.get(q.predicate.value)
-            if field_name and field_name.startswith("<"):  # "<…>": the field depends on the subject
-                field_name = resolver(subject.value, q.predicate.value) if resolver else None
-            if not field_name:
+            dataset = datasets.get(q.graph_name.value)
+            if dataset is None:
                 continue
-            cell = index.origin(subject.value, field_name, own_source)
+            cell = source_fields.origin(index, dataset, subject.value, q.predicate.value)
             # The field must be a column of this row's file (datasets read several sources).
             if cell is None or cell.column is None or cell.file != origin.file \
                     or (cell.column, q.predicate.value) in seen:
@@ -366,27 +362,14 @@ def _source_rows(desc: Description, index: ProvenanceIndex, store: Store, base_i
     return sorted(rows.values(), key=lambda r: (r.path, r.line))
 
 
-Resolver = Callable[[str, str], "str | None"]  # a mapping's source_field(subject, predicate)
-
-
 @functools.cache
-def _dataset_fields(base_iri: str) -> dict[str, tuple[dict[str, str], Resolver | None, str | None]]:
-    """Named graph IRI → (predicate IRI → source field, the mapping's ``source_field`` resolver for the
-    fields written ``<…>``, the source folder those fields belong to): ``DatasetSpec.fields`` read as
-    SHACL tracing reads them."""
+def _source_fields(base_iri: str) -> tuple[SourceFields, dict[str, str]]:
+    """The source columns of every dataset, as SHACL findings are traced, and named graph → dataset."""
     from culturegraph.mappings import dataset_modules
-    from culturegraph.validation.shacl import expand
 
     iris = Minter(base_iri)
-    prefixes = iris.prefixes()
-    out = {}
-    for m in dataset_modules():
-        resolver = getattr(m, "source_field", None)
-        out[iris.graph(m.DATASET.name).value] = (
-            {expand(k, prefixes): v for k, v in m.DATASET.fields.items()},
-            resolver if callable(resolver) else None,
-            m.DATASET.sources[0] if m.DATASET.sources else None)
-    return out
+    specs = [m.DATASET for m in dataset_modules()]
+    return SourceFields.of(specs, iris.prefixes()), {iris.graph(s.name).value: s.name for s in specs}
 
 
 def _any(iterator: Any) -> bool:
