@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 # The canonical base the shipped ontology, shapes and golden files are written with. A deployment
@@ -28,24 +30,17 @@ def _env_path(name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
-def _env_int(name: str, default: int) -> int:
+Number = TypeVar("Number", int, float)
+
+
+def _env_number(name: str, default: Number, parse: Callable[[str], Number], what: str) -> Number:
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     try:
-        return int(value)
+        return parse(value)
     except ValueError:
-        raise SettingsError(f"{name} must be an integer, not {value!r}") from None
-
-
-def _env_float(name: str, default: float) -> float:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return float(value)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number of seconds, not {value!r}") from None
+        raise SettingsError(f"{name} must be {what}, not {value!r}") from None
 
 
 @dataclass(frozen=True)
@@ -118,8 +113,8 @@ def load_settings(**overrides: object) -> Settings:
         base_iri=base,
         project_root=_env_path("CULTUREGRAPH_HOME", PROJECT_ROOT),
         store_home=_env_path("CULTUREGRAPH_STORE", PROJECT_ROOT / "var" / "graph"),
-        query_timeout_s=_env_float("CULTUREGRAPH_QUERY_TIMEOUT", 30.0),
-        query_executors=_env_int("CULTUREGRAPH_QUERY_EXECUTORS", 2),
+        query_timeout_s=_env_number("CULTUREGRAPH_QUERY_TIMEOUT", 30.0, float, "a number of seconds"),
+        query_executors=_env_number("CULTUREGRAPH_QUERY_EXECUTORS", 2, int, "an integer"),
     )
     given = {k: v for k, v in overrides.items() if v is not None}
     if "store_home" in given:
