@@ -15,10 +15,14 @@ One run of this script:
      slice is flagged ``repeats``);
    * ``aggregate``: attendance totals per région for one year and public category (``GROUP BY`` over
      ~1,200 sites), varied by year, category and a threshold so that every request is distinct too;
-3. checks that both servers answer the same bytes for a few queries (JSON, XML, CSV, TSV);
+3. checks that the servers give oxigraph's answers to a few queries (JSON, XML, CSV, TSV): the same
+   solutions, and whether in the same bytes (a query without ORDER BY may list its solutions in
+   another order on in-memory storage);
 4. for ``--rounds`` rounds, starts each server in turn (the order alternates per round) on 127.0.0.1
-   (ours: exactly ``culturegraph serve --production --workers 2``; oxigraph: ``oxigraph serve-read-only
-   --union-default-graph``, since our endpoint's default graph is the union of the named graphs),
+   (ours: exactly ``culturegraph serve --production --workers 2``, measured once each of its executors
+   has loaded its in-memory replica of the build, as its log says; oxigraph: ``oxigraph serve-read-only
+   --union-default-graph``, since our endpoint's default graph is the union of the named graphs;
+   ``--servers`` adds ``ours-disk`` and ``oxigraph-memory``, the two on the other storage),
    warms it up, runs ``wrk -t1 -c{1,8} -d{duration}s`` per workload with a Lua script that cycles
    through the file of request paths from a start drawn from the round's seed — the same sequence for
    every server in a round —, and stops it (SIGTERM to its process group, bounded waits);
@@ -39,6 +43,7 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import signal
 import socket
@@ -151,6 +156,10 @@ class Server:
     argv: list[str]
     path: str  # the SPARQL endpoint's path
     env: dict[str, str]
+    # Ours in "memory" mode: measure once this many executors say their replica is loaded (their log).
+    replicas: int = 0
+    # oxigraph's in-memory server: this N-Quads dump of the build is POSTed to /store after the start.
+    dump: Path | None = None
 
     def url(self, port: int) -> str:
         return f"http://127.0.0.1:{port}{self.path}"
@@ -162,18 +171,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def servers(home: Path, build: Path, port: int, workers: int, names: list[str]) -> list[Server]:
+def servers(home: Path, build: Path, port: int, workers: int, names: list[str], executors: int,
+            dump: Path) -> list[Server]:
     env = {**os.environ, "CULTUREGRAPH_STORE": str(home)}
+    env.pop("CULTUREGRAPH_QUERY_STORE", None)
+    ours = [sys.executable, "-m", "culturegraph.cli", "--store", str(home), "serve", "--production",
+            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     serve_gunicorn = ("from culturegraph.config import load_settings\n"
                       "from culturegraph.web.serve import serve\n"
                       f"serve(load_settings(), '127.0.0.1', {port}, production=True, workers={workers}, "
                       "server='gunicorn')")
     known = {
-        "ours": Server("ours", [sys.executable, "-m", "culturegraph.cli", "--store", str(home), "serve",
-                                "--production", "--host", "127.0.0.1", "--port", str(port),
-                                "--workers", str(workers)], "/sparql", env),
+        # The production default: executors evaluate on in-memory replicas of the build.
+        "ours": Server("ours", ours, "/sparql", env, replicas=workers * executors),
+        # The same server evaluating on the store on disk, as oxigraph serve-read-only does.
+        "ours-disk": Server("ours-disk", [*ours, "--query-store", "disk"], "/sparql", env),
         # The same app under gunicorn (gthread): the baseline our server choice is measured against.
-        "gunicorn": Server("gunicorn", [sys.executable, "-c", serve_gunicorn], "/sparql", env),
+        "gunicorn": Server("gunicorn", [sys.executable, "-c", serve_gunicorn], "/sparql", env,
+                           replicas=workers * executors),
         # The floor of any pyoxigraph server in Python (bench/minimal_wsgi.py): no app, no time limit.
         "minimal": Server("minimal", [str(BIN / "granian"), "--interface", "wsgi", "--workers", str(workers),
                                       "--blocking-threads", "4", "--host", "127.0.0.1", "--port", str(port),
@@ -182,6 +197,11 @@ def servers(home: Path, build: Path, port: int, workers: int, names: list[str]) 
         "oxigraph": Server("oxigraph", [str(oxigraph_cli()), "serve-read-only", "--location",
                                         str(build / "store"), "--bind", f"127.0.0.1:{port}",
                                         "--union-default-graph"], "/query", env),
+        # oxigraph's own server on its in-memory storage (no --location), loaded with the build's dump:
+        # what the in-memory engine gives without Python in front of it.
+        "oxigraph-memory": Server("oxigraph-memory", [str(oxigraph_cli()), "serve", "--bind",
+                                                      f"127.0.0.1:{port}", "--union-default-graph"],
+                                  "/query", env, dump=dump),
     }
     return [known[name] for name in names]
 
@@ -201,10 +221,44 @@ class Running:
 
     def __init__(self, server: Server, port: int, log: Path, probe: str) -> None:
         self.server, self.port = server, port
+        self.log_path = log
         self.log = log.open("ab")
+        self.log_start = self.log.tell()
         self.proc = subprocess.Popen(server.argv, env=server.env, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
         self.wait_ready(probe)
+        if server.dump is not None:
+            self.load(server.dump)
+        if server.replicas:
+            self.wait_replicas(server.replicas)
+
+    def load(self, dump: Path) -> None:
+        """POST an N-Quads dump to oxigraph's graph store endpoint (the whole dataset)."""
+        with dump.open("rb") as body:
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{self.port}/store", data=body, method="POST",
+                headers={"Content-Type": "application/n-quads", "Content-Length": str(dump.stat().st_size)})
+            with urllib.request.urlopen(request, timeout=900) as response:
+                assert response.status in (200, 201, 204), response.status
+
+    def wait_replicas(self, count: int, timeout: float = 300.0) -> None:
+        """Wait until ``count`` executors have loaded their replica (the lines they log). An executor
+        starts at its worker's first query: new queries are sent 8 at a time until they all have."""
+        import concurrent.futures
+
+        deadline = time.monotonic() + timeout
+        sent = 0
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            while time.monotonic() < deadline:
+                text = self.log_path.read_bytes()[self.log_start:].decode("utf-8", "replace")
+                if text.count("is evaluated in memory") >= count:
+                    return
+                probes = [f"ASK {{ ?s ?p ?o }} # replica probe {sent + i}" for i in range(8)]
+                sent += len(probes)
+                list(pool.map(lambda q: fetch(self.server.url(self.port), q, JSON_RESULTS), probes))
+                time.sleep(1.0)
+        raise RuntimeError(f"{self.server.name}: fewer than {count} replicas loaded after {timeout:.0f} s "
+                           f"(log: {self.log_path})")
 
     def wait_ready(self, probe: str, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
@@ -247,6 +301,21 @@ def fetch(url: str, query: str, accept: str) -> bytes:
             return response.read()
     except urllib.error.HTTPError as err:
         return f"HTTP {err.code}".encode()
+
+
+def solutions(body: bytes, fmt: str) -> object:
+    """The answer of a SELECT without its order: a query without ORDER BY may list its solutions in
+    another order on another storage (in memory or on disk), and still give the same answer."""
+    if fmt == JSON_RESULTS:
+        doc = json.loads(body)
+        rows = doc.get("results", {}).get("bindings", [])
+        return doc.get("head"), sorted(json.dumps(row, sort_keys=True) for row in rows)
+    if fmt.endswith("+xml"):
+        text = body.decode("utf-8")
+        results = re.findall(r"<result>.*?</result>", text, re.DOTALL)
+        return re.sub(r"<result>.*?</result>", "", text, flags=re.DOTALL), sorted(results)
+    lines = body.decode("utf-8").splitlines()
+    return lines[:1], sorted(lines[1:])
 
 
 # load generation ------------------------------------------------------------------------------------
@@ -358,9 +427,12 @@ def markdown(rows: list[dict[str, Any]], report: dict[str, Any]) -> str:
     same = report["identical_bytes"]
     if any(row.get("repeats") for row in rows):
         lines += ["", "† a cold run sent more requests than its slice of distinct queries: some repeated."]
-    lines += ["", f"Same bytes from both servers: {sum(c['identical'] for c in same)}/{len(same)} "
-              f"(query × format) checked. Load average before/after: {report['loadavg_before']} / "
-              f"{report['loadavg_after']}. Raw figures: `{report['json']}`."]
+    # Older result files have no "same_solutions": their bytes were compared only.
+    answered = sum(c.get("same_solutions", c["identical"]) for c in same)
+    lines += ["", f"Same answers as oxigraph: {answered}/{len(same)} (query × format × server) checked, "
+              f"{sum(c['identical'] for c in same)} byte for byte (the others list the solutions of a "
+              "query without ORDER BY in another order: in-memory storage). Load average before/after: "
+              f"{report['loadavg_before']} / {report['loadavg_after']}. Raw figures: `{report['json']}`."]
     return "\n".join(lines)
 
 
@@ -389,7 +461,7 @@ def ensure_build(home: Path) -> Path:
 
 
 def main() -> None:
-    from pyoxigraph import Store
+    from pyoxigraph import RdfFormat, Store
 
     from culturegraph.config import load_settings
 
@@ -408,7 +480,9 @@ def main() -> None:
     parser.add_argument("--aggregates", type=int, default=4_000, help="distinct aggregate queries")
     parser.add_argument("--workloads", nargs="+", default=list(WORKLOADS), choices=WORKLOADS)
     parser.add_argument("--servers", nargs="+", default=["ours", "oxigraph"],
-                        help="ours, oxigraph, gunicorn (our app under gunicorn gthread), minimal "
+                        help="ours, oxigraph, ours-disk (evaluating on the store on disk), "
+                             "oxigraph-memory (oxigraph serve on its in-memory storage, loaded with the "
+                             "build), gunicorn (our app under gunicorn gthread), minimal "
                              "(bench/minimal_wsgi.py: pyoxigraph in a bare WSGI function)")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--readme", action="store_true", help="rewrite the results block of bench/README.md")
@@ -449,17 +523,24 @@ def main() -> None:
                    "cycling through a file of distinct request paths (GET ?query=…, "
                    f"Accept: {JSON_RESULTS}); "
                    f"servers on 127.0.0.1, one after another, {args.rounds} rounds, medians over rounds; "
-                   f"ours = culturegraph serve --production --workers {args.workers}; oxigraph = oxigraph "
-                   "serve-read-only --union-default-graph on the same build; wrk shares the 2 cores"),
+                   f"ours = culturegraph serve --production --workers {args.workers} (executors on "
+                   "in-memory replicas of the build, measured once every replica is loaded; ours-disk: "
+                   "--query-store disk); oxigraph = oxigraph serve-read-only --union-default-graph on the "
+                   "same build (oxigraph-memory: oxigraph serve in memory, loaded with the build's "
+                   "N-Quads); wrk shares the 2 cores"),
         "workloads": {name: {"distinct_queries": len(qs), "example": qs[0]} for name, qs in queries.items()},
         "json": str(out.relative_to(HERE.parent)) if out.is_relative_to(HERE.parent) else str(out),
     }
     port = free_port()
-    all_servers = servers(settings.store_home, build, port, args.workers, args.servers)
     probe = "ASK { ?s ?p ?o }"
     runs: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="endpoint-bench-") as scratch:
         tmp = Path(scratch)
+        dump = tmp / "build.nq"
+        if "oxigraph-memory" in args.servers:
+            Store.read_only(str(build / "store")).dump(output=str(dump), format=RdfFormat.N_QUADS)
+        all_servers = servers(settings.store_home, build, port, args.workers, args.servers,
+                              settings.query_executors, dump)
         lua = tmp / "paths.lua"
         lua.write_text(LUA)
         paths: dict[tuple[str, str, object], tuple[Path, int]] = {}  # (server, workload, run) -> file, size
@@ -480,7 +561,9 @@ def main() -> None:
                                         for i, q in enumerate(checks) for fmt in formats}
         report["identical_bytes"] = [
             {"query": checks[i][:120], "format": fmt, "server": name,
-             "identical": body == answers["oxigraph"][i, fmt], "bytes": len(body)}
+             "identical": body == answers["oxigraph"][i, fmt],
+             "same_solutions": solutions(body, fmt) == solutions(answers["oxigraph"][i, fmt], fmt),
+             "bytes": len(body)}
             for name in answers if name != "oxigraph" for (i, fmt), body in answers[name].items()]
 
         for rnd in range(args.rounds):

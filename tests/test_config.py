@@ -23,6 +23,7 @@ def test_query_executors_from_the_environment(monkeypatch: pytest.MonkeyPatch) -
 BAD_VALUES = [
     *(("CULTUREGRAPH_QUERY_EXECUTORS", v) for v in ["0", "-1", "abc", "2.5"]),
     *(("CULTUREGRAPH_QUERY_TIMEOUT", v) for v in ["abc", "0", "-5", "nan", "inf"]),
+    *(("CULTUREGRAPH_QUERY_STORE", v) for v in ["", "Memory", "ram", "rocksdb"]),
     *(("CULTUREGRAPH_BASE_IRI", v) for v in ["ftp://x/", "culturegraph.example/", "https:///",
                                              "https://a.example/?q=1", "https://a.example/#x",
                                              "https://a b.example/"]),
@@ -47,6 +48,20 @@ def test_the_cli_reports_a_bad_setting_without_a_traceback(monkeypatch: pytest.M
     assert result.exit_code == 2
     assert "CULTUREGRAPH_QUERY_EXECUTORS must be an integer" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_query_store_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CULTUREGRAPH_QUERY_STORE", raising=False)
+    assert load_settings().query_store == "memory"
+    monkeypatch.setenv("CULTUREGRAPH_QUERY_STORE", "disk")
+    settings = load_settings()
+    assert settings.query_store == "disk"
+    assert environment(settings)["CULTUREGRAPH_QUERY_STORE"] == "disk"
+
+
+def test_serve_offers_the_query_stores() -> None:
+    result = CliRunner().invoke(main, ["serve", "--query-store", "ssd"])
+    assert result.exit_code == 2 and "'memory', 'disk'" in result.output
 
 
 def test_query_timeout_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from culturegraph.config import Settings, SettingsError, load_settings
+from culturegraph.config import QUERY_STORES, Settings, SettingsError, load_settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -194,9 +194,13 @@ def query(settings: Settings, sparql: str | None, query_file: Path | None, fmt: 
 @click.option("--workers", default=2, show_default=True, type=int)
 @click.option("--timeout", "query_timeout", type=float, default=None,
               help="SPARQL query time limit in seconds (default 30; env CULTUREGRAPH_QUERY_TIMEOUT).")
+@click.option("--query-store", type=click.Choice(QUERY_STORES), default=None,
+              help="Where SPARQL queries are evaluated: an in-memory replica of the build, loaded in the "
+                   "background (default; about 1.5× the store's size per query executor) or the store on "
+                   "disk (env CULTUREGRAPH_QUERY_STORE).")
 @click.pass_obj
 def serve(settings: Settings, host: str, port: int, production: bool, workers: int,
-          query_timeout: float | None) -> None:
+          query_timeout: float | None, query_store: str | None) -> None:
     """Serve the current graph: SPARQL endpoint, linked-data pages, dumps."""
     from culturegraph.web.serve import serve as run_server
 
@@ -205,6 +209,8 @@ def serve(settings: Settings, host: str, port: int, production: bool, workers: i
             settings = settings.with_(query_timeout_s=query_timeout)
         except SettingsError as err:
             raise click.BadParameter(str(err), param_hint="--timeout") from None
+    if query_store is not None:
+        settings = settings.with_(query_store=query_store)
     run_server(settings, host=host, port=port, production=production, workers=workers)
 
 

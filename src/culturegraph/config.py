@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 DEFAULT_BASE_IRI = "https://culturegraph.example/"
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Where the SPARQL executors evaluate (graph/replica.py): an in-memory replica of the build, or the store.
+QUERY_STORES = ("memory", "disk")
 
 
 class SettingsError(ValueError):
@@ -55,6 +57,9 @@ class Settings:
     max_query_bytes: int = 1_000_000
     # Query executor processes per web worker (web/sparql.py): the queries a worker runs at once.
     query_executors: int = 2
+    # Where the executors evaluate: "memory" (an in-memory replica of the build, loaded in the background
+    # when the machine has room for it; several times faster) or "disk" (graph/replica.py).
+    query_store: str = "memory"
     # Builds kept beside the current one, so that readers still on an older one keep working.
     keep_builds: int = 2
 
@@ -64,6 +69,9 @@ class Settings:
                 or self.query_executors < 1:
             raise SettingsError(f"query_executors (CULTUREGRAPH_QUERY_EXECUTORS) must be an integer >= 1, "
                                 f"not {self.query_executors!r}")
+        if self.query_store not in QUERY_STORES:
+            raise SettingsError(f"query_store (CULTUREGRAPH_QUERY_STORE, --query-store) must be one of "
+                                f"{', '.join(QUERY_STORES)}, not {self.query_store!r}")
         base = urlsplit(self.base_iri)
         # Every IRI we mint starts with it, and it is dereferenced: an absolute http(s) IRI, a folder.
         if base.scheme not in ("http", "https") or not base.netloc or base.query or base.fragment \
@@ -115,6 +123,7 @@ def load_settings(**overrides: object) -> Settings:
         store_home=_env_path("CULTUREGRAPH_STORE", PROJECT_ROOT / "var" / "graph"),
         query_timeout_s=_env_number("CULTUREGRAPH_QUERY_TIMEOUT", 30.0, float, "a number of seconds"),
         query_executors=_env_number("CULTUREGRAPH_QUERY_EXECUTORS", 2, int, "an integer"),
+        query_store=os.environ.get("CULTUREGRAPH_QUERY_STORE", "memory"),
     )
     given = {k: v for k, v in overrides.items() if v is not None}
     if "store_home" in given:

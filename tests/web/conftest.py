@@ -3,10 +3,8 @@
 * ``kasei_store`` / ``kasei_client``: the three one-triple graphs of the W3C protocol tests
   (``<…/dataN.rdf> a foaf:Document`` in the named graph ``<…/dataN.rdf>``), served by the Flask test
   client (queries evaluated in-process).
-* ``make_home(path, quads)`` (fixture): a store home with one finished build, made with the calls a real
-  build uses (``StoreHome.new_build``/``finish``/``switch``); ``generated_quads(n)`` (fixture);
-  ``small_home``: a session home with 20k generated triples in three named graphs (enough for a cross
-  product that never ends).
+* ``small_home``: a session store home with 20k generated triples in three named graphs (enough for a
+  cross product that never ends), made with ``make_home`` and ``generated_quads`` (tests/conftest.py).
 * ``live_server(store_home, **options)``: the production server (``culturegraph serve --production``,
   started in a subprocess on a free port, its own session), ready when it answers; stopped (SIGTERM to
   its process group, then SIGKILL) at the end of the session. Servers are shared per (home, options).
@@ -23,14 +21,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from pyoxigraph import Literal, NamedNode, Quad, Store
+from pyoxigraph import NamedNode, Quad, Store
 
 from culturegraph.config import Settings, load_settings
 from culturegraph.graph.store import StoreHome
@@ -39,7 +37,6 @@ from culturegraph.web.app import create_app
 KASEI = "http://kasei.us/2009/09/sparql/data/data{}.rdf"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 FOAF_DOCUMENT = NamedNode("http://xmlns.com/foaf/0.1/Document")
-EX = "http://example.org/cg-test/"
 
 
 def kasei_quads() -> list[Quad]:
@@ -72,61 +69,16 @@ def kasei_client(kasei_app: Flask) -> FlaskClient:
 
 # store homes ----------------------------------------------------------------------------------------
 
-def make_home(path: Path, quads: Iterable[Quad], build_id: str = "20000101T000000Z-test00") -> StoreHome:
-    """A store home whose ``current`` build holds ``quads`` (on disk, like production)."""
-    home = StoreHome(path)
-    partial = home.new_build(build_id)
-    store = Store(str(partial / "store"))
-    store.bulk_extend(quads)
-    store.flush()
-    del store  # close RocksDB before the rename
-    home.switch(home.finish(partial))
-    return home
-
-
-def generated_quads(n_subjects: int = 2000) -> Iterator[Quad]:
-    """~10 triples per subject over three named graphs: IRIs, French labels, integers, links."""
-    graphs = [NamedNode(f"{EX}graph/{name}") for name in ("things", "labels", "links")]
-    p = {name: NamedNode(f"{EX}def/{name}") for name in ("value", "rank", "next", "group", "note")}
-    label = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-    for i in range(n_subjects):
-        s = NamedNode(f"{EX}id/thing/{i}")
-        yield Quad(s, RDF_TYPE, NamedNode(f"{EX}def/Thing"), graphs[0])
-        yield Quad(s, p["value"], Literal(str(i), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
-                   graphs[0])
-        yield Quad(s, p["rank"], Literal(str(i % 97), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
-                   graphs[0])
-        yield Quad(s, p["group"], NamedNode(f"{EX}id/group/{i % 13}"), graphs[0])
-        yield Quad(s, label, Literal(f"Chose n° {i} « été »", language="fr"), graphs[1])
-        yield Quad(s, label, Literal(f"Thing number {i}", language="en"), graphs[1])
-        yield Quad(s, p["note"], Literal(f"note {i}"), graphs[1])
-        yield Quad(s, p["next"], NamedNode(f"{EX}id/thing/{(i + 1) % n_subjects}"), graphs[2])
-        yield Quad(s, p["next"], NamedNode(f"{EX}id/thing/{(i + 7) % n_subjects}"), graphs[2])
-        yield Quad(s, p["next"], NamedNode(f"{EX}id/thing/{(i * 3) % n_subjects}"), graphs[2])
-
-
-@pytest.fixture(name="make_home")
-def make_home_fixture() -> Callable[..., StoreHome]:
-    """``make_home(path, quads, build_id=…)`` (tests/web has no package: helpers come as fixtures)."""
-    return make_home
-
-
-@pytest.fixture(name="generated_quads")
-def generated_quads_fixture() -> Callable[..., Iterator[Quad]]:
-    """``generated_quads(n_subjects=2000)``: ~10 triples per subject in three named graphs."""
-    return generated_quads
+@pytest.fixture(scope="session")
+def small_home(tmp_path_factory: pytest.TempPathFactory, make_home, generated_quads) -> StoreHome:
+    """A session store home with 20,000 generated triples (2,000 subjects, three named graphs)."""
+    return make_home(tmp_path_factory.mktemp("small-home") / "home", generated_quads(2000))
 
 
 @pytest.fixture(name="web_settings")
 def web_settings_fixture(tmp_path: Path) -> Callable[..., Settings]:
     """``web_settings(**overrides)``: settings with an empty private store home."""
     return lambda **overrides: web_settings(tmp_path, **overrides)
-
-
-@pytest.fixture(scope="session")
-def small_home(tmp_path_factory: pytest.TempPathFactory) -> StoreHome:
-    """A session store home with 20,000 generated triples (2,000 subjects, three named graphs)."""
-    return make_home(tmp_path_factory.mktemp("small-home") / "home", generated_quads(2000))
 
 
 # live servers ---------------------------------------------------------------------------------------
@@ -175,13 +127,18 @@ class LiveServer:
 
 
 def start_server(home: Path, log_path: Path, *, timeout: float | None = None, workers: int = 2,
-                 base_iri: str | None = None, extra_env: dict[str, str] | None = None,
-                 ready_timeout: float = 90.0) -> LiveServer:
-    """Start ``culturegraph serve --production`` on a free port and wait until it answers HTTP."""
+                 base_iri: str | None = None, query_store: str | None = None,
+                 extra_env: dict[str, str] | None = None, ready_timeout: float = 90.0) -> LiveServer:
+    """Start ``culturegraph serve --production`` on a free port and wait until it answers HTTP.
+
+    Servers of the session's full build are started with ``query_store="disk"``: each executor would
+    copy its 1.2 million triples into memory in the background (~15 s of CPU each, slowing every other
+    test on a 2-core runner). The in-memory replica is tested on small homes (tests/graph/test_replica.py,
+    test_sparql_clients.py)."""
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     for name in ("CULTUREGRAPH_STORE", "CULTUREGRAPH_QUERY_TIMEOUT", "CULTUREGRAPH_BASE_IRI",
-                 "CULTUREGRAPH_QUERY_EXECUTORS"):
+                 "CULTUREGRAPH_QUERY_EXECUTORS", "CULTUREGRAPH_QUERY_STORE"):
         env.pop(name, None)
     command = [sys.executable, "-m", "culturegraph.cli", "--store", str(home)]
     if base_iri:
@@ -190,6 +147,8 @@ def start_server(home: Path, log_path: Path, *, timeout: float | None = None, wo
                 "--workers", str(workers)]
     if timeout is not None:
         command += ["--timeout", str(timeout)]
+    if query_store is not None:
+        command += ["--query-store", query_store]
     log = log_path.open("wb")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     log.close()
@@ -215,7 +174,7 @@ def start_server(home: Path, log_path: Path, *, timeout: float | None = None, wo
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., LiveServer]]:
-    """``live_server(store_home, timeout=None, workers=2, base_iri=None)`` → a running
+    """``live_server(store_home, timeout=None, workers=2, base_iri=None, query_store=None)`` → a running
     :class:`LiveServer` (``.url``, ``.sparql``, ``.log()``); one per distinct arguments per session."""
     servers: dict[tuple[object, ...], LiveServer] = {}
     logs = tmp_path_factory.mktemp("live-servers")

@@ -33,7 +33,7 @@ WAIT_S = 120  # generous: CI machines are shared, the first query warms the stor
 @pytest.fixture(scope="module")
 def base_url(settings, built, live_server) -> str:
     """The production server (tests/web/conftest.py) on the session's build."""
-    return live_server(settings.store_home).url + "/"
+    return live_server(settings.store_home, query_store="disk").url + "/"
 
 
 @pytest.fixture(scope="module")

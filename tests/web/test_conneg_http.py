@@ -21,7 +21,7 @@ BASE = "https://culturegraph.example/"
 @pytest.fixture(scope="module")
 def port(settings, built, live_server) -> int:
     """The production server (tests/web/conftest.py) on the session's build."""
-    return live_server(settings.store_home).port
+    return live_server(settings.store_home, query_store="disk").port
 
 
 def request(port: int, method: str, path: str, **headers: str) -> tuple[http.client.HTTPResponse, bytes]:

@@ -87,7 +87,8 @@ def server(home: StoreHome, tmp_path: Path) -> Iterator[tuple[subprocess.Popen, 
     env.pop("CULTUREGRAPH_STORE", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "culturegraph.cli", "--store", str(home.path), "serve", "--production",
-         "--host", "127.0.0.1", "--port", str(port), "--workers", str(WORKERS)],
+         "--host", "127.0.0.1", "--port", str(port), "--workers", str(WORKERS),
+         "--query-store", "disk"],  # the full build: see start_server in conftest.py
         stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     try:
         deadline = time.monotonic() + 60

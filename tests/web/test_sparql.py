@@ -8,6 +8,7 @@ import csv
 import gzip
 import io
 import json
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -527,6 +528,32 @@ def test_pool_matches_in_process_evaluation(disk_home) -> None:
         pool.close()
 
 
+@pytest.mark.parametrize("query_store", ["memory", "disk"])
+def test_pool_evaluates_where_it_is_told(disk_home, query_store: str) -> None:
+    """The children answer from the store on disk at once; in "memory" mode, from the build's replica once
+    it is loaded (graph/replica.py) — with the same bytes."""
+    pool = ProcessPoolExecutor(disk_home.path, Env({}, {}, query_store=query_store), size=1)
+    job = Job("SELECT ?s ?o WHERE { ?s <http://example.org/cg-test/def/next> ?o } ORDER BY ?s ?o")
+    try:
+        seen: dict[str, bytes] = {}
+        deadline = time.monotonic() + 30
+        # A replica of these 10,000 triples loads in well under 0.5 s: "disk" mode gets that long to err.
+        tries = 10 if query_store == "disk" else 600
+        while time.monotonic() < deadline and "memory" not in seen and tries:
+            tries -= 1
+            outcome = pool.run(job, 30)
+            assert outcome.status == 200
+            seen.setdefault(outcome.evaluated_in, outcome.body)
+            time.sleep(0.05)
+        if query_store == "disk":
+            assert set(seen) == {"disk"}
+        else:
+            assert "memory" in seen
+            assert seen.get("disk", seen["memory"]) == seen["memory"]
+    finally:
+        pool.close()
+
+
 def test_pool_kills_a_query_past_its_deadline_and_replaces_the_child(disk_home) -> None:
     pool = ProcessPoolExecutor(disk_home.path, env(), size=1)
     try:
@@ -572,7 +599,7 @@ def test_construct_jsonld_round_trips(big_client: FlaskClient) -> None:
 @pytest.mark.slow
 def test_real_build_through_the_executor_pool(settings: Settings, built, graph: ox.Store) -> None:
     """The production path (executor children on the built store): the SD counts every named graph."""
-    app = create_app(settings)
+    app = create_app(settings.with_(query_store="disk"))  # the full build: see start_server
     client = app.test_client()
     try:
         g = parse_sd(client.get("/sparql", headers={"Accept": "text/turtle"}))

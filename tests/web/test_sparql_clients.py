@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 import subprocess
+import time
+import urllib.parse
+import urllib.request
 import warnings
 
 import pytest
@@ -35,8 +39,13 @@ DESCRIBE_7 = f"CONSTRUCT {{ <{EX}id/thing/7> ?p ?o }} WHERE {{ <{EX}id/thing/7> 
 
 
 @pytest.fixture(scope="module")
-def endpoint(live_server, small_home) -> str:
-    return live_server(small_home).sparql
+def server(live_server, small_home):
+    return live_server(small_home)
+
+
+@pytest.fixture(scope="module")
+def endpoint(server) -> str:
+    return server.sparql
 
 
 def wrapper(endpoint: str, query: str, fmt: str, method: str | None = None,
@@ -166,3 +175,22 @@ def test_curl_errors(endpoint: str) -> None:
     description = rdflib.Graph().parse(data=service.stdout.decode(), format="turtle")
     sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
     assert rdflib.URIRef(endpoint) in set(description.objects(None, sd.endpoint))
+
+
+def test_queries_move_to_the_in_memory_replica(server) -> None:
+    """The production default (graph/replica.py): each executor answers from the build on disk at once,
+    then from its in-memory replica, and says so in ``Server-Timing`` and in the server's log."""
+    where = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and "memory" not in where:
+        # A new query text each time: a cached answer would repeat where the first evaluation ran.
+        query = f"{THINGS} # {len(where)}"
+        request = urllib.request.Request(f"{server.sparql}?query={urllib.parse.quote(query)}",
+                                         headers={"Accept": "text/csv"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.read().decode().splitlines() == ["n", "2000"]
+            timing = response.headers["Server-Timing"]
+        where.append(re.search(r'query;dur=[0-9.]+;desc="(memory|disk)"', timing).group(1))
+        time.sleep(0.05)
+    assert where[-1] == "memory", where
+    assert re.search(r"query executor \d+: build \S+ is evaluated in memory \(20,000 quads", server.log())

@@ -15,6 +15,7 @@ changes (:class:`CurrentStore`).
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import threading
@@ -127,3 +128,39 @@ class CurrentStore:
                     self._version = version
         assert self._store is not None and self._version is not None
         return self._store, self._version
+
+
+class BuildWatch:
+    """The build ``current`` points at — its id as :meth:`StoreHome.version` names it, and its
+    directory — re-read at most every ``interval`` seconds, with one ``readlink`` (system calls are dear
+    here: ``StoreHome.version`` resolves the whole path, 77 µs per call against 12 µs). A switch is
+    therefore seen within ``interval``; whatever build a child evaluated on is the version it reports."""
+
+    def __init__(self, home: StoreHome, interval: float = 0.1) -> None:
+        self.home = home
+        self.interval = interval
+        self._builds: dict[str, tuple[str, Path]] = {}  # link target -> (build id, build directory)
+        self._current: tuple[str, Path] | None = None
+        self._checked = -math.inf
+
+    def current(self) -> tuple[str, Path] | None:
+        now = time.monotonic()
+        if now - self._checked < self.interval:
+            return self._current
+        try:
+            target = os.readlink(self.home.current_link)
+        except OSError:
+            self._current = None
+        else:
+            found = self._builds.get(target)
+            if found is None:
+                build = (self.home.path / target).resolve()  # as StoreHome.current_build resolves it
+                if (build / "store").is_dir():
+                    found = self._builds[target] = (build.name, build)
+            self._current = found
+        self._checked = now
+        return self._current
+
+    def version(self) -> str | None:
+        current = self.current()
+        return current[0] if current else None

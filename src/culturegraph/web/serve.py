@@ -40,6 +40,7 @@ def environment(settings: Settings) -> dict[str, str]:
         "CULTUREGRAPH_BASE_IRI": settings.base_iri,
         "CULTUREGRAPH_QUERY_TIMEOUT": repr(float(settings.query_timeout_s)),
         "CULTUREGRAPH_QUERY_EXECUTORS": str(settings.query_executors),
+        "CULTUREGRAPH_QUERY_STORE": settings.query_store,
     }
 
 

@@ -25,7 +25,8 @@ without Flask, with the view's own parser and :func:`answer`; negotiation is mem
 value; finished results (up to 1 MiB) are cached per web worker by (build, query, dataset, format),
 so a repeated query costs a dictionary lookup, and a build switch changes the key
 (:mod:`culturegraph.web.cache`). Responses carry a weak ``ETag`` (``If-None-Match`` → 304),
-``Server-Timing`` (evaluation time) and ``X-Query-Cache: hit|miss``.
+``Server-Timing`` (evaluation time, and ``desc="memory"`` or ``"disk"``: where it ran) and
+``X-Query-Cache: hit|miss``.
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ class Cached:
     content_type: str
     version: str
     elapsed: float
+    evaluated_in: str = ""
     gzipped: bytes | None = None
 
 
@@ -134,7 +136,7 @@ def _setup(state: BlueprintSetupState) -> None:
     source = app.extensions["culturegraph.store"]
     minter = Minter(settings.base_iri)
     env = Env({k: v for k, v in minter.prefixes().items() if k not in NO_WRITER_PREFIX},
-              jsonld.context(settings))
+              jsonld.context(settings), query_store=settings.query_store)
     executor: Executor
     if isinstance(source, CurrentStore):  # the children open the current build themselves
         executor = ProcessPoolExecutor(settings.store_home, env, size=settings.query_executors)
@@ -334,7 +336,7 @@ def answer(svc: Service, req: QueryRequest, environ: dict[str, Any]) -> Raw:
             if hit is not None:
                 tag = _etag(version, key, fmt.name)
                 if _not_modified(environ, tag):
-                    return Raw(304, _negotiated(tag, "hit", hit.elapsed), b"")
+                    return Raw(304, _negotiated(tag, "hit", hit.elapsed, hit.evaluated_in), b"")
                 return _from_cache(svc, hit, tag, cache_key, gzip_ok, "hit")
     job = Job(req.query, req.default_graphs, req.named_graphs, choices=negotiate(accept, req.formats),
               asked=_asked(req, accept), base_iri=svc.settings.base_iri)
@@ -348,11 +350,13 @@ def answer(svc: Service, req: QueryRequest, environ: dict[str, Any]) -> Raw:
     tag = _etag(outcome.version, key, outcome.format_name)
     cache_key = ("result", outcome.version, key, outcome.format_name)
     if outcome.file is None:
-        entry = Cached(outcome.body, outcome.content_type, outcome.version, outcome.elapsed)
+        entry = Cached(outcome.body, outcome.content_type, outcome.version, outcome.elapsed,
+                       outcome.evaluated_in)
         svc.cache.put(cache_key, entry, len(outcome.body) + 200)
         return _from_cache(svc, entry, tag, cache_key, gzip_ok, "miss")
     # A big result, spooled to a file by the executor: streamed from it, not cached.
-    headers = [("Content-Type", outcome.content_type), *_negotiated(tag, "miss", outcome.elapsed)]
+    headers = [("Content-Type", outcome.content_type),
+               *_negotiated(tag, "miss", outcome.elapsed, outcome.evaluated_in)]
     if gzip_ok:
         headers.append(("Content-Encoding", "gzip"))
         return Raw(200, headers, gzip_stream(FileWrapper(outcome.file, STREAM_CHUNK)), streamed=True)
@@ -364,7 +368,8 @@ def answer(svc: Service, req: QueryRequest, environ: dict[str, Any]) -> Raw:
 def _from_cache(svc: Service, entry: Cached, tag: str, cache_key: tuple[object, ...], gzip_ok: bool,
                 cache: str) -> Raw:
     body = entry.body
-    headers = [("Content-Type", entry.content_type), *_negotiated(tag, cache, entry.elapsed)]
+    headers = [("Content-Type", entry.content_type),
+               *_negotiated(tag, cache, entry.elapsed, entry.evaluated_in)]
     if gzip_ok and len(body) >= MIN_GZIP_BYTES:
         if entry.gzipped is None:
             entry.gzipped = gzip_bytes(body)  # once per entry; a race only computes it twice
@@ -375,9 +380,11 @@ def _from_cache(svc: Service, entry: Cached, tag: str, cache_key: tuple[object, 
     return Raw(200, headers, body)
 
 
-def _negotiated(tag: str, cache: str, elapsed: float) -> list[tuple[str, str]]:
+def _negotiated(tag: str, cache: str, elapsed: float, evaluated_in: str) -> list[tuple[str, str]]:
+    # Server-Timing: the evaluation's time and where it ran (an in-memory replica or the store on disk).
+    where = f';desc="{evaluated_in}"' if evaluated_in else ""
     return [("Vary", NEGOTIATED_VARY), ("ETag", f'W/"{tag}"'), ("X-Query-Cache", cache),
-            ("Server-Timing", f'query;dur={elapsed * 1000:.1f}, cache;desc="{cache}"'), *CORS_HEADERS]
+            ("Server-Timing", f'query;dur={elapsed * 1000:.1f}{where}, cache;desc="{cache}"'), *CORS_HEADERS]
 
 
 def _text(status: int, message: str | bytes, extra: dict[str, str] | None = None,

@@ -1,0 +1,113 @@
+"""graph/replica.py: the in-memory replica a query executor evaluates on, and how it follows builds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QueryResultsFormat, Store
+
+from culturegraph.graph import replica
+from culturegraph.graph.replica import ReplicatedCurrent, load_replica
+from culturegraph.graph.store import StoreHome
+
+EX = "http://example.org/cg-test/"
+LABELS = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+QUERIES = (
+    "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 50",
+    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+    f"SELECT ?b ?o WHERE {{ <{EX}id/thing/3> <{EX}def/adresse> ?b . ?b ?p ?o }} ORDER BY ?o",
+)
+
+
+def with_blank_nodes(quads: list[Quad]) -> list[Quad]:
+    """``quads`` plus an address (a blank node, as our mappings make for hash-less parts) per subject."""
+    graph = NamedNode(f"{EX}graph/things")
+    extra = []
+    for i in range(5):
+        address = BlankNode(f"adresse{i}")
+        extra += [Quad(NamedNode(f"{EX}id/thing/{i}"), NamedNode(f"{EX}def/adresse"), address, graph),
+                  Quad(address, LABELS, Literal(f"{i} rue de Valois"), graph)]
+    return quads + extra
+
+
+def answers(store: Store) -> list[bytes]:
+    return [store.query(q, use_default_graph_as_union=True).serialize(format=QueryResultsFormat.JSON)
+            for q in QUERIES]
+
+
+@pytest.fixture
+def home(tmp_path: Path, make_home, generated_quads) -> StoreHome:
+    return make_home(tmp_path / "home", with_blank_nodes(list(generated_quads(200))))
+
+
+def test_replica_holds_the_same_quads_and_blank_node_labels(home: StoreHome) -> None:
+    disk = home.open_current()
+    memory, quads = load_replica(disk)
+    assert quads == len(disk) == len(memory) == 2010
+    assert set(memory) == set(disk)  # blank nodes keep their labels (Store.load would rename them)
+    assert answers(memory) == answers(disk)
+
+
+def test_follows_the_current_build_from_disk_to_memory(home: StoreHome, tmp_path: Path, make_home) -> None:
+    logged: list[str] = []
+    current = ReplicatedCurrent(home, "memory", log=logged.append)
+    store, version, _where = current.get()
+    assert version == home.version()
+    assert current.wait_loaded(30)
+    store, version, where = current.get()
+    assert where == "memory" and isinstance(store, Store)
+    assert answers(store) == answers(home.open_current())
+    assert len(logged) == 1 and f"build {version} is evaluated in memory (2,010 quads" in logged[0]
+
+    # A rebuild: the new build is answered at once (its store on disk), then from its own replica.
+    marker = Quad(NamedNode(f"{EX}rebuilt"), LABELS, Literal("B"), NamedNode(f"{EX}graph/b"))
+    second = make_home(tmp_path / "other", [marker], build_id="20000102T000000Z-test01")
+    home.switch(second.current_build())
+    current.watch.interval = 0  # see the switch at once
+    store, version, _where = current.get()
+    assert version == "20000102T000000Z-test01"
+    assert len(store) == 1  # never the previous build's replica
+    assert current.wait_loaded(30)
+    store, version, where = current.get()
+    assert (where, version, len(store)) == ("memory", "20000102T000000Z-test01", 1)
+
+
+def test_disk_mode_never_replicates(home: StoreHome) -> None:
+    current = ReplicatedCurrent(home, "disk", log=pytest.fail)
+    assert not current.wait_loaded(1)
+    assert current.loader is None
+    assert current.get()[2] == "disk"
+
+
+def test_a_build_too_big_for_the_memory_stays_on_disk(home: StoreHome, monkeypatch) -> None:
+    store_size = replica.directory_size(home.current_build() / "store")
+    monkeypatch.setattr(replica, "available_memory", lambda: int(store_size * replica.HEADROOM) - 1)
+    logged: list[str] = []
+    current = ReplicatedCurrent(home, "memory", log=logged.append)
+    assert not current.wait_loaded(5)
+    assert current.loader is None
+    assert len(logged) == 1 and "evaluated on disk: not enough memory for a replica" in logged[0]
+
+
+def test_a_failed_load_stays_on_disk_and_says_why(home: StoreHome, monkeypatch) -> None:
+    def fail(store: Store) -> tuple[Store, int]:
+        raise MemoryError("cannot allocate")
+
+    monkeypatch.setattr(replica, "load_replica", fail)
+    logged: list[str] = []
+    current = ReplicatedCurrent(home, "memory", log=logged.append)
+    assert not current.wait_loaded(5)
+    store, _version, where = current.get()
+    assert where == "disk" and answers(store) == answers(home.open_current())
+    assert len(logged) == 1
+    assert "stays on disk: its replica could not be loaded (cannot allocate)" in logged[0]
+
+
+def test_nothing_built() -> None:
+    assert ReplicatedCurrent(StoreHome(Path("/nonexistent/home"))).get() is None
+
+
+def test_unknown_mode() -> None:
+    with pytest.raises(ValueError, match="memory, disk"):
+        ReplicatedCurrent(StoreHome(Path("/nonexistent/home")), "ssd")  # type: ignore[arg-type]
