@@ -1,11 +1,12 @@
 """The current build as a query executor evaluates it: on disk at once, then from an in-memory replica.
 
 Oxigraph's in-memory storage evaluates our queries several times faster than its RocksDB storage opened
-read-only: on the shipped build, a ``GROUP BY`` of attendance per région takes 24 ms in memory against
-152 ms on disk, a one-resource lookup 0.14 ms against 0.38 ms (pyoxigraph 0.5.13; the figures and how
-they were measured are in bench/README.md). On disk, each term of a solution is decoded with a RocksDB
-read; in memory it is a hash-map lookup. The store on disk stays the build's artefact and what
-everything else reads (pages, the CLI, ``oxigraph``): a replica is a cache of it, keyed on the build.
+read-only: on the shipped build, the endpoint benchmark's ``GROUP BY`` of attendance per région takes
+28 ms in memory against 166 ms on disk (5.8×), a one-resource lookup 0.12 ms against 0.27 ms (2.2×)
+(pyoxigraph 0.5.13, bench/replica_bench.py; figures in bench/README.md). On disk, each term of a
+solution is decoded with a RocksDB read; in memory it is a hash-map lookup. The store on disk stays
+the build's artefact and what everything else reads (pages, the CLI, ``oxigraph``): a replica is a
+cache of it, keyed on the build.
 
 :class:`ReplicatedCurrent` follows the ``current`` link of a store home like the web workers do:
 
@@ -13,14 +14,17 @@ everything else reads (pages, the CLI, ``oxigraph``): a replica is a cache of it
   it into an in-memory store (:func:`load_replica`), while queries keep being answered;
 * when the copy is complete, queries go to it and the on-disk handle is closed; a copy made of a
   build that is no longer current is thrown away;
-* a replica costs about 1.5× the size of the store directory in memory (the shipped build: 286 MB on
-  disk, ~420 MB resident), and a load briefly holds the N-Quads text too; a build is replicated only
-  while the machine has :data:`HEADROOM` times its store size available, otherwise it is served from
-  disk and the log says why.
+* a replica costs about 1.5× the size of the store directory in memory (the shipped build: 300 MB on
+  disk, 428 MB resident; its copy takes ~20 s of one core), and a load briefly holds the N-Quads text
+  too; a build is replicated only while the machine has :data:`HEADROOM` times its store size
+  available, otherwise it is served from disk and the log says why;
+* the solutions of a query without ``ORDER BY`` come in the storage's order: in memory it differs from
+  the order on disk (the same for every replica of a build), which SPARQL leaves open.
 
 Each process holds its own replica: Oxigraph's in-memory storage keeps a lock per quad, which a read
 takes, so pages a ``fork`` would share are copied as soon as they are read (measured: a full scan in a
-forked child dirtied 383 of its 464 MB). The number of replicas is the number of executor processes.
+forked child copied 319 MB of the 428 MB replica). The number of replicas is the number of executor
+processes.
 """
 
 from __future__ import annotations
