@@ -226,11 +226,13 @@ class Running:
         self.log_start = self.log.tell()
         self.proc = subprocess.Popen(server.argv, env=server.env, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
+        started = time.monotonic()
         self.wait_ready(probe)
         if server.dump is not None:
             self.load(server.dump)
         if server.replicas:
             self.wait_replicas(server.replicas)
+        self.ready_s = time.monotonic() - started  # start, load (oxigraph-memory) or replicas (ours)
 
     def load(self, dump: Path) -> None:
         """POST an N-Quads dump to oxigraph's graph store endpoint (the whole dataset)."""
@@ -569,7 +571,11 @@ def main() -> None:
         for rnd in range(args.rounds):
             # Alternate the order: the server that runs second finds the page cache warmed by the first.
             for server in all_servers[::(-1) ** rnd]:
-                with Running(server, port, tmp / f"{server.name}.log", probe):
+                with Running(server, port, tmp / f"{server.name}.log", probe) as running:
+                    report.setdefault("ready_s", []).append(
+                        {"server": server.name, "round": rnd, "seconds": round(running.ready_s, 1)})
+                    print(f"round {rnd + 1} {server.name:9} ready after {running.ready_s:.1f} s",
+                          flush=True)
                     url = f"http://127.0.0.1:{port}"
                     for workload in queries:
                         # Warm-up (discarded): opens the store in every worker, fills the page cache.

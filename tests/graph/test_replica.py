@@ -86,7 +86,6 @@ def test_a_build_too_big_for_the_memory_stays_on_disk(home: StoreHome, monkeypat
     logged: list[str] = []
     current = ReplicatedCurrent(home, "memory", log=logged.append)
     assert not current.wait_loaded(5)
-    assert current.loader is None
     assert len(logged) == 1 and "evaluated on disk: not enough memory for a replica" in logged[0]
 
 
@@ -111,3 +110,26 @@ def test_nothing_built() -> None:
 def test_unknown_mode() -> None:
     with pytest.raises(ValueError, match="memory, disk"):
         ReplicatedCurrent(StoreHome(Path("/nonexistent/home")), "ssd")  # type: ignore[arg-type]
+
+
+def test_copies_are_made_one_at_a_time(home: StoreHome) -> None:
+    """While another process holds the store home's copy lock, no replica is loaded; then it is."""
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, os, sys, time\n"
+        f"fd = os.open({str(home.path)!r}, os.O_RDONLY); fcntl.flock(fd, fcntl.LOCK_EX)\n"
+        "print('locked', flush=True); sys.stdin.readline()")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        current = ReplicatedCurrent(home, "memory", log=lambda message: None)
+        assert current.get()[2] == "disk"
+        assert not current.wait_loaded(1.0)  # waiting for its turn
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        assert current.wait_loaded(30)
+    finally:
+        holder.kill()
+        holder.wait()

@@ -17,7 +17,9 @@ cache of it, keyed on the build.
 * a replica costs about 1.5× the size of the store directory in memory (the shipped build: 300 MB on
   disk, 428 MB resident; its copy takes ~20 s of one core), and a load briefly holds the N-Quads text
   too; a build is replicated only while the machine has :data:`HEADROOM` times its store size
-  available, otherwise it is served from disk and the log says why;
+  available, otherwise it is served from disk and the log says why. Executors make their copies one
+  at a time (a lock on the store home, :func:`one_copy_at_a_time`), so each one measures the memory
+  its predecessors' replicas left, and a copy never takes more than one core from the queries;
 * the solutions of a query without ``ORDER BY`` come in the storage's order: in memory it differs from
   the order on disk (the same for every replica of a build), which SPARQL leaves open.
 
@@ -29,11 +31,13 @@ processes.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -73,6 +77,18 @@ def replica_fits(store_dir: Path) -> tuple[bool, str]:
     return verdict, f"store {size / 1e6:,.0f} MB, {available / 1e6:,.0f} MB available (needs {HEADROOM:g}×)"
 
 
+@contextlib.contextmanager
+def one_copy_at_a_time(home: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on the store home directory (opened read-only: the server needs no
+    write access), shared by every executor on the machine; released if the process dies."""
+    fd = os.open(home, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # blocks this loading thread only (the GIL is released)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
 def load_replica(store: Store) -> tuple[Store, int]:
     """An in-memory copy of ``store`` and the number of quads copied.
 
@@ -98,6 +114,7 @@ class ReplicatedCurrent:
                  log: Callable[[str], None] = log_to_stderr) -> None:
         if mode not in QUERY_STORES:
             raise ValueError(f"query store must be one of {', '.join(QUERY_STORES)}, not {mode!r}")
+        self.home = home
         self.watch = BuildWatch(home)
         self.mode = mode
         self.log = log
@@ -128,25 +145,28 @@ class ReplicatedCurrent:
         return self._disk, version, "disk"
 
     def wait_loaded(self, timeout: float | None = None) -> bool:
-        """Wait for a replica being loaded (tests, benchmarks); whether the current one is in memory."""
+        """Wait for the current build's replica to be loaded (tests, benchmarks); whether it is."""
+        self.get()  # sees the current build, and starts its copy
         if self.loader is not None:
             self.loader.join(timeout)
         got = self.get()
         return got is not None and got[2] == "memory"
 
     def _replicate(self, version: str, directory: Path, disk: Store) -> None:
-        fits, why = replica_fits(directory / "store")
-        if not fits:
-            self.log(f"build {version} is evaluated on disk: not enough memory for a replica ({why})")
-            return
-
         def load() -> None:
-            started = time.perf_counter()
-            try:
-                replica, quads = load_replica(disk)
-            except Exception as err:  # noqa: BLE001 (memory, I/O: stay on disk, say why)
-                self.log(f"build {version} stays on disk: its replica could not be loaded ({err})")
-                return
+            with one_copy_at_a_time(self.home.path):
+                if self._version != version:  # a newer build came while this one waited for its turn
+                    return
+                fits, why = replica_fits(directory / "store")
+                if not fits:
+                    self.log(f"build {version} is evaluated on disk: not enough memory for a replica ({why})")
+                    return
+                started = time.perf_counter()
+                try:
+                    replica, quads = load_replica(disk)
+                except Exception as err:  # noqa: BLE001 (memory, I/O: stay on disk, say why)
+                    self.log(f"build {version} stays on disk: its replica could not be loaded ({err})")
+                    return
             if self._version == version:
                 self._memory = (version, replica)
                 self.log(f"build {version} is evaluated in memory ({quads:,} quads, "
