@@ -50,6 +50,14 @@ def resident_mb() -> float:
     return 0.0
 
 
+def peak_mb() -> float:
+    """The process's peak resident memory so far (``VmHWM``)."""
+    for line in Path(f"/proc/{os.getpid()}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def mean_ms(store: Store, queries: list[str]) -> float:
     started = time.perf_counter()
     for query in queries:
@@ -109,13 +117,17 @@ def main() -> None:
     report: dict[str, Any] = {"date": datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"), "machine": machine(),
                               "build": build.name, "store_mb": directory_size(build / "store") / 1e6}
 
-    before = resident_mb()
+    before, peak_before = resident_mb(), peak_mb()
     cpu, wall = time.process_time(), time.perf_counter()
-    replica, quads = load_replica(disk)
+    copied = load_replica(disk)
+    assert copied is not None
+    replica, quads = copied
     load = report["load"] = {"quads": quads, "wall_s": time.perf_counter() - wall,
-                             "cpu_s": time.process_time() - cpu, "resident_added_mb": resident_mb() - before}
-    print(f"load: {quads:,} quads in {load['wall_s']:.1f} s, +{load['resident_added_mb']:,.0f} MB resident "
-          f"(store {report['store_mb']:,.0f} MB on disk)", flush=True)
+                             "cpu_s": time.process_time() - cpu, "resident_added_mb": resident_mb() - before,
+                             "peak_added_mb": peak_mb() - peak_before}
+    print(f"load: {quads:,} quads in {load['wall_s']:.1f} s, +{load['resident_added_mb']:,.0f} MB resident, "
+          f"+{load['peak_added_mb']:,.0f} MB at the peak (store {report['store_mb']:,.0f} MB on disk)",
+          flush=True)
 
     workloads = {"aggregate": aggregate_queries(disk, settings.base_iri, args.aggregates),
                  "lookup": lookup_queries(disk, settings.base_iri, args.lookups)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -74,10 +75,56 @@ def test_follows_the_current_build_from_disk_to_memory(home: StoreHome, tmp_path
 
 
 def test_disk_mode_never_replicates(home: StoreHome) -> None:
-    current = ReplicatedCurrent(home, "disk", log=pytest.fail)
+    logged: list[str] = []
+    current = ReplicatedCurrent(home, "disk", log=logged.append)
     assert not current.wait_loaded(1)
-    assert current.loader is None
+    assert current.loader is None and logged == []
     assert current.get()[2] == "disk"
+
+
+def test_a_switch_during_a_copy_throws_the_stale_copy_away(home: StoreHome, tmp_path: Path, make_home,
+                                                           monkeypatch) -> None:
+    release = threading.Event()
+    real_load = replica.load_replica
+
+    def slow_load(store: Store, wanted):
+        release.wait(30)  # the copy of build A is "in progress" until released
+        return real_load(store, wanted)
+
+    monkeypatch.setattr(replica, "load_replica", slow_load)
+    logged: list[str] = []
+    current = ReplicatedCurrent(home, "memory", log=logged.append)
+    current.watch.interval = 0
+    first = current.get()
+    assert first is not None and first[2] == "disk"
+    copying_a = current.loader
+    marker = Quad(NamedNode(f"{EX}rebuilt"), LABELS, Literal("B"), NamedNode(f"{EX}graph/b"))
+    home.switch(make_home(tmp_path / "other", [marker], build_id="20000102T000000Z-test01").current_build())
+    store, version, where = current.get()  # build B at once, on disk; its copy waits for A's to end
+    assert (version, where, len(store)) == ("20000102T000000Z-test01", "disk", 1)
+    release.set()
+    copying_a.join(30)
+    assert any(f"build {first[1]}: copy given up, a newer build is current" in line for line in logged)
+    assert current.wait_loaded(30)
+    store, version, where = current.get()
+    assert (version, where, len(store)) == ("20000102T000000Z-test01", "memory", 1)
+
+
+def test_available_memory_reads_a_cgroup_limit(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "meminfo").write_text("MemTotal: 4000000 kB\nMemAvailable: 3000000 kB\n")
+    (tmp_path / "self-cgroup").write_text("0::/system.slice/culturegraph.service\n")
+    group = tmp_path / "cgroup" / "system.slice" / "culturegraph.service"
+    group.mkdir(parents=True)
+    (group / "memory.max").write_text("1073741824\n")
+    (group / "memory.current").write_text("73741824\n")
+    monkeypatch.setattr(replica, "MEMINFO", tmp_path / "meminfo")
+    monkeypatch.setattr(replica, "SELF_CGROUP", tmp_path / "self-cgroup")
+    monkeypatch.setattr(replica, "CGROUP_ROOT", tmp_path / "cgroup")
+    assert replica.available_memory() == 1_000_000_000  # the cgroup's room, below MemAvailable
+    (group / "memory.max").write_text("max\n")
+    assert replica.available_memory() == 3_000_000 * 1024
+    monkeypatch.setattr(replica, "MEMINFO", tmp_path / "missing")
+    assert replica.available_memory() is None
 
 
 def test_a_build_too_big_for_the_memory_stays_on_disk(home: StoreHome, monkeypatch) -> None:
@@ -90,7 +137,7 @@ def test_a_build_too_big_for_the_memory_stays_on_disk(home: StoreHome, monkeypat
 
 
 def test_a_failed_load_stays_on_disk_and_says_why(home: StoreHome, monkeypatch) -> None:
-    def fail(store: Store) -> tuple[Store, int]:
+    def fail(store: Store, wanted) -> tuple[Store, int]:
         raise MemoryError("cannot allocate")
 
     monkeypatch.setattr(replica, "load_replica", fail)
@@ -113,7 +160,8 @@ def test_unknown_mode() -> None:
 
 
 def test_copies_are_made_one_at_a_time(home: StoreHome) -> None:
-    """While another process holds the store home's copy lock, no replica is loaded; then it is."""
+    """While another process holds the store home's copy lock, no replica is loaded; once that process
+    is gone (killed: it never unlocks), it is."""
     import subprocess
     import sys
 
@@ -124,11 +172,13 @@ def test_copies_are_made_one_at_a_time(home: StoreHome) -> None:
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        current = ReplicatedCurrent(home, "memory", log=lambda message: None)
+        logged: list[str] = []
+        current = ReplicatedCurrent(home, "memory", log=logged.append)
         assert current.get()[2] == "disk"
         assert not current.wait_loaded(1.0)  # waiting for its turn
-        holder.stdin.write("\n")
-        holder.stdin.flush()
+        assert current.loader is not None and current.loader.is_alive()
+        assert logged == [f"build {home.version()}: waiting for another executor's copy to finish"]
+        holder.kill()  # a holder that dies (a query past its time limit) releases the lock too
         assert current.wait_loaded(30)
     finally:
         holder.kill()

@@ -24,6 +24,7 @@ from culturegraph.web.executor import (
     Env,
     InProcessExecutor,
     Job,
+    Outcome,
     ProcessPoolExecutor,
     Spool,
     choose_format,
@@ -537,8 +538,8 @@ def test_pool_evaluates_where_it_is_told(disk_home, query_store: str) -> None:
     try:
         seen: dict[str, bytes] = {}
         deadline = time.monotonic() + 30
-        # A replica of these 10,000 triples loads in well under 0.5 s: "disk" mode gets that long to err.
-        tries = 10 if query_store == "disk" else 600
+        # A replica of these 10,000 triples loads in well under 0.1 s: "disk" mode gets 2 s to err.
+        tries = 40 if query_store == "disk" else 600
         while time.monotonic() < deadline and "memory" not in seen and tries:
             tries -= 1
             outcome = pool.run(job, 30)
@@ -550,6 +551,57 @@ def test_pool_evaluates_where_it_is_told(disk_home, query_store: str) -> None:
         else:
             assert "memory" in seen
             assert seen.get("disk", seen["memory"]) == seen["memory"]
+    finally:
+        pool.close()
+
+
+def test_pool_follows_a_rebuild_into_the_new_replica(disk_home, tmp_path: Path, make_home) -> None:
+    """The production default end to end with real children: a switch of ``current`` is answered at once
+    from the new build, then from the new build's replica."""
+    pool = ProcessPoolExecutor(disk_home.path, Env({}, {}), size=1)
+    count = Job("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", choices=(("solutions", "csv"),))
+
+    def until_memory(expected: str) -> Outcome:
+        deadline = time.monotonic() + 30
+        while True:
+            outcome = pool.run(count, 30)
+            if (outcome.version, outcome.evaluated_in) == (expected, "memory") or time.monotonic() > deadline:
+                return outcome
+            time.sleep(0.05)
+
+    try:
+        first = until_memory(disk_home.version())
+        assert first.evaluated_in == "memory" and first.body.split() == [b"n", b"10000"]
+        marker = ox.Quad(ox.NamedNode("urn:x:rebuilt"), ox.NamedNode("urn:x:p"), ox.Literal("B"),
+                         ox.NamedNode("urn:x:g"))
+        rebuilt = make_home(tmp_path / "rebuilt", [marker], build_id="20000102T000000Z-test01")
+        disk_home.switch(rebuilt.current_build())
+        time.sleep(0.2)  # the children re-read `current` at most every 0.1 s
+        assert pool.run(count, 30).body.split() == [b"n", b"1"]  # never the old replica
+        second = until_memory("20000102T000000Z-test01")
+        assert second.evaluated_in == "memory" and second.body.split() == [b"n", b"1"]
+    finally:
+        pool.close()
+
+
+def test_a_replacement_child_is_taken_last(disk_home) -> None:
+    """After a kill, the replacement (on disk, copying its replica) goes to the bottom of the idle
+    children: the warm one keeps taking the queries."""
+    pool = ProcessPoolExecutor(disk_home.path, env(), size=2)
+    try:
+        pool.start()
+        first_pids = {child.process.pid for child in pool._idle.queue}
+        endless = 'SELECT * WHERE { ?a ?b ?c . ?d ?e ?f FILTER(STR(?c) = CONCAT(STR(?f), "x")) }'
+        assert pool.run(Job(endless), 1.0).status == 503
+        deadline = time.monotonic() + 30
+        while pool._idle.qsize() < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        children = list(pool._idle.queue)
+        assert len(children) == 2
+        [replacement] = [child for child in children if child.process.pid not in first_pids]
+        assert children[0] is replacement  # a LifoQueue takes from the end of its list
+        assert pool.run(Job("ASK { ?s ?p ?o }"), 30).status == 200
+        assert list(pool._idle.queue)[0] is replacement
     finally:
         pool.close()
 

@@ -2,7 +2,7 @@
 
 Oxigraph's in-memory storage evaluates our queries several times faster than its RocksDB storage opened
 read-only: on the shipped build, the endpoint benchmark's ``GROUP BY`` of attendance per région takes
-28 ms in memory against 166 ms on disk (5.8×), a one-resource lookup 0.12 ms against 0.27 ms (2.2×)
+22 ms in memory against 124 ms on disk (5.7×), a one-resource lookup 0.11 ms against 0.27 ms (2.4×)
 (pyoxigraph 0.5.13, bench/replica_bench.py; figures in bench/README.md). On disk, each term of a
 solution is decoded with a RocksDB read; in memory it is a hash-map lookup. The store on disk stays
 the build's artefact and what everything else reads (pages, the CLI, ``oxigraph``): a replica is a
@@ -15,11 +15,14 @@ cache of it, keyed on the build.
 * when the copy is complete, queries go to it and the on-disk handle is closed; a copy made of a
   build that is no longer current is thrown away;
 * a replica costs about 1.5× the size of the store directory in memory (the shipped build: 300 MB on
-  disk, 428 MB resident; its copy takes ~20 s of one core), and a load briefly holds the N-Quads text
-  too; a build is replicated only while the machine has :data:`HEADROOM` times its store size
-  available, otherwise it is served from disk and the log says why. Executors make their copies one
-  at a time (a lock on the store home, :func:`one_copy_at_a_time`), so each one measures the memory
-  its predecessors' replicas left, and a copy never takes more than one core from the queries;
+  disk, 428 MB resident; its copy takes 15–21 s of one core), and 3× at the peak of its copy (+894 MB:
+  the N-Quads text and the parser's batches); a build is replicated only while the machine has
+  :data:`HEADROOM` times its store size
+  available (:func:`available_memory`, which also reads a cgroup's limit), otherwise it is served from
+  disk and the log says why. Executors make their copies one at a time (a lock on the store home,
+  :func:`one_copy_at_a_time`), so that each one measures the memory its predecessors' replicas left
+  and at most one copy runs on the machine (a copying executor still answers its own queries more
+  slowly meanwhile: bench/replica_bench.py, "queries during a copy");
 * the solutions of a query without ``ORDER BY`` come in the storage's order: in memory it differs from
   the order on disk (the same for every replica of a build), which SPARQL leaves open.
 
@@ -47,9 +50,10 @@ from culturegraph.config import QUERY_STORES
 from culturegraph.graph.store import BuildWatch, StoreHome
 
 QueryStore = Literal["memory", "disk"]
-# A replica needs ~1.5× the store's size once loaded and ~2.5× while it loads (the N-Quads text);
-# keep the same again for everything else on the machine.
-HEADROOM = 3.0
+# A replica takes 1.4× the store's size once loaded and 3.0× at the peak of its copy (measured:
+# bench/replica_bench.py, 428 and 894 MB for a 300 MB store); keep one more store size for the rest.
+HEADROOM = 4.0
+MEMINFO, SELF_CGROUP, CGROUP_ROOT = Path("/proc/meminfo"), Path("/proc/self/cgroup"), Path("/sys/fs/cgroup")
 
 
 def directory_size(path: Path) -> int:
@@ -57,14 +61,24 @@ def directory_size(path: Path) -> int:
 
 
 def available_memory() -> int | None:
-    """``MemAvailable`` of /proc/meminfo in bytes (``None`` where there is no such file)."""
+    """Bytes this process may still use: ``MemAvailable`` of /proc/meminfo, or less when the process
+    runs in a cgroup (v2: a container, a systemd unit) with a ``memory.max`` limit. ``None``: unknown."""
+    found: list[int] = []
     try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
+        for line in MEMINFO.read_text().splitlines():
             if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
+                found.append(int(line.split()[1]) * 1024)
     except (OSError, ValueError, IndexError):
-        return None
-    return None
+        pass
+    try:
+        # /proc/self/cgroup on cgroup v2 is one line, "0::/path/of/the/group".
+        group = CGROUP_ROOT / SELF_CGROUP.read_text().strip().split("::", 1)[1].lstrip("/")
+        limit = (group / "memory.max").read_text().strip()
+        if limit != "max":
+            found.append(int(limit) - int((group / "memory.current").read_text()))
+    except (OSError, ValueError, IndexError):
+        pass
+    return min(found) if found else None
 
 
 def replica_fits(store_dir: Path) -> tuple[bool, str]:
@@ -78,25 +92,33 @@ def replica_fits(store_dir: Path) -> tuple[bool, str]:
 
 
 @contextlib.contextmanager
-def one_copy_at_a_time(home: Path) -> Iterator[None]:
+def one_copy_at_a_time(home: Path, waiting: Callable[[], None] = lambda: None) -> Iterator[None]:
     """Hold an exclusive ``flock`` on the store home directory (opened read-only: the server needs no
-    write access), shared by every executor on the machine; released if the process dies."""
+    write access), shared by every executor on the machine; released when the process dies, however it
+    dies. ``waiting`` is called when another copy holds it."""
     fd = os.open(home, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # blocks this loading thread only (the GIL is released)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting()
+            fcntl.flock(fd, fcntl.LOCK_EX)  # blocks this loading thread only (the GIL is released)
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
 
 
-def load_replica(store: Store) -> tuple[Store, int]:
-    """An in-memory copy of ``store`` and the number of quads copied.
+def load_replica(store: Store, wanted: Callable[[], bool] = lambda: True) -> tuple[Store, int] | None:
+    """An in-memory copy of ``store`` and the number of quads copied; ``None`` when ``wanted()`` turns
+    false between the dump and the copy (a newer build came).
 
     ``dump`` runs without the GIL; ``parse`` keeps blank-node labels, which ``Store.load`` would rename,
     so that a blank node has the same label in every executor and on the pages. (Iterating
     ``quads_for_pattern`` instead blocked the other thread's queries on the same store for the whole
     copy: bench/replica_bench.py.)"""
     text = store.dump(format=RdfFormat.N_QUADS)
+    if not wanted():
+        return None
     replica = Store()
     replica.bulk_extend(parse(text, format=RdfFormat.N_QUADS))
     return replica, text.count(b"\n")
@@ -137,11 +159,12 @@ class ReplicatedCurrent:
             if self.mode == "memory":
                 self._replicate(version, directory, self._disk)
         memory = self._memory
-        if memory is not None and memory[0] == version:
-            self._disk = None  # the replica answers from now on: close RocksDB (its cache, its files)
-            return memory[1], version, "memory"
-        if self._disk is None:  # the replica of this build was given up (a load that failed)
-            self._disk = Store.read_only(str(directory / "store"))
+        if memory is not None:
+            if memory[0] == version:
+                self._disk = None  # the replica answers from now on: close RocksDB (its cache, its files)
+                return memory[1], version, "memory"
+            self._memory = None  # a copy of an older build, finished after the switch: free it
+        assert self._disk is not None  # kept until this build's replica answers
         return self._disk, version, "disk"
 
     def wait_loaded(self, timeout: float | None = None) -> bool:
@@ -153,24 +176,32 @@ class ReplicatedCurrent:
         return got is not None and got[2] == "memory"
 
     def _replicate(self, version: str, directory: Path, disk: Store) -> None:
+        def current() -> bool:
+            return self._version == version
+
         def load() -> None:
-            with one_copy_at_a_time(self.home.path):
-                if self._version != version:  # a newer build came while this one waited for its turn
-                    return
-                fits, why = replica_fits(directory / "store")
-                if not fits:
-                    self.log(f"build {version} is evaluated on disk: not enough memory for a replica ({why})")
-                    return
-                started = time.perf_counter()
-                try:
-                    replica, quads = load_replica(disk)
-                except Exception as err:  # noqa: BLE001 (memory, I/O: stay on disk, say why)
-                    self.log(f"build {version} stays on disk: its replica could not be loaded ({err})")
-                    return
-            if self._version == version:
-                self._memory = (version, replica)
-                self.log(f"build {version} is evaluated in memory ({quads:,} quads, "
-                         f"{time.perf_counter() - started:.1f} s to load; {why})")
+            try:
+                with one_copy_at_a_time(self.home.path, waiting=lambda: self.log(
+                        f"build {version}: waiting for another executor's copy to finish")):
+                    if not current():  # a newer build came while this one waited for its turn
+                        self.log(f"build {version}: copy given up, a newer build is current")
+                        return
+                    fits, why = replica_fits(directory / "store")
+                    if not fits:
+                        self.log(f"build {version} is evaluated on disk: not enough memory for a replica "
+                                 f"({why})")
+                        return
+                    started = time.perf_counter()
+                    copied = load_replica(disk, wanted=current)
+            except Exception as err:  # noqa: BLE001 (memory, I/O, locking: stay on disk, say why)
+                self.log(f"build {version} stays on disk: its replica could not be loaded ({err})")
+                return
+            if copied is None or not current():
+                self.log(f"build {version}: copy given up, a newer build is current")
+                return
+            self._memory = (version, copied[0])
+            self.log(f"build {version} is evaluated in memory ({copied[1]:,} quads, "
+                     f"{time.perf_counter() - started:.1f} s to load; {why})")
 
         self.loader = threading.Thread(target=load, name=f"replica-{version}", daemon=True)
         self.loader.start()

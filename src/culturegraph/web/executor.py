@@ -534,9 +534,18 @@ class ProcessPoolExecutor:
         def reap_and_refill() -> None:
             child.process.wait()
             if self._pid == pid == os.getpid():
-                self._idle.put(self._spawn())
+                self._put_last(self._spawn())
 
         threading.Thread(target=reap_and_refill, name="executor-replace", daemon=True).start()
+
+    def _put_last(self, child: _Child) -> None:
+        """Make ``child`` the last idle child to be taken (the bottom of the LIFO): a replacement starts
+        on disk and copies its replica; the others, warm and in memory, keep taking the queries."""
+        idle = self._idle
+        with idle.not_empty:  # LifoQueue's own lock and condition (its ``queue`` is a list)
+            idle.queue.insert(0, child)
+            idle.unfinished_tasks += 1
+            idle.not_empty.notify()
 
     def close(self) -> None:
         """Stop the idle children (every child also exits by itself when this process goes away)."""
