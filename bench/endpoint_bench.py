@@ -248,12 +248,14 @@ class Running:
         starts at its worker's first query: new queries are sent 8 at a time until they all have."""
         import concurrent.futures
 
+        from culturegraph.graph.replica import IN_MEMORY
+
         deadline = time.monotonic() + timeout
         sent = 0
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
             while time.monotonic() < deadline:
                 text = self.log_path.read_bytes()[self.log_start:].decode("utf-8", "replace")
-                if text.count("is evaluated in memory") >= count:
+                if text.count(IN_MEMORY) >= count:
                     return
                 probes = [f"ASK {{ ?s ?p ?o }} # replica probe {sent + i}" for i in range(8)]
                 sent += len(probes)

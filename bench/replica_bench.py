@@ -43,17 +43,11 @@ from culturegraph.config import load_settings  # noqa: E402
 from culturegraph.graph.replica import directory_size, load_replica  # noqa: E402
 
 
-def resident_mb() -> float:
+def status_mb(field: str) -> float:
+    """A memory figure of this process from /proc/self/status: ``VmRSS`` (resident now) or ``VmHWM``
+    (the peak so far), in MB."""
     for line in Path(f"/proc/{os.getpid()}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def peak_mb() -> float:
-    """The process's peak resident memory so far (``VmHWM``)."""
-    for line in Path(f"/proc/{os.getpid()}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -117,14 +111,15 @@ def main() -> None:
     report: dict[str, Any] = {"date": datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"), "machine": machine(),
                               "build": build.name, "store_mb": directory_size(build / "store") / 1e6}
 
-    before, peak_before = resident_mb(), peak_mb()
+    before, peak_before = status_mb("VmRSS"), status_mb("VmHWM")
     cpu, wall = time.process_time(), time.perf_counter()
     copied = load_replica(disk)
     assert copied is not None
     replica, quads = copied
     load = report["load"] = {"quads": quads, "wall_s": time.perf_counter() - wall,
-                             "cpu_s": time.process_time() - cpu, "resident_added_mb": resident_mb() - before,
-                             "peak_added_mb": peak_mb() - peak_before}
+                             "cpu_s": time.process_time() - cpu,
+                             "resident_added_mb": status_mb("VmRSS") - before,
+                             "peak_added_mb": status_mb("VmHWM") - peak_before}
     print(f"load: {quads:,} quads in {load['wall_s']:.1f} s, +{load['resident_added_mb']:,.0f} MB resident, "
           f"+{load['peak_added_mb']:,.0f} MB at the peak (store {report['store_mb']:,.0f} MB on disk)",
           flush=True)

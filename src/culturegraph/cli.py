@@ -120,36 +120,18 @@ def _query_form(sparql: str) -> str | None:
     return form if form in ("SELECT", "ASK", *_GRAPH_FORMS) else None
 
 
-def _query_formats(graph: bool) -> list[str]:
-    from culturegraph.rdf import formats
-
-    return [f.name for f in formats.GRAPH_FORMATS] if graph else ["table"] + [
-        f.name for f in formats.RESULTS_FORMATS]
-
-
 def _check_format_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Reject an unknown ``--format`` while the command line is parsed, before any query is run."""
     from culturegraph.rdf import formats
+    from culturegraph.rdf.query import format_names
 
     if value is None or value.strip().lower() == "table":
         return value
     if formats.by_name(value, (*formats.RESULTS_FORMATS, *formats.GRAPH_FORMATS)) is None:
         raise click.BadParameter(
-            f"{value!r} is not a query format: {', '.join(_query_formats(graph=False))} (SELECT/ASK); "
-            f"{', '.join(_query_formats(graph=True))} (CONSTRUCT/DESCRIBE)", ctx, param, "--format")
+            f"{value!r} is not a query format: {', '.join(format_names(graph=False))} (SELECT/ASK); "
+            f"{', '.join(format_names(graph=True))} (CONSTRUCT/DESCRIBE)", ctx, param, "--format")
     return value
-
-
-def _check_format_for(form: str, fmt: str) -> None:
-    """Reject a format the query's form cannot be written in (the words of ``run_query``'s refusal)."""
-    from culturegraph.rdf import formats
-
-    graph = form in _GRAPH_FORMS
-    ok = (formats.by_name(fmt, formats.GRAPH_FORMATS) is not None if graph
-          else fmt.strip().lower() == "table" or formats.by_name(fmt, formats.RESULTS_FORMATS) is not None)
-    if not ok:
-        raise click.BadParameter(f"{fmt!r} is not a {'graph' if graph else 'results'} format: "
-                                 + ", ".join(_query_formats(graph)), param_hint="--format")
 
 
 @main.command()
@@ -163,7 +145,7 @@ def _check_format_for(form: str, fmt: str) -> None:
 def query(settings: Settings, sparql: str | None, query_file: Path | None, fmt: str | None) -> None:
     """Run a SPARQL query on the current graph (union of the named graphs as default graph)."""
     from culturegraph.graph.store import NoStoreError, StoreHome
-    from culturegraph.rdf.query import QueryFormatError, run_query
+    from culturegraph.rdf.query import QueryFormatError, output_format, run_query
 
     if query_file:
         # Example queries are written against the default base IRI, like every shipped file.
@@ -172,7 +154,10 @@ def query(settings: Settings, sparql: str | None, query_file: Path | None, fmt: 
         raise click.UsageError("give a query, or --file FILE")
     form = _query_form(sparql)
     if fmt is not None and form is not None:
-        _check_format_for(form, fmt)  # before the store is opened and the query evaluated
+        try:  # before the store is opened and the query evaluated: run_query's own check
+            output_format(fmt, graph=form in _GRAPH_FORMS)
+        except QueryFormatError as err:
+            raise click.BadParameter(str(err), param_hint="--format") from None
     try:
         store = StoreHome(settings.store_home).open_current()
         out = run_query(store, sparql, fmt, base_iri=settings.base_iri)

@@ -53,6 +53,8 @@ QueryStore = Literal["memory", "disk"]
 # A replica takes 1.4× the store's size once loaded and 3.0× at the peak of its copy (measured:
 # bench/replica_bench.py, 428 and 894 MB for a 300 MB store); keep one more store size for the rest.
 HEADROOM = 4.0
+# The words of the log line an executor writes when its replica answers (benchmarks wait for them).
+IN_MEMORY = "is evaluated in memory"
 MEMINFO, SELF_CGROUP, CGROUP_ROOT = Path("/proc/meminfo"), Path("/proc/self/cgroup"), Path("/sys/fs/cgroup")
 
 
@@ -200,7 +202,7 @@ class ReplicatedCurrent:
                 self.log(f"build {version}: copy given up, a newer build is current")
                 return
             self._memory = (version, copied[0])
-            self.log(f"build {version} is evaluated in memory ({copied[1]:,} quads, "
+            self.log(f"build {version} {IN_MEMORY} ({copied[1]:,} quads, "
                      f"{time.perf_counter() - started:.1f} s to load; {why})")
 
         self.loader = threading.Thread(target=load, name=f"replica-{version}", daemon=True)

@@ -112,20 +112,21 @@ class CurrentStore:
         self._store: Store | None = None
         self._version: str | None = None
         self._checked = 0.0
+        self._watch = BuildWatch(home, interval=0)  # get() decides when to look again
 
     def get(self) -> tuple[Store, str]:
         now = time.monotonic()
         if self._store is None or now - self._checked > self.check_interval:
             with self._lock:
                 self._checked = now
-                version = self.home.version()
-                if version is None:
+                build = self._watch.current()
+                if build is None:
                     if self._store is None:
                         raise NoStoreError(
                             f"no graph built yet in {self.home.path}: run `culturegraph build`")
-                elif version != self._version:
-                    self._store = self.home.open_current()
-                    self._version = version
+                elif build[0] != self._version:
+                    self._store = Store.read_only(str(build[1] / "store"))
+                    self._version = build[0]
         assert self._store is not None and self._version is not None
         return self._store, self._version
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pyoxigraph import QueryBoolean, QuerySolutions, QueryTriples, Store
+from pyoxigraph import QuerySolutions, QueryTriples, Store
 
 from culturegraph.rdf import formats
 from culturegraph.rdf.terms import DEFAULT_MINTER
@@ -12,6 +12,27 @@ class QueryFormatError(ValueError):
     pass
 
 
+def format_names(graph: bool) -> list[str]:
+    """The ``fmt`` names offered for a graph (CONSTRUCT/DESCRIBE) or a results (SELECT/ASK) query."""
+    if graph:
+        return [f.name for f in formats.GRAPH_FORMATS]
+    return ["table"] + [f.name for f in formats.RESULTS_FORMATS]
+
+
+def output_format(fmt: str | None, graph: bool) -> formats.Format | None:
+    """The format a result is written in: ``None`` for the text table (SELECT/ASK, ``fmt`` ``None`` or
+    ``table``), Turtle for a graph by default. Raises :class:`QueryFormatError` naming the choices; the
+    CLI calls it before evaluating, once it knows the query's form."""
+    if not graph and (fmt is None or fmt.strip().lower() == "table"):
+        return None
+    offered = formats.GRAPH_FORMATS if graph else formats.RESULTS_FORMATS
+    chosen = formats.by_name(fmt or ("turtle" if graph else "json"), offered)
+    if chosen is None:
+        raise QueryFormatError(f"{fmt!r} is not a {'graph' if graph else 'results'} format: "
+                               + ", ".join(format_names(graph)))
+    return chosen
+
+
 def run_query(store: Store, sparql: str, fmt: str | None = None, *, base_iri: str | None = None) -> bytes:
     """Evaluate ``sparql`` over the union of the named graphs and serialise the result.
 
@@ -19,24 +40,18 @@ def run_query(store: Store, sparql: str, fmt: str | None = None, *, base_iri: st
     results as an aligned text table and graphs as Turtle.
     """
     result = store.query(sparql, use_default_graph_as_union=True, base_iri=base_iri)
+    chosen = output_format(fmt, graph=isinstance(result, QueryTriples))
     if isinstance(result, QueryTriples):
-        chosen = formats.by_name(fmt or "turtle", formats.GRAPH_FORMATS)
-        if chosen is None:
-            raise QueryFormatError(f"{fmt!r} is not a graph format: "
-                                   + ", ".join(f.name for f in formats.GRAPH_FORMATS))
+        assert chosen is not None
         if chosen.rdf == formats.TURTLE.rdf:
             from pyoxigraph import serialize
 
             return serialize(result, format=chosen.rdf, prefixes=DEFAULT_MINTER.prefixes()) or b""
         return result.serialize(format=chosen.rdf) or b""
-    if fmt in (None, "table") and isinstance(result, QuerySolutions):
+    if chosen is None and isinstance(result, QuerySolutions):
         return table(result).encode("utf-8")
-    if fmt in (None, "table") and isinstance(result, QueryBoolean):
-        return b"true" if bool(result) else b"false"
-    chosen = formats.by_name(fmt or "json", formats.RESULTS_FORMATS)
     if chosen is None:
-        raise QueryFormatError(f"{fmt!r} is not a results format: "
-                               + ", ".join(["table"] + [f.name for f in formats.RESULTS_FORMATS]))
+        return b"true" if bool(result) else b"false"
     return result.serialize(format=chosen.results) or b""
 
 
