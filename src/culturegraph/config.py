@@ -62,6 +62,9 @@ class Settings:
     query_store: str = "memory"
     # Builds kept beside the current one, so that readers still on an older one keep working.
     keep_builds: int = 2
+    # Datasets beyond the shipped ones and installed entry points (datasets/registry.py): importable
+    # module names or package folders.
+    datasets: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # bool is an int: refuse it too (a flag passed where a count was meant).
@@ -124,6 +127,8 @@ def load_settings(**overrides: object) -> Settings:
         query_timeout_s=_env_number("CULTUREGRAPH_QUERY_TIMEOUT", 30.0, float, "a number of seconds"),
         query_executors=_env_number("CULTUREGRAPH_QUERY_EXECUTORS", 2, int, "an integer"),
         query_store=os.environ.get("CULTUREGRAPH_QUERY_STORE", "memory"),
+        datasets=tuple(d.strip() for d in os.environ.get("CULTUREGRAPH_DATASETS", "").split(os.pathsep)
+                       if d.strip()),
     )
     given = {k: v for k, v in overrides.items() if v is not None}
     if "store_home" in given:

@@ -18,210 +18,23 @@ has chosen not to read, which silences them).
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import re
-import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from culturegraph.sources.values import PARSERS, Normalised
+from culturegraph.sources.aliases import AliasTable, FieldSpec
+from culturegraph.sources.model import Position, Problem, ReadResult, Record, SourceError
+from culturegraph.sources.values import Normalised
+
+__all__ = ["AliasTable", "FieldSpec", "Position", "Problem", "ReadResult", "Record", "SourceError",
+           "read_table", "sniff_header", "iter_rows"]
 
 csv.field_size_limit(16 * 1024 * 1024)
 
 DELIMITERS = (";", "\t", ",")
-
-
-@dataclass(frozen=True)
-class Position:
-    """Where a value comes from: file (relative to the project), physical line, 1-based column."""
-
-    file: str
-    line: int
-    column: int | None = None
-    header: str | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}"
-        if self.column is not None:
-            where += f", column {self.column}"
-            if self.header:
-                where += f" ({self.header})"
-        return where
-
-
-@dataclass(frozen=True)
-class Problem:
-    """An entry of the quarantine report."""
-
-    file: str
-    line: int
-    column: int | None
-    header: str | None
-    value: str
-    reason: str
-    action: str  # "row quarantined" | "value dropped" | "value normalised" | "file decoded as cp1252"
-
-    def __str__(self) -> str:
-        pos = Position(self.file, self.line, self.column, self.header)
-        value = f" value {self.value!r}" if self.value else ""
-        return f"{pos}:{value} {self.reason} [{self.action}]"
-
-
-class SourceError(Exception):
-    """A file that cannot be read at all. The message names the file, line and column."""
-
-    def __init__(self, position: Position, reason: str) -> None:
-        super().__init__(f"{position}: {reason}")
-        self.position = position
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    type: str = "string"
-    required: bool = False
-    separator: str | None = None  # multi-valued cell: split on this, each part typed
-
-
-@dataclass(frozen=True)
-class AliasTable:
-    """Canonical fields of a source and, per vintage, the column header each field has in that vintage.
-
-    A vintage may pin its delimiter (``_delimiter = ";"``) and list the columns of the file it
-    deliberately does not read (``_ignore = ["adresse", …]``): any other named column it does not map
-    is reported when a file is read.
-    """
-
-    source: str
-    fields: dict[str, FieldSpec]
-    vintages: dict[str, dict[str, str]]
-    delimiters: dict[str, str] = field(default_factory=dict)
-    ignored: dict[str, frozenset[str]] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, path: Path) -> AliasTable:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        fields = {
-            name: FieldSpec(name=name, **spec) for name, spec in data.get("fields", {}).items()
-        }
-        vintages: dict[str, dict[str, str]] = {}
-        delimiters: dict[str, str] = {}
-        ignored: dict[str, frozenset[str]] = {}
-        for vintage, columns in data.get("vintages", {}).items():
-            columns = dict(columns)
-            if "_delimiter" in columns:
-                delimiters[vintage] = columns.pop("_delimiter")
-            if "_ignore" in columns:
-                ignore = columns.pop("_ignore")
-                if not isinstance(ignore, list) or not all(isinstance(c, str) for c in ignore):
-                    raise ValueError(f"{path}: vintage {vintage}: `_ignore` is a list of column headers")
-                ignored[vintage] = frozenset(c.strip() for c in ignore)
-            unknown = set(columns) - set(fields)
-            if unknown:
-                raise ValueError(f"{path}: vintage {vintage} maps unknown fields {sorted(unknown)}")
-            vintages[vintage] = columns
-        return cls(source=data.get("source", path.stem), fields=fields, vintages=vintages,
-                   delimiters=delimiters, ignored=ignored)
-
-    def match(self, header: list[str]) -> tuple[str, dict[str, int]] | None:
-        """The vintage whose columns are all in ``header``, with each field's 0-based column index."""
-        index = {name.strip(): i for i, name in enumerate(header) if name.strip()}
-        best: tuple[str, dict[str, int]] | None = None
-        for vintage, columns in self.vintages.items():
-            if all(col in index for col in columns.values()):
-                found = {fld: index[col] for fld, col in columns.items()}
-                if best is None or len(found) > len(best[1]):
-                    best = (vintage, found)
-        return best
-
-    def unmapped(self, vintage: str, header: list[str]) -> list[tuple[int, str]]:
-        """(1-based column, header) of the named columns of ``header`` that ``vintage`` neither maps
-        nor lists in ``_ignore``: their values would be lost without anyone knowing."""
-        mapped = set(self.vintages[vintage].values())
-        ignored = self.ignored.get(vintage, frozenset())
-        names = [h.strip() for h in header]
-        read = {name: i for i, name in enumerate(names)}  # as ``match`` indexes: a repeated header's last
-        return [(i + 1, name) for i, name in enumerate(names)
-                if name and name not in ignored and (name not in mapped or read[name] != i)]
-
-    def explain_mismatch(self, header: list[str]) -> str:
-        """What a curator needs to add a vintage: for each vintage (closest first) the columns it misses,
-        with a likely renamed column of the file, and the file's columns that no vintage names."""
-        names = [h.strip() for h in header]
-        present = {n for n in names if n}
-        named = {c for cols in self.vintages.values() for c in cols.values()}
-        named |= {c for cols in self.ignored.values() for c in cols}
-        unknown = [(i + 1, n) for i, n in enumerate(names) if n and n not in named]
-        def distance(item: tuple[str, dict[str, str]]) -> tuple[int, str]:
-            return sum(c not in present for c in item[1].values()), item[0]
-
-        vintages = sorted(self.vintages.items(), key=distance)
-        parts = []
-        for vintage, columns in vintages:
-            missing = [c for c in columns.values() if c not in present]
-            shown = []
-            for column in missing[:6]:
-                close = difflib.get_close_matches(column, [n for _, n in unknown], n=1, cutoff=0.6)
-                if close:
-                    position = names.index(close[0]) + 1
-                    shown.append(f"{column!r} (column {position} is {close[0]!r}: renamed?)")
-                else:
-                    shown.append(repr(column))
-            more = f" and {len(missing) - 6} more" if len(missing) > 6 else ""
-            parts.append(f"vintage {vintage} misses {', '.join(shown)}{more}")
-        columns = ", ".join(f"{n!r} (column {i})" for i, n in unknown[:10])
-        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
-        return (
-            f"header matches no known vintage of {self.source!r}: " + "; ".join(parts)
-            + (f". Columns no vintage names: {columns}{more}" if unknown else "")
-            + f". A new vintage is a table entry in mappings/aliases/{self.source}.toml"
-        )
-
-
-@dataclass(frozen=True)
-class Record:
-    """One typed source row. ``values`` holds only the fields that had a readable, non-empty value."""
-
-    source: str
-    vintage: str
-    file: str
-    line: int
-    values: dict[str, Any]
-    columns: dict[str, tuple[int, str]]  # field -> (1-based column, header)
-
-    def get(self, name: str, default: Any = None) -> Any:
-        return self.values.get(name, default)
-
-    def __getitem__(self, name: str) -> Any:
-        return self.values[name]
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.values
-
-    def position(self, name: str | None = None) -> Position:
-        if name is not None and name in self.columns:
-            column, header = self.columns[name]
-            return Position(self.file, self.line, column, header)
-        return Position(self.file, self.line)
-
-
-@dataclass
-class ReadResult:
-    file: str
-    vintage: str
-    records: list[Record]
-    problems: list[Problem]
-    rows: int = 0  # data rows seen (records + quarantined rows)
-    # About the file as a whole, not a row (so not in the quarantine): named columns nobody reads.
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def quarantined_rows(self) -> int:
-        return sum(1 for p in self.problems if p.action == "row quarantined")
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -341,7 +154,7 @@ def _type_row(
                 row_error = Problem(file, line, index + 1, where[name][1], "",
                                     f"missing required value for {name}", "row quarantined")
             continue
-        parse = PARSERS[spec.type]
+        parse = table.parsers[spec.type]
         try:
             if spec.separator:
                 parts = [p.strip() for p in raw.split(spec.separator) if p.strip()]

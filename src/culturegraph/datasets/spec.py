@@ -1,0 +1,308 @@
+"""The dataset contract: everything a dataset contributes, declared in one :class:`DatasetSpec`.
+
+A dataset is a package (``mappings/<dataset>/`` for the shipped ones; any importable package or folder
+listed in the ``datasets`` setting; or a ``culturegraph.datasets`` entry point) whose ``__init__``
+defines ``DATASET = DatasetSpec(...)``. The generic layers — pipeline, validation, web — know no museum,
+no press title, no photograph: they only call the hooks below. Adding a dataset needs no edit outside
+its own rooms; a dataset that would need one shows a hook missing here (add it: fields of this module
+are only ever added, never renamed).
+
+The hooks, and who calls them:
+
+=====================  ===========================================================================
+``sources``            folders of ``data/sources/`` it reads (its own first); each folder's
+                       ``manifest.toml`` ``format`` chooses the reader (``csv`` default)
+``aliases``            field maps (alias tables) of the sources it owns: source → TOML file
+``readers``            extra readers (format → :class:`Reader`) the dataset brings (a new format)
+``parsers``            extra value types of its field maps (type name → parser of a raw string)
+``tables``             shared tables (name → CSV file or :class:`TableLoader`), ``inputs.tables[name]``
+``mapping``            ``mapping(inputs, iris)`` → triples, Records (provenance) and Problems
+``fields``             predicate → source field, to trace SHACL results and page values to a locator
+``source_field``       ``source_field(subject, predicate)`` where ``fields`` cannot tell
+``shapes``             SHACL shapes files (validation)
+``vocabulary``         Turtle files loaded into ``/graph/vocabulaires`` (schemes, DSDs, ontology terms)
+``prefixes``           prefixes for every writer (CLI, /sparql, documents, golden files)
+``catalogue``          DCAT/VoID metadata of ``/data/<name>`` (title/description come from the spec)
+``report``             what the build reports about the dataset (``report.json``, summary, CSV files)
+``statistics``         counts on the home page
+``iri_patterns``       rows of the home page's IRI pattern table
+``examples``           example pages linked from the home page
+``property_groups``    where its predicates go on a resource page (Identité, Localisation, …)
+``enrichers``          add related quads/values to a resource's description (e.g. a museum's sites)
+``panels``             page sections rendered with the dataset's own templates (e.g. a chart)
+``templates``          folder of those Jinja templates (names are looked up as ``<name>/<file>``)
+``queries``            folder of example SPARQL queries (``*.rq``) for the query UI and the tests
+``stages``             derived-graph stages the dataset adds to the pipeline (links, …)
+=====================  ===========================================================================
+
+Relative paths are relative to ``home`` (the dataset package's folder; :func:`DatasetSpec.path`).
+Prefix IRIs without a scheme (``id/musee/``) are relative to the deployment's base IRI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad
+
+from culturegraph.sources.model import Problem, Reader, ReadResult, Record
+
+if TYPE_CHECKING:
+    from culturegraph.rdf.terms import Minter
+    from culturegraph.store.base import GraphReader
+
+Text = Mapping[str, str]  # language → text: {"fr": …, "en": …}
+Term = NamedNode | BlankNode | Literal
+Triple3 = tuple[NamedNode | BlankNode, NamedNode, Term]
+Emitted = Triple3 | Record | Problem
+"""What a mapping yields: a triple; a Record (\"the triples that follow come from this record\": the
+provenance index); or a Problem (a record it refuses, e.g. a duplicate key: the quarantine)."""
+
+
+# inputs of a mapping ---------------------------------------------------------------------------------
+
+@dataclass
+class Inputs:
+    """Everything a mapping may read: the typed records of its sources and the shared tables."""
+
+    files: dict[str, list[ReadResult]]  # source → its files in manifest order (preferred first)
+    tables: dict[str, Any] = field(default_factory=dict)  # name → what the table's loader returned
+
+    def records(self, source: str) -> Iterable[Record]:
+        for result in self.files.get(source, []):
+            yield from result.records
+
+    def table(self, name: str) -> Any:
+        """A shared table; a clear error naming the tables there are when it is missing."""
+        try:
+            return self.tables[name]
+        except KeyError:
+            raise LookupError(f"no table {name!r} (tables: {', '.join(sorted(self.tables)) or 'none'}): "
+                              "a dataset declares it in DatasetSpec.tables") from None
+
+
+MappingFunction = Callable[[Inputs, "Minter"], Iterable[Emitted]]
+FieldResolver = Callable[[str, str], "str | None"]
+
+
+# readers and tables ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TableLoader:
+    """A shared table that is not a plain ``;``-separated CSV: ``load(path)`` returns what mappings get."""
+
+    path: Path | str
+    load: Callable[[Path], Any]
+
+
+# derived graphs ----------------------------------------------------------------------------------------
+
+class StageContext(Protocol):
+    """What a stage is given (pipeline/stages.py builds it)."""
+
+    settings: Any  # culturegraph.config.Settings
+    registry: Any  # culturegraph.datasets.registry.Registry
+    iris: Minter
+    build_id: str
+    loaded: Any  # pipeline.load.LoadResult: sources read, datasets mapped, reports
+
+    def reader(self) -> GraphReader:
+        """The graph loaded so far."""
+        ...
+
+    def load(self, quads: Iterable[Quad]) -> None:
+        """Add quads to the build."""
+        ...
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A step after map + load that writes a derived graph (vocabularies, links, catalogue, provenance).
+
+    Stages run in ``order`` (built-in: vocabularies 10, provenance 90; links and the catalogue belong
+    between). ``run`` returns nothing; the triples of ``graph`` (``/graph/<graph>``) are counted into
+    the build report when it is set."""
+
+    name: str
+    run: Callable[[StageContext], None]
+    order: int = 50
+    graph: str | None = None
+
+
+# the catalogue entry -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Catalogue:
+    """DCAT and VoID metadata of ``/data/<name>``. Title and description are the spec's own (one place).
+
+    IRIs may be CURIEs of the registry's prefixes, or relative to the base IRI (``id/organisation/…``)."""
+
+    types: tuple[str, ...] = ()  # extra rdf:types besides dcat:Dataset, void:Dataset (qb:DataSet)
+    publisher: str | None = None  # dcterms:publisher
+    licence: str | None = None  # dcterms:license
+    sources: tuple[str, ...] = ()  # dcterms:source: the portal pages of what it was made from
+    temporal: tuple[str, str] | None = None  # (start, end) years: dcterms:temporal PeriodOfTime
+    vocabularies: tuple[str, ...] = ()  # void:vocabulary
+    example_resources: tuple[str, ...] = ()  # void:exampleResource
+    themes: tuple[str, ...] = ()  # dcat:theme
+    keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # language → dcat:keyword
+    extra: tuple[tuple[str, str], ...] = ()  # more (predicate, object IRI) pairs, e.g. qb:structure
+
+
+# reports -----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Report:
+    """What the build says about a dataset: ``compute(inputs)`` (in ``report.json`` under its name),
+    lines for ``culturegraph build``'s summary, and CSV files written into the build directory
+    (file name → rows as dicts)."""
+
+    compute: Callable[[Inputs], Mapping[str, Any]]
+    summary: Callable[[Mapping[str, Any]], list[str]] | None = None
+    files: Callable[[Mapping[str, Any]], Mapping[str, list[dict[str, Any]]]] | None = None
+
+
+# the pages --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Statistic:
+    """A count on the home page: distinct ``?x`` matching ``pattern`` (SPARQL, registry prefixes, over
+    the union of all graphs)."""
+
+    key: str
+    label: Text
+    pattern: str
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class IriPattern:
+    """A row of the home page's IRI table: what, its pattern, an example path (relative to the base)."""
+
+    label: Text
+    pattern: str
+    example: str
+
+
+@dataclass(frozen=True)
+class ExamplePage:
+    label: Text
+    path: str  # relative to the base IRI: "id/musee/M0963"
+
+
+@dataclass(frozen=True)
+class PropertyGroup:
+    """Where predicates go on a resource page: a group of the house (identite, localisation, collections,
+    statistiques) is extended; a new id makes a new group placed by ``order``."""
+
+    id: str
+    predicates: tuple[str, ...]  # CURIEs or IRIs
+    title: Text = field(default_factory=dict)
+    order: int = 50
+
+
+class Described(Protocol):
+    """What an enricher sees and extends: the description of one resource being built."""
+
+    iri: NamedNode
+    quads: list[Quad]  # the resource's own quads (and its hash parts')
+    related: list[Quad]  # quads of related resources written into its document (enrichers add here)
+    data: dict[str, Any]  # values enrichers compute for their panels (key: the enricher's name)
+    linked: list[NamedNode]  # nodes whose labels the page needs (enrichers append)
+    page: int  # which page of inverse links / paged values is asked (1-based)
+
+    def types(self) -> list[NamedNode]:
+        ...
+
+
+@dataclass(frozen=True)
+class Enricher:
+    """Adds to a description: ``enrich(reader, described)`` may add quads to ``described.related``,
+    values to ``described.data[name]`` and nodes to label to ``described.linked``."""
+
+    name: str
+    enrich: Callable[[GraphReader, Described], None]
+
+
+class PanelView(Protocol):
+    """What a panel's ``context`` gets (web/pages builds it)."""
+
+    description: Described
+    base_iri: str
+
+    def label(self, iri: str) -> str:
+        ...
+
+    def value(self, term: Any) -> Any:  # a Value of web/pages: text, href, lang, …
+        ...
+
+    def local_url(self, iri: str) -> str | None:
+        ...
+
+    def query_url(self, query: str) -> str:
+        """A link to the query UI with ``query`` filled in."""
+        ...
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A section of a resource page. ``context(view)`` returns the template's variables, or ``None``
+    when the panel does not apply to this resource. ``template`` is a file of the dataset's
+    ``templates`` folder. ``slot``: ``main`` (after the property groups) or ``aside``."""
+
+    name: str
+    template: str
+    context: Callable[[PanelView], Mapping[str, Any] | None]
+    order: int = 50
+    slot: str = "main"
+
+
+# the spec ----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """One dataset: graph ``/graph/<name>``, dataset ``/data/<name>``, golden cases
+    ``tests/golden/<name>/``."""
+
+    name: str
+    title: Text
+    description: Text
+    mapping: MappingFunction | None = None
+    home: Path = field(default_factory=Path)  # the dataset package's folder
+    order: int = 50  # build order (stable output only; mappings never see each other's triples)
+    sources: tuple[str, ...] = ()
+    aliases: Mapping[str, Path | str] = field(default_factory=dict)
+    readers: tuple[Reader, ...] = ()
+    # Value types its field maps use beyond sources/values.PARSERS: name → parse(raw) (raises
+    # ValueError with a reason a curator can read; may return values.Normalised).
+    parsers: Mapping[str, Callable[[str], Any]] = field(default_factory=dict)
+    tables: Mapping[str, Path | str | TableLoader] = field(default_factory=dict)
+    # Source fields behind each predicate (keys: IRIs, ``<IRI>`` or CURIEs), of its own source
+    # (sources[0]); a field written ``<…>`` is asked of ``source_field``.
+    fields: Mapping[str, str] = field(default_factory=dict)
+    source_field: FieldResolver | None = None
+    shapes: tuple[Path | str, ...] = ()
+    vocabulary: tuple[Path | str, ...] = ()
+    prefixes: Mapping[str, str] = field(default_factory=dict)
+    catalogue: Catalogue | None = None
+    report: Report | None = None
+    statistics: tuple[Statistic, ...] = ()
+    iri_patterns: tuple[IriPattern, ...] = ()
+    examples: tuple[ExamplePage, ...] = ()
+    property_groups: tuple[PropertyGroup, ...] = ()
+    enrichers: tuple[Enricher, ...] = ()
+    panels: tuple[Panel, ...] = ()
+    templates: Path | str | None = None
+    queries: Path | str | None = None
+    stages: tuple[Stage, ...] = ()
+
+    def path(self, relative: Path | str) -> Path:
+        """A file of the dataset: ``relative`` to ``home`` (an absolute path is kept)."""
+        return self.home / relative
+
+    @property
+    def own_source(self) -> str | None:
+        return self.sources[0] if self.sources else None
