@@ -30,10 +30,14 @@ browsers:
 	bash .ci/browsers.sh
 
 lint: install
-	$(BIN)/ruff check src mappings tests bench
+	$(BIN)/ruff check src mappings tests bench tools
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: install browsers
-	$(BIN)/ruff check src mappings tests bench
+	$(BIN)/ruff check src mappings tests bench tools
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q -p no:cacheprovider --timeout=1800
 
 bench: install

@@ -67,7 +67,7 @@ def worker_map_load(store_dir: Path) -> dict[str, Any]:
     from pyoxigraph import Store
 
     from culturegraph.config import load_settings
-    from culturegraph.graph.build import VOCABULARY_GRAPH, build_into, mapping_modules
+    from culturegraph.pipeline.build import VOCABULARY_GRAPH, build_into, mapping_modules
 
     settings = load_settings()
     store = CpuMarks(Store(str(store_dir)))
@@ -101,7 +101,7 @@ def worker_prepare(store_dir: Path, nquads: Path) -> dict[str, Any]:
     from pyoxigraph import RdfFormat, Store, serialize
 
     from culturegraph.config import load_settings
-    from culturegraph.graph.build import VOCABULARY_GRAPH, build_into
+    from culturegraph.pipeline.build import VOCABULARY_GRAPH, build_into
     from culturegraph.rdf.terms import Minter
 
     settings = load_settings()

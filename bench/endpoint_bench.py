@@ -248,7 +248,7 @@ class Running:
         starts at its worker's first query: new queries are sent 8 at a time until they all have."""
         import concurrent.futures
 
-        from culturegraph.graph.replica import IN_MEMORY
+        from culturegraph.store.oxigraph.replica import IN_MEMORY
 
         deadline = time.monotonic() + timeout
         sent = 0
@@ -453,7 +453,7 @@ def update_readme(block: str) -> None:
 # main -----------------------------------------------------------------------------------------------
 
 def ensure_build(home: Path) -> Path:
-    from culturegraph.graph.store import StoreHome
+    from culturegraph.store.oxigraph.home import StoreHome
 
     store_home = StoreHome(home)
     if store_home.current_build() is None:

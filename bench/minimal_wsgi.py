@@ -20,7 +20,7 @@ from urllib.parse import parse_qs
 
 from pyoxigraph import QueryResultsFormat, Store
 
-from culturegraph.graph.store import StoreHome
+from culturegraph.store.oxigraph.home import StoreHome
 
 _store: Store | None = None
 _lock = threading.Lock()

@@ -40,7 +40,7 @@ sys.path.insert(0, str(HERE))
 from endpoint_bench import aggregate_queries, ensure_build, lookup_queries, machine  # noqa: E402
 
 from culturegraph.config import load_settings  # noqa: E402
-from culturegraph.graph.replica import directory_size, load_replica  # noqa: E402
+from culturegraph.store.oxigraph.replica import directory_size, load_replica  # noqa: E402
 
 
 def status_mb(field: str) -> float:

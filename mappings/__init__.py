@@ -1,23 +1,7 @@
-"""The mappings: one module per dataset, rows in, triples out, no I/O.
+"""The shipped datasets: one package per dataset (``museofile``, ``frequentation_musees``,
+``geographie``), each defining ``DATASET`` (a :class:`culturegraph.datasets.DatasetSpec`) in its
+``__init__``, beside its mapping, field maps, tables, shapes, vocabulary and page panels.
 
-Each module declares ``DATASET`` and ``triples(inputs, iris)``. ``culturegraph build`` finds them here.
-Curated tables live in ``tables/``, column aliases per export vintage in ``aliases/``.
+Modules starting with ``_`` are shared by the museum datasets (``_sites``: who is where; ``_codes``:
+the value types of their field maps); the registry skips them. Imported as ``culturegraph.mappings``.
 """
-
-from __future__ import annotations
-
-import importlib
-import pkgutil
-from types import ModuleType
-
-
-def dataset_modules() -> list[ModuleType]:
-    """Every mapping module that declares a DATASET, in build order."""
-    modules = []
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        if hasattr(module, "DATASET") and hasattr(module, "triples"):
-            modules.append(module)
-    return sorted(modules, key=lambda m: (m.DATASET.order, m.DATASET.name))

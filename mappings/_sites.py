@@ -1,7 +1,7 @@
 """Who is where: Patrimostat sites, their museum and their commune, resolved from all three sources.
 
 Pure functions over records, shared by the Muséofile and attendance mappings so that both say the
-same thing about a site (datasets.md §1-2: a site is part of a museum; a museum can have several sites).
+same thing about a site (docs/datasets.md: a site is part of a museum; a museum can have several sites).
 """
 
 from __future__ import annotations
@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from culturegraph.graph.dataset import Cog, Inputs
+from culturegraph.datasets import Inputs
 from culturegraph.rdf.terms import slug
 from culturegraph.sources.read import Record
+
+from .geographie.cog import Cog
 
 
 @dataclass
@@ -52,7 +54,7 @@ def resolve_sites(inputs: Inputs) -> Places:
             info.record = crosswalk_rows[code]
     for info in sites.values():
         if info.commune is None:
-            info.commune = commune_from_site_code(info.code, inputs.cog)
+            info.commune = commune_from_site_code(info.code, inputs.table("cog"))
     museum_commune, method = _museum_communes(inputs, sites, crosswalk)
     return Places(sites, museum_commune, method)
 
@@ -83,7 +85,7 @@ def _museum_communes(
             communes[ref] = sorted(per_museum[ref].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
             method[ref] = "sites Patrimostat (fréquentation)"
         else:
-            found = commune_from_postcode(r.get("cp_m"), r.get("ville_m"), inputs.cog)
+            found = commune_from_postcode(r.get("cp_m"), r.get("ville_m"), inputs.table("cog"))
             if found:
                 communes[ref], method[ref] = found, "code postal et ville"
     return communes, method

@@ -14,7 +14,12 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from culturegraph.config import PROJECT_ROOT, Settings, load_settings
-from culturegraph.graph.store import StoreHome
+from culturegraph.datasets import load_registry
+from culturegraph.store.oxigraph.home import StoreHome
+
+# The registry is discovered once per process, as the CLI and the web app do: the datasets' value types
+# and prefixes join the shared tables (sources/values.PARSERS, rdf/prefixes) before any test reads a file.
+load_registry()
 
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 EX = "http://example.org/cg-test/"
@@ -31,7 +36,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="session")
 def built(settings: Settings):
     """A full `culturegraph build` of the shipped data (read, map, load, validate, switch)."""
-    from culturegraph.graph.build import build
+    from culturegraph.pipeline.build import build
 
     return build(settings, progress=False)
 
@@ -39,7 +44,7 @@ def built(settings: Settings):
 @pytest.fixture(scope="session")
 def graph(settings: Settings, built) -> Store:
     """Read-only handle on the built store."""
-    from culturegraph.graph.store import StoreHome
+    from culturegraph.store.oxigraph.home import StoreHome
 
     return StoreHome(settings.store_home).open_current()
 

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from graph.project import small_project  # tests/graph/project.py
+from pipeline.project import small_project  # tests/pipeline/project.py
 from pyoxigraph import RdfFormat, parse
 
 from culturegraph.cli import _query_form, main
 from culturegraph.config import PROJECT_ROOT
-from culturegraph.graph.store import StoreHome
-from culturegraph.graph.summary import render_summary
+from culturegraph.pipeline.summary import render_summary
 from culturegraph.sources.read import AliasTable, read_table
+from culturegraph.store.oxigraph.home import StoreHome
 
 MUSEUMS = ("SELECT ?m ?name WHERE { ?m a <http://schema.org/Museum> ; <http://schema.org/name> ?name } "
            "ORDER BY ?m")
@@ -232,8 +232,8 @@ def summary_report(files: dict[str, dict[str, object]]) -> dict[str, object]:
 
 def test_build_summary_shows_the_reader_warnings_of_each_file(tmp_path: Path) -> None:
     fixture = PROJECT_ROOT / "tests" / "fixtures" / "extra_column" / "frequentation-musees_extra-column.csv"
-    read = read_table(fixture, AliasTable.load(PROJECT_ROOT / "mappings" / "aliases" /
-                                               "frequentation-musees.toml"), root=PROJECT_ROOT)
+    aliases = PROJECT_ROOT / "mappings" / "frequentation_musees" / "aliases" / "frequentation-musees.toml"
+    read = read_table(fixture, AliasTable.load(aliases), root=PROJECT_ROOT)
     entry = {"vintage": read.vintage, "rows": read.rows, "records": len(read.records),
              "quarantined_rows": read.quarantined_rows}
     quiet = render_summary(summary_report({read.file: entry}), tmp_path, 1.0).splitlines()
@@ -243,7 +243,8 @@ def test_build_summary_shows_the_reader_warnings_of_each_file(tmp_path: Path) ->
     assert loud[at + 1] == "      vintage ods-2001-2021: 4 rows, 4 read, 0 quarantined"
     assert loud[at + 2] == (
         "      warning: column 'commentaire' (column 10) not mapped by vintage ods-2001-2021 of "
-        "mappings/aliases/frequentation-musees.toml: not read (map it, or list it in `_ignore` of "
+        "mappings/frequentation_musees/aliases/frequentation-musees.toml: not read (map it, or list it in "
+        "`_ignore` of "
         "[vintages.ods-2001-2021])")
     assert loud[:at + 2] + loud[at + 3:] == quiet  # nothing else changes; no warning line without any
 

@@ -1,4 +1,8 @@
-"""The example queries of queries/*.rq, run on the full build and checked against the source files.
+"""The example queries (queries/*.rq and each dataset's ``DatasetSpec.queries``), run on the full build
+and checked against the source files.
+
+A dataset's own queries get their fact checks from its own test module: any ``tests/**/query_facts.py``
+defining ``CHECKS`` (query name → check) is found here, so adding a dataset edits no shared test.
 
 Every query must return rows (or triples) and one fact per query is recomputed here, independently of
 the mappings, from the shipped CSV files read with the csv module: a query that sums the wrong thing,
@@ -8,6 +12,7 @@ keys on museum × year, turns an empty cell into 0 or counts a cumulated site tw
 from __future__ import annotations
 
 import csv
+import importlib.util
 import math
 import re
 from collections import Counter, defaultdict
@@ -20,13 +25,16 @@ from typing import Any
 import pytest
 from pyoxigraph import Literal, NamedNode, QuerySolutions, QueryTriples, Store, Triple
 
-from culturegraph.config import PROJECT_ROOT
+from culturegraph.config import PROJECT_ROOT, Settings
+from culturegraph.datasets import load_registry
+from culturegraph.web.pages import example_files
 
 QUERIES = PROJECT_ROOT / "queries"
 SOURCES = PROJECT_ROOT / "data" / "sources"
 BASE = "https://culturegraph.example/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-QUERY_FILES = sorted(QUERIES.glob("*.rq"))
+QUERY_FILES = example_files(Settings(), load_registry())
+QUERY_PATHS = {path.stem: path for path in QUERY_FILES}
 
 Row = dict[str, Any]
 
@@ -67,7 +75,7 @@ def multi(value: str) -> list[str]:
 # --- running the queries -------------------------------------------------------------------------
 
 def run(graph: Store, name: str) -> QuerySolutions | QueryTriples:
-    (path,) = QUERIES.glob(f"{name}.rq")
+    path = QUERY_PATHS[name]
     return graph.query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)
 
 
@@ -351,6 +359,23 @@ CHECKS: dict[str, Callable[[Store], None]] = {
     "12-fiche-musee": check_fiche_musee,
     "13-musees-multisites": check_musees_multisites,
 }
+
+
+def _dataset_checks() -> dict[str, Callable[[Store], None]]:
+    """``CHECKS`` of every ``tests/**/query_facts.py`` (the datasets' own fact checks)."""
+    found: dict[str, Callable[[Store], None]] = {}
+    for path in sorted((PROJECT_ROOT / "tests").rglob("query_facts.py")):
+        spec = importlib.util.spec_from_file_location(f"query_facts_{path.parent.name}", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        clash = set(found) & set(module.CHECKS)
+        assert not clash, f"{path}: query names checked twice: {sorted(clash)}"
+        found.update(module.CHECKS)
+    return found
+
+
+CHECKS.update(_dataset_checks())
 
 
 # --- tests -------------------------------------------------------------------------------------

@@ -34,10 +34,10 @@ def main(ctx: click.Context, store_home: Path | None, base_iri: str | None) -> N
 @click.pass_obj
 def build(settings: Settings, if_needed: bool, no_validate: bool, progress: bool | None) -> None:
     """Build the graph from data/sources into a new store, validate it, and switch to it."""
-    from culturegraph.graph.build import BuildError
-    from culturegraph.graph.build import build as run_build
-    from culturegraph.graph.store import StoreHome
+    from culturegraph.pipeline.build import BuildError
+    from culturegraph.pipeline.build import build as run_build
     from culturegraph.sources.read import SourceError
+    from culturegraph.store.oxigraph.home import StoreHome
 
     home = StoreHome(settings.store_home)
     if if_needed and home.current_build() is not None:
@@ -51,9 +51,11 @@ def build(settings: Settings, if_needed: bool, no_validate: bool, progress: bool
         click.echo(f"build failed: {err}", err=True)
         click.echo(f"the graph being served is unchanged ({home.current_build() or 'none yet'})", err=True)
         sys.exit(2)
-    from culturegraph.graph.summary import render_summary
+    from culturegraph.datasets import load_registry
+    from culturegraph.pipeline.summary import render_summary
 
-    click.echo(render_summary(result.report, result.directory, time.perf_counter() - started))
+    click.echo(render_summary(result.report, result.directory, time.perf_counter() - started,
+                              load_registry(settings.datasets)))
     if not result.switched:
         click.echo("build has SHACL Violations: the graph being served is unchanged", err=True)
         sys.exit(1)
@@ -71,8 +73,9 @@ def validate(settings: Settings, datasets: tuple[str, ...], fmt: str, output: Pa
     """Validate the current graph with the SHACL shapes; every result names its source row."""
     import tempfile
 
-    from culturegraph.graph.build import mapping_modules
-    from culturegraph.graph.store import NoStoreError, StoreHome
+    from culturegraph.datasets import load_registry
+    from culturegraph.store.oxigraph.home import NoStoreError, StoreHome
+    from culturegraph.store.oxigraph.reader import OxigraphReader
     from culturegraph.validation.report import render
     from culturegraph.validation.shacl import validate_store
 
@@ -81,7 +84,7 @@ def validate(settings: Settings, datasets: tuple[str, ...], fmt: str, output: Pa
         store = home.open_current()
     except NoStoreError as err:
         raise click.ClickException(str(err)) from None
-    specs = [m.DATASET for m in mapping_modules()]
+    specs = list(load_registry(settings.datasets))
     known = {s.name for s in specs}
     unknown = set(datasets) - known
     if unknown:
@@ -94,7 +97,7 @@ def validate(settings: Settings, datasets: tuple[str, ...], fmt: str, output: Pa
         index = build_dir / "provenance.sqlite"
         if index.exists():
             (directory / "provenance.sqlite").write_bytes(index.read_bytes())
-        report = validate_store(store, settings, specs, directory, list(datasets) or None)
+        report = validate_store(OxigraphReader(store), settings, specs, directory, list(datasets) or None)
     text = render(report, fmt, min_severity=severity)
     if output:
         output.write_text(text, encoding="utf-8")
@@ -144,8 +147,8 @@ def _check_format_name(ctx: click.Context, param: click.Parameter, value: str | 
 @click.pass_obj
 def query(settings: Settings, sparql: str | None, query_file: Path | None, fmt: str | None) -> None:
     """Run a SPARQL query on the current graph (union of the named graphs as default graph)."""
-    from culturegraph.graph.store import NoStoreError, StoreHome
     from culturegraph.rdf.query import QueryFormatError, output_format, run_query
+    from culturegraph.store.oxigraph.home import NoStoreError, StoreHome
 
     if query_file:
         # Example queries are written against the default base IRI, like every shipped file.

@@ -97,14 +97,6 @@ class Settings:
     def queries_dir(self) -> Path:
         return self.project_root / "queries"
 
-    @property
-    def tables_dir(self) -> Path:
-        return self.project_root / "mappings" / "tables"
-
-    @property
-    def aliases_dir(self) -> Path:
-        return self.project_root / "mappings" / "aliases"
-
     def rebase(self, text: str) -> str:
         """Rewrite a shipped file written against the default base IRI to this deployment's base."""
         if self.base_iri == DEFAULT_BASE_IRI:

@@ -12,16 +12,15 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from types import ModuleType
 
-from culturegraph.mappings import dataset_modules
+from culturegraph.mappings.geographie.cog import Cog
 from pyoxigraph import RdfFormat, Triple, serialize
 
-from culturegraph.config import PROJECT_ROOT, Settings
-from culturegraph.graph.build import load_tables
-from culturegraph.graph.dataset import Cog, Inputs
+from culturegraph.config import PROJECT_ROOT
+from culturegraph.datasets import DatasetSpec, Inputs, load_registry
+from culturegraph.pipeline.load import MappingRun
 from culturegraph.rdf.terms import DEFAULT_MINTER
-from culturegraph.sources.read import AliasTable, Problem, ReadResult, Record, read_table
+from culturegraph.sources.read import Problem, ReadResult, Record
 
 GOLDEN = PROJECT_ROOT / "tests" / "golden"
 INPUT = re.compile(r"^input-(?P<source>[a-z0-9-]+?)(?:-(?P<n>\d+))?\.csv$")
@@ -40,21 +39,13 @@ def cases() -> list[Path]:
     return sorted(p for p in GOLDEN.glob("*/*") if p.is_dir() and not p.name.startswith("."))
 
 
-def module_for(dataset: str) -> ModuleType:
-    for module in dataset_modules():
-        if module.DATASET.name == dataset:
-            return module
-    raise LookupError(f"no mapping module for dataset {dataset!r}")
+def spec_for(dataset: str) -> DatasetSpec:
+    return load_registry().get(dataset)
 
 
 @cache
-def shipped_cog() -> Cog:
-    return Cog.load(PROJECT_ROOT / "mappings" / "tables" / "cog")
-
-
-@cache
-def shipped_tables() -> dict[str, list[dict[str, str]]]:
-    return load_tables(Settings())
+def shipped_tables() -> dict[str, object]:
+    return load_registry().load_tables()
 
 
 def read_inputs(case: Path, sources: tuple[str, ...]) -> dict[str, list[ReadResult]]:
@@ -68,31 +59,27 @@ def read_inputs(case: Path, sources: tuple[str, ...]) -> dict[str, list[ReadResu
             raise ValueError(f"{path}: {source!r} is not a source of this dataset {sources}")
         found.setdefault(source, []).append((int(match["n"] or 1), path))
     files = {}
+    registry = load_registry()
     for source, paths in found.items():
-        table = AliasTable.load(PROJECT_ROOT / "mappings" / "aliases" / f"{source}.toml")
-        files[source] = [read_table(path, table, root=PROJECT_ROOT) for _, path in sorted(paths)]
+        table = registry.load_alias_table(source)
+        reader = registry.reader("csv")
+        files[source] = [reader.read(path, table, root=PROJECT_ROOT) for _, path in sorted(paths)]
     return files
 
 
 def run_case(case: Path) -> Output:
-    module = module_for(case.parent.name)
-    files = read_inputs(case, module.DATASET.sources)
-    cog = Cog.load(case / "cog") if (case / "cog").is_dir() else shipped_cog()
-    inputs = Inputs(files=files, cog=cog, tables=shipped_tables())
+    """The case's inputs through the build's own mapping loop (pipeline/load.MappingRun)."""
+    spec = spec_for(case.parent.name)
+    files = read_inputs(case, spec.sources)
+    tables = dict(shipped_tables())
+    if (case / "cog").is_dir():
+        tables["cog"] = Cog.load(case / "cog")
+    inputs = Inputs(files=files, tables=tables)
     problems = [p for results in files.values() for r in results for p in r.problems]
-    triples: set[Triple] = set()
     records: list[Record] = []
-    provenance: dict[str, Record] = {}
-    for item in module.triples(inputs, DEFAULT_MINTER):
-        if isinstance(item, Record):
-            records.append(item)
-        elif isinstance(item, Problem):
-            problems.append(item)
-        else:
-            triples.add(Triple(*item))
-            if records:  # what build.build_into does: the first row a subject follows
-                provenance.setdefault(item[0].value, records[-1])
-    return Output(render(case, module, triples, problems), triples, problems, records, provenance)
+    run = MappingRun(spec, inputs, DEFAULT_MINTER, problems=problems, records=records)
+    triples = {Triple(*t) for t in run.triples()}
+    return Output(render(case, spec, triples, problems), triples, problems, records, run.provenance)
 
 
 def prefixes(triples: set[Triple]) -> dict[str, str]:
@@ -105,7 +92,7 @@ def prefixes(triples: set[Triple]) -> dict[str, str]:
             if name != "cg" and any(iri.startswith(ns) for iri in iris)}
 
 
-def render(case: Path, module: ModuleType, triples: set[Triple], problems: list[Problem]) -> str:
+def render(case: Path, spec: DatasetSpec, triples: set[Triple], problems: list[Problem]) -> str:
     """Turtle with our prefixes, triples sorted (subject, predicate, object), the quarantine on top."""
     ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     used = prefixes(triples)
@@ -113,7 +100,7 @@ def render(case: Path, module: ModuleType, triples: set[Triple], problems: list[
     statements = [line for line in body.splitlines() if not line.startswith("@prefix ")]
     name = case.relative_to(PROJECT_ROOT)
     out = [
-        f"# Golden output of mappings/{module.__name__.rsplit('.', 1)[-1]}.py for the inputs in {name}/.",
+        f"# Golden output of mappings/{spec.home.name}/mapping.py for the inputs in {name}/.",
         "# Regenerate: UPDATE_GOLDEN=1 .venv/bin/pytest tests/mappings/test_golden.py (then read the diff).",
     ]
     ordered_problems = sorted(problems, key=lambda p: (p.file, p.line, p.column or 0, p.reason))

@@ -38,10 +38,10 @@ def test_golden(case: Path) -> None:
 
 
 def test_every_dataset_has_golden_cases() -> None:
-    from culturegraph.mappings import dataset_modules
+    from culturegraph.datasets import load_registry
 
     covered = {case.parent.name for case in cases()}
-    assert {m.DATASET.name for m in dataset_modules()} <= covered
+    assert {m.name for m in load_registry()} <= covered
 
 
 @pytest.mark.parametrize("case", [c for c in cases() if c.parent.name != "geographie"],

@@ -43,7 +43,7 @@ def test_other_subjects_and_predicates_are_left_to_the_dataset_fields() -> None:
     iris = DEFAULT_MINTER
     total = iris.data(frequentation_musees.NAME, "site", "0105301", "annee", "2014", "public", "total")
     assert frequentation_musees.source_field(total.value, iris.kgo.site.value) is None
-    assert frequentation_musees.source_field(iris.site("0105301").value, MEASURE) is None
+    assert frequentation_musees.source_field(iris.id("site", "0105301").value, MEASURE) is None
     unknown = iris.data(frequentation_musees.NAME, "site", "0105301", "annee", "2014", "public", "enfants")
     assert frequentation_musees.source_field(unknown.value, MEASURE) is None
     # The hook is asked because DATASET.fields leaves the count's column to it.

@@ -2,7 +2,7 @@
 
 The server answers ``/<scenario>/api/explore/v2.1/catalog/datasets/<id>/exports/csv``; the scenario
 prefix (given as ``--portal``) picks how it behaves: fine, flaky, down, truncated, slow… Every test runs
-on a private copy of data/sources + mappings/aliases, so the shipped files are never touched.
+on a private copy of data/sources, so the shipped files are never touched.
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ from click.testing import CliRunner
 
 from culturegraph.cli import main
 from culturegraph.config import PROJECT_ROOT, Settings
+from culturegraph.datasets import load_registry
 from culturegraph.sources import fetch as fetch_module
 from culturegraph.sources.fetch import FetchError, _retry_after, export_url, fetch_sources
 from culturegraph.sources.manifest import Manifest
-from culturegraph.sources.read import AliasTable, read_table
+from culturegraph.sources.read import read_table
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "portal"
 EXPORT = re.compile(r"^/(?P<scenario>[\w-]+)/api/explore/v2\.1/catalog/datasets/(?P<dataset>[\w-]+)"
@@ -242,9 +243,8 @@ def portal(server: Portal) -> Portal:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Settings:
-    """A private project tree: the shipped sources and alias tables, nothing else."""
+    """A private project tree: the shipped sources, nothing else (field maps are the datasets')."""
     shutil.copytree(PROJECT_ROOT / "data" / "sources", tmp_path / "data" / "sources")
-    shutil.copytree(PROJECT_ROOT / "mappings" / "aliases", tmp_path / "mappings" / "aliases")
     return Settings(project_root=tmp_path, store_home=tmp_path / "store")
 
 
@@ -296,7 +296,7 @@ def test_success_replaces_the_file_and_rewrites_the_manifest(project: Settings, 
     assert set(after) == set(before)
     assert {k for k in after if after[k] != before[k]} == {MUSEOFILE_CSV, "museofile/manifest.toml"}
     # What was installed is what the build reads.
-    table = AliasTable.load(project.aliases_dir / "museofile.toml")
+    table = load_registry().load_alias_table("museofile")
     result = read_table(target, table)
     assert len(result.records) == 30 and result.quarantined_rows == 0
 
@@ -430,13 +430,13 @@ def test_a_new_column_is_fetched_with_a_warning_naming_it(project: Settings, por
     updated, warning = lines[0].split("\n")
     assert updated.startswith(f"{MUSEOFILE_CSV}: updated") and "vintage ods-2022, 30 rows" in updated
     expected = (f"{MUSEOFILE_CSV}:1: column 'commentaire' (column 4) not mapped by vintage ods-2022 of "
-                "mappings/aliases/museofile.toml: not read (map it, or list it in `_ignore` of "
+                "mappings/museofile/aliases/museofile.toml: not read (map it, or list it in `_ignore` of "
                 "[vintages.ods-2022])")
     assert warning == f"  warning: {expected}"
     target = project.sources_dir / MUSEOFILE_CSV
     assert target.read_bytes() == with_extra_column(fixture_bytes(MUSEOFILE_ID))
     # the build will say the same of the file it reads
-    table = AliasTable.load(project.aliases_dir / "museofile.toml")
+    table = load_registry().load_alias_table("museofile")
     result = read_table(target, table, root=project.sources_dir)
     assert result.warnings == [expected] and len(result.records) == 30 and result.problems == []
 

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from culturegraph.config import PROJECT_ROOT
+from culturegraph.datasets import load_registry
 from culturegraph.sources.read import AliasTable, Problem, ReadResult, SourceError, read_table
 
-ALIASES = PROJECT_ROOT / "mappings" / "aliases"
+ALIASES = load_registry().alias_tables()  # source → its field map (the owning dataset's aliases/)
 
 NEW_HEADER = (
     "IDPatrimostat;IDMuseofile;region;departement;dateappellation;ferme;anneefermeture;nom_du_musee;"
@@ -64,7 +65,7 @@ def museofile_row(ref: str, hist: str, atout: str = "", dompal: str = "Histoire"
 
 
 def table(source: str) -> AliasTable:
-    return AliasTable.load(ALIASES / f"{source}.toml")
+    return AliasTable.load(ALIASES[source], parsers=load_registry().parsers())
 
 
 def read(tmp_path: Path, source: str, data: bytes | str, name: str = "f.csv") -> ReadResult:
@@ -306,7 +307,7 @@ def test_unknown_header_names_file_line_and_columns(tmp_path: Path) -> None:
     assert ("vintage ods-2001-2021 misses 'annee' (column 3 is 'année': renamed?), 'observations'; "
             "vintage entrees-categories-2024 misses 'IDPatrimostat'") in message
     assert "Columns no vintage names: 'année' (column 3), 'remarques' (column 13)." in message
-    assert "mappings/aliases/frequentation-musees.toml" in message
+    assert "mappings/frequentation_musees/aliases/frequentation-musees.toml" in message
 
 
 @pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b"\n\n", b"\r\n" + OLD_HEADER.encode()])
@@ -359,7 +360,8 @@ def test_unmapped_column_is_reported_and_the_rows_read_as_without_it(tmp_path: P
     assert result.vintage == "ods-2001-2021" and result.problems == [] and result.rows == 4
     assert result.warnings == [
         "extra.csv:1: column 'commentaire' (column 10) not mapped by vintage ods-2001-2021 of "
-        "mappings/aliases/frequentation-musees.toml: not read (map it, or list it in `_ignore` of "
+        "mappings/frequentation_musees/aliases/frequentation-musees.toml: not read (map it, or list it in "
+        "`_ignore` of "
         "[vintages.ods-2001-2021])"]
     plain = read(tmp_path, "frequentation-musees",
                  without_column(EXTRA_COLUMN.read_text(encoding="utf-8"), 10), name="plain.csv")
@@ -374,7 +376,7 @@ def test_unmapped_column_is_reported_and_the_rows_read_as_without_it(tmp_path: P
 
 
 def test_columns_listed_in_ignore_are_not_reported(tmp_path: Path) -> None:
-    aliases = (ALIASES / "frequentation-musees.toml").read_text(encoding="utf-8")
+    aliases = ALIASES["frequentation-musees"].read_text(encoding="utf-8")
     marker = "[vintages.ods-2001-2021]\n"
     assert marker in aliases
     path = tmp_path / "frequentation-musees.toml"
@@ -395,7 +397,7 @@ def test_columns_listed_in_ignore_are_not_reported(tmp_path: Path) -> None:
 
 
 def test_ignore_must_be_a_list_of_headers(tmp_path: Path) -> None:
-    aliases = (ALIASES / "frequentation-musees.toml").read_text(encoding="utf-8")
+    aliases = ALIASES["frequentation-musees"].read_text(encoding="utf-8")
     path = tmp_path / "frequentation-musees.toml"
     marker = "[vintages.ods-2001-2021]\n"
     path.write_text(aliases.replace(marker, marker + '_ignore = "commentaire"\n'), encoding="utf-8")

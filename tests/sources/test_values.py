@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from culturegraph.mappings import _codes
 
 from culturegraph.sources import values as v
 
@@ -132,12 +133,12 @@ def test_oui_non_refuses_other_text() -> None:
     ("F", "F"), ("NC", "NC"), ("R", "R"), ("nc", "NC"), ("F.", "F"),
 ])
 def test_note_codes(raw: str, expected: str) -> None:
-    assert v.parse_note_code(raw) == expected
+    assert _codes.parse_note_code(raw) == expected
 
 
 def test_note_code_refuses_unknown() -> None:
     with pytest.raises(ValueError, match="expected F, NC or R"):
-        v.parse_note_code("SO")
+        _codes.parse_note_code("SO")
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -148,13 +149,13 @@ def test_note_code_refuses_unknown() -> None:
     ("9750202", "9750202"),
 ])
 def test_patrimostat(raw: str, expected: str) -> None:
-    assert v.parse_patrimostat(raw) == expected
+    assert _codes.parse_patrimostat(raw) == expected
 
 
 @pytest.mark.parametrize("raw", ["10501", "01053011", "M0963", "2C00401", "6015903 ; 6015901"])
 def test_patrimostat_refuses(raw: str) -> None:
     with pytest.raises(ValueError, match="not a Patrimostat code"):
-        v.parse_patrimostat(raw)
+        _codes.parse_patrimostat(raw)
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -179,11 +180,11 @@ def test_departement_of_commune(commune: str, departement: str) -> None:
 
 
 def test_museofile_id() -> None:
-    assert v.parse_museofile_id("M0963") == "M0963"
-    assert v.parse_museofile_id("m0963") == "M0963"
+    assert _codes.parse_museofile_id("M0963") == "M0963"
+    assert _codes.parse_museofile_id("m0963") == "M0963"
     for raw in ("5052", "M0198-1", "M963"):  # seen in the old export's id_museofile
         with pytest.raises(ValueError, match="not a Muséofile id"):
-            v.parse_museofile_id(raw)
+            _codes.parse_museofile_id(raw)
 
 
 def test_postcode() -> None:
@@ -218,8 +219,12 @@ def test_every_alias_type_has_a_parser() -> None:
     import tomllib
 
     from culturegraph.config import PROJECT_ROOT
+    from culturegraph.datasets import load_registry
 
-    for path in sorted((PROJECT_ROOT / "mappings" / "aliases").glob("*.toml")):
+    registry = load_registry()
+    assert registry.alias_tables()
+    for path in sorted(registry.alias_tables().values()):
+        assert path.is_relative_to(PROJECT_ROOT / "mappings")
         fields = tomllib.loads(path.read_text(encoding="utf-8"))["fields"]
         for name, spec in fields.items():
-            assert spec.get("type", "string") in v.PARSERS, f"{path.name}: {name}"
+            assert spec.get("type", "string") in registry.parsers(), f"{path.name}: {name}"

@@ -9,13 +9,14 @@ from pathlib import Path
 from pyoxigraph import RdfFormat, Store
 
 from culturegraph.config import PROJECT_ROOT, Settings
-from culturegraph.graph.build import load_vocabularies, mapping_modules
-from culturegraph.graph.dataset import DatasetSpec
+from culturegraph.datasets import DatasetSpec, load_registry
+from culturegraph.pipeline.stages import load_vocabularies
 from culturegraph.rdf.terms import Minter
+from culturegraph.store.oxigraph.reader import OxigraphReader
 from culturegraph.validation.shacl import Finding, ValidationReport, validate_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHAPES = PROJECT_ROOT / "ontology" / "shapes"
+SHAPES = PROJECT_ROOT / "ontology" / "shapes"  # common.ttl; each dataset's own: DatasetSpec.shapes
 DATASETS = ("frequentation-musees", "museofile", "geographie")
 
 
@@ -46,7 +47,7 @@ def key(finding: Finding) -> str:
 
 
 def specs() -> dict[str, DatasetSpec]:
-    return {m.DATASET.name: m.DATASET for m in mapping_modules()}
+    return {spec.name: spec for spec in load_registry()}
 
 
 def validate_trig(trig: str, dataset: str, settings: Settings, directory: Path,
@@ -56,4 +57,4 @@ def validate_trig(trig: str, dataset: str, settings: Settings, directory: Path,
     prefixes = (FIXTURES / "prefixes.ttl").read_text(encoding="utf-8")
     store.load(prefixes + trig, format=RdfFormat.TRIG)
     load_vocabularies(store, settings, Minter(settings.base_iri))
-    return validate_store(store, settings, [specs()[dataset]], directory, mode=mode)
+    return validate_store(OxigraphReader(store), settings, [specs()[dataset]], directory, mode=mode)

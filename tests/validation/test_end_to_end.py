@@ -8,11 +8,11 @@ import io
 from pathlib import Path
 
 import pytest
-from graph.project import settings_for, small_project
+from pipeline.project import settings_for, small_project
 from pyoxigraph import Store
 
-from culturegraph.graph.build import build_into
-from culturegraph.graph.provenance import write_provenance_index
+from culturegraph.pipeline.build import build_into
+from culturegraph.provenance.index import write_provenance_index
 from culturegraph.validation.report import render
 from culturegraph.validation.shacl import validate_store
 

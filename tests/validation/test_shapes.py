@@ -8,22 +8,25 @@ import json
 import pytest
 import rdflib
 from culturegraph.mappings import frequentation_musees, geographie, museofile
-from pyoxigraph import RdfFormat, parse
+from culturegraph.mappings._codes import NOTE_CODES
+from pyoxigraph import RdfFormat, Triple, parse, serialize
 from pyshacl import validate
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from culturegraph.config import DEFAULT_BASE_IRI, PROJECT_ROOT, Settings
+from culturegraph.datasets import load_registry
+from culturegraph.pipeline.stages import dataset_node
 from culturegraph.rdf.terms import EXTERNAL_PREFIXES
-from culturegraph.sources.values import NOTE_CODES
+from culturegraph.store.oxigraph.reader import OxigraphReader
 from culturegraph.validation.prefilter import Scope, check_supported
 from culturegraph.validation.shacl import load_shapes, plan
 
 from .support import DATASETS
 
 ONTOLOGY = PROJECT_ROOT / "ontology"
-VOCABULARY_FILES = [*sorted((ONTOLOGY / "vocabularies").glob("*.ttl")),
+VOCABULARY_FILES = [*sorted((ONTOLOGY / "vocabularies").glob("*.ttl")), *load_registry().vocabularies(),
                     *sorted((ONTOLOGY / "labels").glob("*.ttl"))]
 OBS_STATUS = "http://purl.org/linked-data/sdmx/2009/attribute#obsStatus"
 DEF = f"{DEFAULT_BASE_IRI}def/"
@@ -36,9 +39,12 @@ def shapes_graph(dataset: str) -> rdflib.Graph:
 
 
 def vocabularies() -> rdflib.Graph:
+    """The vocabulary files and the dataset nodes the build makes from the specs (pipeline/stages.py)."""
     g = rdflib.Graph()
     for path in VOCABULARY_FILES:
         g.parse(path, format="turtle")
+    nodes = [Triple(*t) for spec in load_registry() for t in dataset_node(spec, DEFAULT_BASE_IRI)]
+    g.parse(data=serialize(nodes, format=RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
     return g
 
 
@@ -78,7 +84,7 @@ def test_fast_mode_runs_every_shape_with_a_pre_filter(dataset):
 
     shapes = shapes_graph(dataset)
     check_supported(shapes)
-    work = plan(shapes, Scope(Store(), Minter(), dataset), dataset)
+    work = plan(shapes, Scope(OxigraphReader(Store()), Minter(), dataset), dataset)
     assert work.unfiltered == []
     assert work.focus == set() and work.findings == []
     assert not set(work.shapes.objects(None, SH.target)) and not set(work.shapes.objects(None, SH.sparql))
@@ -95,7 +101,8 @@ def test_code_lists_agree_with_shapes_and_mappings():
     def scheme(name: str) -> set[str]:
         return {str(c) for c in vocab.subjects(SKOS.inScheme, rdflib.URIRef(f"{DEF}{name}"))}
 
-    categories = {f"{DEF}categorie-public/{code}" for code in frequentation_musees.CATEGORIES.values()}
+    codes = frequentation_musees.mapping.CATEGORIES.values()
+    categories = {f"{DEF}categorie-public/{code}" for code in codes}
     assert in_list(f"{DEF}culture/categoriePublic") == scheme("categorie-public") == categories
     statuses = {f"{DEF}statut-observation/{code}" for code in NOTE_CODES.values()}
     assert in_list(OBS_STATUS) == scheme("statut-observation") == statuses

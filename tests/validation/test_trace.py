@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from culturegraph.graph.provenance import (
+from culturegraph.provenance.index import (
     ProvenanceIndex,
     SourceFields,
     field_resolvers,

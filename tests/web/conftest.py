@@ -31,7 +31,7 @@ from flask.testing import FlaskClient
 from pyoxigraph import NamedNode, Quad, Store
 
 from culturegraph.config import Settings, load_settings
-from culturegraph.graph.store import StoreHome
+from culturegraph.store.oxigraph.home import StoreHome
 from culturegraph.web.app import create_app
 
 KASEI = "http://kasei.us/2009/09/sparql/data/data{}.rdf"

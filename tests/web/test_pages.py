@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from culturegraph.mappings.frequentation_musees.pages import nice_ceiling
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from culturegraph.rdf.formats import DOCUMENT_FORMATS
-from culturegraph.web.pages import nice_ceiling, parse_example
+from culturegraph.web.pages import parse_example
 
 BASE = "https://culturegraph.example/"
 KGO = BASE + "def/culture/"
@@ -425,7 +426,7 @@ def source_home(tmp_path: Path, index_bytes: bytes | None = None) -> tuple[Path,
     of EVIL_FILE, its nomoff in column 3 under EVIL_HEADER (or ``index_bytes`` as the index file)."""
     from types import SimpleNamespace
 
-    from culturegraph.graph.provenance import write_provenance_index
+    from culturegraph.provenance.index import write_provenance_index
     from culturegraph.sources.read import Record
 
     build_id = "20000101T000000Z-src000"

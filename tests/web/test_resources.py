@@ -12,10 +12,11 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 import pytest
 import rdflib
+from culturegraph.mappings.frequentation_musees.pages import OBSERVATION_LIMIT
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from culturegraph.rdf.formats import DOCUMENT_FORMATS
-from culturegraph.web.describe import OBSERVATION_LIMIT, PAGE_SIZE
+from culturegraph.web.describe import PAGE_SIZE
 
 pytestmark = pytest.mark.slow
 
@@ -382,9 +383,9 @@ def test_rdf_xml_parses_with_rdflib(client):
 def test_observations_beyond_the_bound_point_at_a_query(client, graph, monkeypatch):
     from urllib.parse import urlsplit
 
-    from culturegraph.web import describe
+    from culturegraph.mappings.frequentation_musees import pages
 
-    monkeypatch.setattr(describe, "OBSERVATION_LIMIT", 10)
+    monkeypatch.setattr(pages, "OBSERVATION_LIMIT", 10)
     data = parse(get(client, "/doc/musee/M0963", "text/turtle"))
     kgo = rdflib.Namespace(BASE + "def/culture/")
     site = rdflib.URIRef(BASE + "id/site/0105301")

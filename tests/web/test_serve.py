@@ -26,7 +26,7 @@ import pytest
 from pyoxigraph import NamedNode, Quad, Store
 
 from culturegraph.config import Settings
-from culturegraph.graph.store import StoreHome
+from culturegraph.store.oxigraph.home import StoreHome
 
 pytestmark = pytest.mark.slow
 

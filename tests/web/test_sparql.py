@@ -19,8 +19,7 @@ from rdflib.compare import isomorphic
 from werkzeug.test import TestResponse
 
 from culturegraph.config import Settings
-from culturegraph.web.app import create_app
-from culturegraph.web.executor import (
+from culturegraph.store.oxigraph.executor import (
     Env,
     InProcessExecutor,
     Job,
@@ -31,6 +30,7 @@ from culturegraph.web.executor import (
     declares_dataset,
     evaluate,
 )
+from culturegraph.web.app import create_app
 
 KASEI = "http://kasei.us/2009/09/sparql/data/data{}.rdf"
 

@@ -40,6 +40,8 @@ from culturegraph.datasets.spec import (
     Statistic,
     TableLoader,
 )
+from culturegraph.rdf import prefixes
+from culturegraph.sources import values
 from culturegraph.sources.aliases import AliasTable
 from culturegraph.sources.values import PARSERS
 
@@ -60,6 +62,13 @@ class Registry:
     datasets: tuple[DatasetSpec, ...]
     readers: dict[str, Reader] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)  # dataset name → where it was found
+    # Every dataset found, when this registry is restricted (``only``): field maps, value types and
+    # tables stay those of all datasets (a mapping reads tables and sources other datasets own).
+    everything: tuple[DatasetSpec, ...] = ()
+
+    @property
+    def _pool(self) -> tuple[DatasetSpec, ...]:
+        return self.everything or self.datasets
 
     # datasets ----------------------------------------------------------------------------------------
 
@@ -92,7 +101,8 @@ class Registry:
         unknown = wanted - set(self.names)
         if unknown:
             raise LookupError(f"no dataset {', '.join(sorted(unknown))} (datasets: {', '.join(self.names)})")
-        return Registry(tuple(d for d in self.datasets if d.name in wanted), self.readers, self.origins)
+        return Registry(tuple(d for d in self.datasets if d.name in wanted), self.readers, self.origins,
+                        self._pool)
 
     def with_datasets(self, *specs: DatasetSpec) -> Registry:
         """This registry plus ``specs`` (tests)."""
@@ -115,10 +125,15 @@ class Registry:
     def alias_tables(self) -> dict[str, Path]:
         """Source → the field map (alias table) file of the dataset that owns it."""
         out: dict[str, Path] = {}
-        for spec in self.datasets:
+        for spec in self._pool:
             for source, path in spec.aliases.items():
                 out[source] = spec.path(path)
         return out
+
+    def source_folders(self) -> dict[str, Path]:
+        """Source → the folder a dataset ships it in (``DatasetSpec.source_folders``)."""
+        return {source: spec.path(folder) for spec in self._pool
+                for source, folder in spec.source_folders.items()}
 
     def alias_table(self, source: str) -> Path:
         try:
@@ -129,7 +144,7 @@ class Registry:
     def parsers(self) -> dict[str, Any]:
         """Every value type a field map may name: the generic ones and the datasets' own."""
         out: dict[str, Any] = dict(PARSERS)
-        for spec in self.datasets:
+        for spec in self._pool:
             out.update(spec.parsers)
         return out
 
@@ -140,7 +155,7 @@ class Registry:
 
     def tables(self) -> dict[str, Path | TableLoader]:
         out: dict[str, Path | TableLoader] = {}
-        for spec in self.datasets:
+        for spec in self._pool:
             for name, table in spec.tables.items():
                 out[name] = table if isinstance(table, TableLoader) else spec.path(table)
         return out
@@ -149,7 +164,7 @@ class Registry:
         """Every shared table, loaded: a CSV file → list of dicts (``;``, lines starting with ``#``
         skipped); a :class:`TableLoader` → what its ``load`` returns."""
         loaded: dict[str, Any] = {}
-        for spec in self.datasets:
+        for spec in self._pool:
             for name, table in spec.tables.items():
                 if isinstance(table, TableLoader):
                     loaded[name] = table.load(spec.path(table.path))
@@ -163,13 +178,9 @@ class Registry:
     def vocabularies(self) -> list[Path]:
         return [spec.path(p) for spec in self.datasets for p in spec.vocabulary]
 
-    def prefixes(self) -> dict[str, str]:
-        """The datasets' own prefixes, as declared (IRIs relative to the base are not resolved here:
-        rdf/prefixes.py does that)."""
-        out: dict[str, str] = {}
-        for spec in self.datasets:
-            out.update(spec.prefixes)
-        return out
+    def prefixes(self, base_iri: str) -> dict[str, str]:
+        """The one prefix table (rdf/prefixes.py): ours, the datasets', the external ones."""
+        return prefixes.table(base_iri)
 
     def statistics(self) -> list[tuple[DatasetSpec, Statistic]]:
         return sorted(((d, s) for d in self.datasets for s in d.statistics), key=lambda ds: ds[1].order)
@@ -256,6 +267,10 @@ def _assemble(specs: list[DatasetSpec], readers: dict[str, Reader], origins: dic
     _unique(specs, "source field map (aliases)", lambda s: s.aliases)
     _unique(specs, "table", lambda s: s.tables)
     _unique(specs, "value type", lambda s: s.parsers)
+    _unique(specs, "source folder", lambda s: s.source_folders)
+    for spec in specs:
+        prefixes.register(spec.prefixes)
+        values.register(dict(spec.parsers))
     ordered = sorted(specs, key=lambda s: (s.order, s.name))
     return Registry(tuple(ordered), readers, origins)
 

@@ -12,6 +12,7 @@ The hooks, and who calls them:
 =====================  ===========================================================================
 ``sources``            folders of ``data/sources/`` it reads (its own first); each folder's
                        ``manifest.toml`` ``format`` chooses the reader (``csv`` default)
+``source_folders``     sources whose folder (manifest + files) the dataset ships itself
 ``aliases``            field maps (alias tables) of the sources it owns: source → TOML file
 ``readers``            extra readers (format → :class:`Reader`) the dataset brings (a new format)
 ``parsers``            extra value types of its field maps (type name → parser of a raw string)
@@ -46,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 
 from culturegraph.sources.model import Problem, Reader, ReadResult, Record
 
@@ -190,7 +191,7 @@ class IriPattern:
 @dataclass(frozen=True)
 class ExamplePage:
     label: Text
-    path: str  # relative to the base IRI: "id/musee/M0963"
+    path: str  # relative to the base IRI, e.g. "id/<kind>/<key>"
 
 
 @dataclass(frozen=True)
@@ -208,8 +209,12 @@ class Described(Protocol):
     """What an enricher sees and extends: the description of one resource being built."""
 
     iri: NamedNode
+    document: str  # the canonical document IRI (…/doc/…)
+    base: str  # the deployment's base IRI
     quads: list[Quad]  # the resource's own quads (and its hash parts')
     related: list[Quad]  # quads of related resources written into its document (enrichers add here)
+    bulk: list[Quad]  # many quads written into RDF documents but not embedded in the HTML page
+    extra: list[Triple]  # statements about the document (e.g. rdfs:seeAlso a query for the rest)
     data: dict[str, Any]  # values enrichers compute for their panels (key: the enricher's name)
     linked: list[NamedNode]  # nodes whose labels the page needs (enrichers append)
     page: int  # which page of inverse links / paged values is asked (1-based)
@@ -230,8 +235,13 @@ class Enricher:
 class PanelView(Protocol):
     """What a panel's ``context`` gets (web/pages builds it)."""
 
-    description: Described
-    base_iri: str
+    @property
+    def description(self) -> Described:
+        ...
+
+    @property
+    def base_iri(self) -> str:
+        ...
 
     def label(self, iri: str) -> str:
         ...
@@ -274,6 +284,9 @@ class DatasetSpec:
     home: Path = field(default_factory=Path)  # the dataset package's folder
     order: int = 50  # build order (stable output only; mappings never see each other's triples)
     sources: tuple[str, ...] = ()
+    # A source whose folder (manifest.toml and its files) is shipped by the dataset rather than in
+    # data/sources/ of the project: source → folder.
+    source_folders: Mapping[str, Path | str] = field(default_factory=dict)
     aliases: Mapping[str, Path | str] = field(default_factory=dict)
     readers: tuple[Reader, ...] = ()
     # Value types its field maps use beyond sources/values.PARSERS: name → parse(raw) (raises

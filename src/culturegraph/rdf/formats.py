@@ -16,7 +16,7 @@ from pyoxigraph import QueryResultsFormat, RdfFormat
 class Format:
     name: str  # short name: ?format=, --format
     media_type: str  # what we send in Content-Type (without charset)
-    suffix: str  # document URL suffix (/doc/musee/M0963.ttl)
+    suffix: str  # document URL suffix (/doc/<kind>/<key>.ttl)
     label: str
     aliases: tuple[str, ...] = ()  # other media types clients send for it
     rdf: RdfFormat | None = None

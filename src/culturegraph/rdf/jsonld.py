@@ -21,6 +21,7 @@ from typing import Any
 from pyoxigraph import RdfFormat, Triple, serialize
 
 from culturegraph.config import Settings
+from culturegraph.rdf.jsonld_compactor import Context, compact_bytes
 from culturegraph.rdf.terms import Minter
 
 CONTEXT_FILE = "context.jsonld"
@@ -55,8 +56,6 @@ def _load(path: Path, mtime: int | None, base_iri: str, settings: Settings) -> d
 def compact(triples: Iterable[Triple], settings: Settings) -> bytes:
     """Triples → compacted JSON-LD (UTF-8); the context is inline (only the terms used), so that a
     client needs no network fetch."""
-    from culturegraph.rdf.jsonld_compactor import compact_bytes
-
     expanded = serialize(list(triples), format=RdfFormat.JSON_LD) or b""
     return compact_bytes(expanded, compaction(settings))
 
@@ -67,8 +66,6 @@ def compaction(settings: Settings) -> Any:
     key = id(ctx)
     cached = _COMPACTION.get(key)
     if cached is None or cached[0] is not ctx:
-        from culturegraph.rdf.jsonld_compactor import Context
-
         cached = _COMPACTION[key] = (ctx, Context.from_document(ctx, Minter(settings.base_iri).prefixes()))
     return cached[1]
 

@@ -173,7 +173,7 @@ class _Compactor:
                     by_language.setdefault(v["@language"], []).append(v["@value"])
                 out[term.name] = {lang: _one(texts) for lang, texts in by_language.items()}
             else:
-                term = self.ctx.terms.get(key)
+                term = self.ctx.terms.get(key)  # type: ignore[assignment]
                 if term is not None:
                     self.used[term.name] = term.definition
                     out[term.name] = _one([self.value(v, term) for v in values])

@@ -1,7 +1,7 @@
 """Namespaces, IRI minting and literal typing: the one place where terms are made.
 
 External vocabularies are module constants (``SCHEMA.Museum``). Our own IRIs depend on the configured
-base and are minted by a :class:`Minter` (``iris.museum("M0963")``), so that a deployment under another
+base and are minted by a :class:`Minter` (``iris.id("musee", "M0963")``), so that a deployment under another
 domain needs no code change. schema.org is ``http://schema.org/`` (model.md §2.1), defined here rather
 than taken from rdflib (whose ``SDO`` is https).
 """
@@ -18,6 +18,7 @@ from urllib.parse import quote
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from culturegraph.config import DEFAULT_BASE_IRI
+from culturegraph.rdf import prefixes
 
 
 class Namespace:
@@ -72,13 +73,7 @@ POP = Namespace("https://pop.culture.gouv.fr/notice/")
 
 A = RDF.type
 
-EXTERNAL_PREFIXES: dict[str, str] = {
-    "rdf": RDF.iri, "rdfs": RDFS.iri, "xsd": XSD.iri, "owl": OWL.iri, "skos": SKOS.iri,
-    "dcterms": DCTERMS.iri, "schema": SCHEMA.iri, "qb": QB.iri, "sdmx-dimension": SDMX_DIMENSION.iri,
-    "sdmx-measure": SDMX_MEASURE.iri, "sdmx-attribute": SDMX_ATTRIBUTE.iri, "igeo": IGEO.iri,
-    "geo": GEO.iri, "wgs84": WGS84.iri, "prov": PROV.iri, "dcat": DCAT.iri, "void": VOID.iri,
-    "adms": ADMS.iri, "foaf": FOAF.iri, "sh": SH.iri, "sd": SD.iri, "wd": WD.iri, "year": YEAR.iri,
-}
+EXTERNAL_PREFIXES: dict[str, str] = prefixes.EXTERNAL
 
 
 def slug(text: str) -> str:
@@ -114,21 +109,6 @@ class Minter:
     def id(self, kind: str, key: str) -> NamedNode:
         return _named(f"{self.base}id/{kind}/{iri_key(key)}")
 
-    def museum(self, ref: str) -> NamedNode:
-        return self.id("musee", ref)
-
-    def site(self, patrimostat: str) -> NamedNode:
-        return self.id("site", patrimostat)
-
-    def commune(self, code: str) -> NamedNode:
-        return self.id("commune", code)
-
-    def departement(self, code: str) -> NamedNode:
-        return self.id("departement", code)
-
-    def region(self, code: str) -> NamedNode:
-        return self.id("region", code)
-
     # definitions: /def/{scheme}[/{code}]
     def scheme(self, name: str) -> NamedNode:
         return _named(f"{self.base}def/{name}")
@@ -153,12 +133,8 @@ class Minter:
         return _named(f"{self.base}data/build/{build_id}")
 
     def prefixes(self) -> dict[str, str]:
-        """Prefixes for writers: ours under the base, then the external ones."""
-        return {
-            "kgo": self.kgo.iri, "musee": f"{self.base}id/musee/", "site": f"{self.base}id/site/",
-            "commune": f"{self.base}id/commune/", "departement": f"{self.base}id/departement/",
-            "region": f"{self.base}id/region/", **EXTERNAL_PREFIXES,
-        }
+        """The one prefix table (rdf/prefixes.py) for this base: ours, then the external ones."""
+        return prefixes.table(self.base)
 
 
 @cache

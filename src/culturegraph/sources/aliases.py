@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from culturegraph.config import PROJECT_ROOT
 from culturegraph.sources.values import PARSERS
 
 
@@ -77,6 +78,14 @@ class AliasTable:
                    delimiters=delimiters, ignored=ignored, records=records,
                    parsers=parsers if parsers is not None else PARSERS, path=path)
 
+    @property
+    def display(self) -> str:
+        """The table's file as messages name it: relative to the project when it is inside."""
+        if self.path is None:
+            return f"aliases/{self.source}.toml"
+        path = self.path.resolve()
+        return str(path.relative_to(PROJECT_ROOT)) if path.is_relative_to(PROJECT_ROOT) else str(path)
+
     def match(self, header: list[str]) -> tuple[str, dict[str, int]] | None:
         """The vintage whose columns are all in ``header``, with each field's 0-based column index."""
         index = {name.strip(): i for i, name in enumerate(header) if name.strip()}
@@ -123,10 +132,10 @@ class AliasTable:
                     shown.append(repr(column))
             more = f" and {len(missing) - 6} more" if len(missing) > 6 else ""
             parts.append(f"vintage {vintage} misses {', '.join(shown)}{more}")
-        columns = ", ".join(f"{n!r} (column {i})" for i, n in unknown[:10])
+        listed = ", ".join(f"{n!r} (column {i})" for i, n in unknown[:10])
         more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
         return (
             f"header matches no known vintage of {self.source!r}: " + "; ".join(parts)
-            + (f". Columns no vintage names: {columns}{more}" if unknown else "")
-            + f". A new vintage is a table entry in mappings/aliases/{self.source}.toml"
+            + (f". Columns no vintage names: {listed}{more}" if unknown else "")
+            + f". A new vintage is a table entry in {self.display}"
         )

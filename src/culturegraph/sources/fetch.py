@@ -35,6 +35,7 @@ from tqdm import tqdm
 
 import culturegraph
 from culturegraph.config import Settings
+from culturegraph.datasets import load_registry
 from culturegraph.sources.manifest import Manifest, SourceFile, load_manifests, sha256_file
 from culturegraph.sources.read import (
     AliasTable,
@@ -316,10 +317,10 @@ def fetch_file(settings: Settings, manifest: Manifest, file: SourceFile, *, port
     url = export_url(manifest, file, portal)
     table: AliasTable | None = None
     if file.export_format == "csv":
-        aliases = settings.aliases_dir / f"{manifest.folder.name}.toml"
-        if not aliases.is_file():
-            raise FetchError(f"no alias table {aliases} to check the download against")
-        table = AliasTable.load(aliases)
+        try:
+            table = load_registry(settings.datasets).load_alias_table(manifest.folder.name)
+        except LookupError as err:
+            raise FetchError(f"{err}: nothing to check the download against") from None
     got = download(url, manifest.folder, file.name, export_format=file.export_format, timeout=timeout,
                    policy=policy, progress=progress)
     try:
@@ -337,7 +338,7 @@ def fetch_file(settings: Settings, manifest: Manifest, file: SourceFile, *, port
         if table is not None:
             checked = check_csv(got.path, table, f"{got.request}: body")
             kind = f", vintage {checked.header.vintage}, {checked.rows:,} rows"
-            warning = checked.header.warning(label, table.source)
+            warning = checked.header.warning(label, table.display)
         previous = file.bytes
         _install(manifest, file, got, (today or date.today()).isoformat())
     finally:

@@ -24,6 +24,7 @@ class SourceFile:
     sha256: str = ""
     bytes: int = 0
     note: str = ""
+    format: str = ""  # the reader of this file, when not the manifest's ``format``
 
 
 @dataclass
@@ -38,6 +39,14 @@ class Manifest:
     attribution: str
     files: list[SourceFile]
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def format(self) -> str:
+        """The reader of the source's files (``format = "json"`` in the manifest; ``csv`` by default)."""
+        return str(self.extra.get("format", "csv"))
+
+    def format_of(self, file: SourceFile) -> str:
+        return file.format or self.format
 
     @classmethod
     def load(cls, folder: Path) -> Manifest:
@@ -56,7 +65,7 @@ class Manifest:
             "source": self.source, "title": self.title, "portal": self.portal,
             "portal_dataset_id": self.portal_dataset_id, "licence": self.licence,
             "licence_url": self.licence_url, "attribution": self.attribution, **self.extra,
-            "files": [asdict(f) for f in self.files],
+            "files": [{k: v for k, v in asdict(f).items() if k != "format" or v} for f in self.files],
         }
         tmp = self.folder / f".{MANIFEST}.tmp"
         with tmp.open("wb") as f:

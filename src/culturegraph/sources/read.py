@@ -1,6 +1,7 @@
 """One robust CSV path for every tabular source, driven by per-vintage column alias tables.
 
-``read_table`` takes a file and the alias table of its source (``mappings/aliases/<source>.toml``),
+``read_table`` takes a file and the alias table of its source (``aliases/<source>.toml`` of the dataset
+that owns the source),
 recognises the vintage from the header, and yields typed :class:`Record` objects that remember where
 they came from. Rows it cannot read go to the quarantine (:class:`Problem`) and reading goes on;
 only a file it cannot interpret at all (unknown header, empty) is refused with :class:`SourceError`.
@@ -85,7 +86,7 @@ class Header:
         """Columns up to the last named one (exports pad the header with empty trailing columns)."""
         return max(i for i, h in enumerate(self.cells) if h.strip()) + 1
 
-    def warning(self, file: str, source: str) -> str | None:
+    def warning(self, file: str, table_file: str) -> str | None:
         """What a curator should hear about the columns that are not read, naming file, columns and
         vintage: columns the vintage does not map, and the earlier copies of a repeated header."""
         if not self.unmapped:
@@ -99,7 +100,7 @@ class Header:
             columns = ", ".join(f"{name!r} (column {i})" for i, name in unmapped)
             them = "them" if len(unmapped) > 1 else "it"
             parts.append(f"column{'s' * (len(unmapped) > 1)} {columns} not mapped by vintage {self.vintage} "
-                         f"of mappings/aliases/{source}.toml: not read (map {them}, or list {them} in "
+                         f"of {table_file}: not read (map {them}, or list {them} in "
                          f"`_ignore` of [vintages.{self.vintage}])")
         parts += [f"header {name!r} repeated: column {i} not read (column {last[name]} is)"
                   for i, name in repeated]
@@ -270,7 +271,7 @@ def read_table(path: Path, table: AliasTable, root: Path | None = None) -> ReadR
     text, bad = _decode(data)
     sniffed = sniff_header(text, table, file)
     delimiter, vintage, columns, header = sniffed.delimiter, sniffed.vintage, sniffed.columns, sniffed.cells
-    warning = sniffed.warning(file, table.source)
+    warning = sniffed.warning(file, table.display)
     if bad is not None:
         problems.append(_decoding_problem(file, bad, delimiter, header))
     named_width = sniffed.named_width

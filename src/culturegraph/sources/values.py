@@ -107,35 +107,6 @@ def parse_oui_non(raw: str) -> bool | Normalised:
     raise ValueError(f"expected OUI or NON: {raw!r}")
 
 
-NOTE_CODES = {"F": "F", "NC": "NC", "R": "R"}
-
-
-def parse_note_code(raw: str) -> str:
-    """Attendance status codes of the 2001-2021 export: F (fermé), NC (non communiqué), R (retiré)."""
-    text = collapse(raw).upper().rstrip(".")
-    if text in NOTE_CODES:
-        return NOTE_CODES[text]
-    raise ValueError(f"unknown note code {raw!r} (expected F, NC or R)")
-
-
-def parse_museofile_id(raw: str) -> str:
-    text = collapse(raw).upper()
-    if re.fullmatch(r"M\d{4}", text):
-        return text
-    raise ValueError(f"not a Muséofile id (M + 4 digits): {raw!r}")
-
-
-def parse_patrimostat(raw: str) -> str:
-    """DEPS/Patrimostat site code: 5-character commune code + 2 digits ('0105301', Corsica '2A00401');
-    some exports lost the leading zero ('810501' = '0810501')."""
-    text = collapse(raw).upper()
-    if re.fullmatch(r"\d{6,7}", text):
-        return text.zfill(7)
-    if re.fullmatch(r"2[AB]\d{5}", text):
-        return text
-    raise ValueError(f"not a Patrimostat code (7 characters): {raw!r}")
-
-
 def normalise_insee_commune(raw: str) -> str:
     """INSEE (COG) commune code, 5 characters; '2722' → '02722', '2a004' → '2A004'."""
     text = collapse(raw).upper()
@@ -186,11 +157,22 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "year": parse_year,
     "date": parse_date,
     "oui_non": parse_oui_non,
-    "note_code": parse_note_code,
-    "museofile_id": parse_museofile_id,
-    "patrimostat": parse_patrimostat,
     "insee_commune": normalise_insee_commune,
     "postcode": parse_postcode,
     "url": parse_url,
     "latlon": parse_latlon,
 }
+
+
+def register(parsers: dict[str, Callable[[str], Any]]) -> None:
+    """Add value types a dataset brings (``DatasetSpec.parsers``; the registry calls this): one table of
+    types for every field map."""
+    for name, parse in parsers.items():
+        if PARSERS.get(name, parse) is not parse:
+            raise ValueError(f"value type {name!r} is defined twice")
+        PARSERS[name] = parse
+
+
+def french_number(n: int) -> str:
+    """12345 → '12\u202f345' (French thousands separator, a narrow no-break space)."""
+    return f"{n:,}".replace(",", "\u202f")

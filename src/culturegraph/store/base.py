@@ -57,8 +57,12 @@ class GraphReader(Protocol):
         """Whether any quad matches the pattern."""
         ...
 
+    def dump(self, graph: NamedNode) -> bytes:
+        """The triples of one named graph as N-Triples (bulk copies: validation's in-memory scope)."""
+        ...
+
     def count(self, graph: NamedNode | None = None) -> int:
-        """Distinct triples of ``graph`` (all graphs when ``None``)."""
+        """Triples of ``graph`` (of every named graph when ``None``)."""
         ...
 
 
@@ -106,6 +110,10 @@ class BuildTarget(Protocol):
     def flush(self) -> None:
         ...
 
+    def optimize(self) -> None:
+        """Compact what was loaded (after the last quad, before validation and the switch)."""
+        ...
+
     def close(self) -> None:
         ...
 
@@ -124,7 +132,7 @@ class Publisher(Protocol):
         """Point readers at ``build`` atomically."""
         ...
 
-    def discard(self, target: BuildTarget) -> None:
+    def discard(self, target: BuildTarget, err: BaseException | None = None) -> None:
         """Remove a failed build; what is served is untouched."""
         ...
 

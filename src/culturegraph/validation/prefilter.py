@@ -31,6 +31,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from culturegraph.rdf.terms import Minter
+from culturegraph.store.base import GraphReader
+from culturegraph.store.oxigraph.reader import OxigraphReader
 
 XSD_STRING = str(XSD.string)
 # Graphs whose types are never context for another graph (the build's own bookkeeping).
@@ -50,20 +52,20 @@ class Scope:
     excluded ones) and the axioms of /graph/vocabulaires. Copied with Oxigraph's own dump and load
     (no Python object per triple); lookups in memory are ~4x faster than in the on-disk store."""
 
-    def __init__(self, store: Store, iris: Minter, dataset: str) -> None:
+    def __init__(self, source: GraphReader | Store, iris: Minter, dataset: str) -> None:
+        store: GraphReader = OxigraphReader.of(source)  # a bare pyoxigraph Store (tests): the Protocol
         self.source = store
         self.graph = iris.graph(dataset)
         self.vocabulary = iris.graph("vocabulaires")
         self.excluded = [iris.graph(g) for g in NOT_CONTEXT]
         self._names = itertools.count()
         self.data = Store()
-        self.data.bulk_load(store.dump(format=RdfFormat.N_TRIPLES, from_graph=self.graph),
-                            format=RdfFormat.N_TRIPLES)
+        self.data.bulk_load(store.dump(self.graph), format=RdfFormat.N_TRIPLES)
         rdf_type = NamedNode(str(RDF.type))
         self.data.bulk_extend(Quad(node, rdf_type, type_) for node, type_ in self._context_types())
         axioms = (NamedNode(str(RDFS.subClassOf)), NamedNode(str(RDFS.subPropertyOf)))
         self.data.bulk_extend(Quad(q.subject, q.predicate, q.object) for p in axioms
-                              for q in store.quads_for_pattern(None, p, None, self.vocabulary))
+                              for q in store.quads(None, p, None, self.vocabulary))
 
     def _context_types(self) -> Iterator[tuple[Any, Any]]:
         """(node, type) from the other graphs, for the IRIs the dataset graph points to."""

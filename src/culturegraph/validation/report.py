@@ -124,12 +124,16 @@ def report_graph(report: ValidationReport, findings: Iterable[Finding]) -> rdfli
         if f.file:
             pointer = rdflib.BNode(f"r{i}-source")
             g.add((r, DCTERMS.source, pointer))
-            g.add((pointer, RDF.type, PTR.LineCharPointer))
+            # W3C Pointer Methods: a line/column for CSV, an expression (the JSON pointer) for JSON.
+            kind = PTR.ExpressionPointer if f.pointer is not None else PTR.LineCharPointer
+            g.add((pointer, RDF.type, kind))
+            if f.pointer is not None:
+                g.add((pointer, PTR.expression, rdflib.Literal(f.pointer)))
             g.add((pointer, RDFS.label, rdflib.Literal(f.where)))
             entity = source_entity(f, iris)
             if entity is not None:
                 g.add((pointer, PTR.reference, entity))
-            if f.line is not None:
+            if f.line is not None and f.pointer is None:
                 g.add((pointer, PTR.lineNumber, rdflib.Literal(f.line, datatype=XSD.positiveInteger)))
             if f.column:
                 g.add((pointer, cgv.columnNumber, rdflib.Literal(f.column, datatype=XSD.positiveInteger)))

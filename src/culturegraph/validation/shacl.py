@@ -40,15 +40,17 @@ from pathlib import Path
 from typing import Any
 
 import rdflib
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Store, Variable
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Variable
 from pyshacl import validate as pyshacl_validate
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
 from culturegraph.config import DEFAULT_BASE_IRI, Settings
-from culturegraph.graph.dataset import DatasetSpec
-from culturegraph.graph.provenance import ProvenanceIndex, SourceFields
+from culturegraph.datasets import DatasetSpec, Registry, load_registry
+from culturegraph.provenance.index import ProvenanceIndex, SourceFields
 from culturegraph.rdf.terms import Minter
+from culturegraph.store.base import GraphReader
+from culturegraph.store.oxigraph.reader import OxigraphReader
 from culturegraph.validation.prefilter import (
     TARGETS,
     XSD_STRING,
@@ -84,11 +86,15 @@ class Finding:
     shape_name_en: str | None = None
     component: str | None = None  # the SHACL constraint component (sh:MinCountConstraintComponent…)
     value_term: str | None = None  # the value in N-Triples syntax (IRI or typed literal), for RDF reports
+    pointer: str | None = None  # JSON sources: the JSON pointer of the value (or of its record)
 
     @property
     def where(self) -> str:
+        """The locator as text: ``file:line, column N (header)`` for CSV, ``file#/pointer`` for JSON."""
         if self.file is None:
             return "(no source row)"
+        if self.pointer is not None:
+            return f"{self.file}#{self.pointer}"
         where = f"{self.file}:{self.line}"
         if self.column:
             where += f", column {self.column} ({self.header})"
@@ -134,16 +140,18 @@ class ValidationReport:
 
 # shapes -------------------------------------------------------------------------------------------
 
-def shapes_files(settings: Settings, dataset: str) -> list[Path]:
-    folder = settings.ontology_dir / "shapes"
-    files = [folder / "common.ttl", folder / f"{dataset}.ttl"]
+def shapes_files(settings: Settings, dataset: str, registry: Registry | None = None) -> list[Path]:
+    """``ontology/shapes/common.ttl`` (the house's) and the dataset's own shapes files."""
+    registry = registry if registry is not None else load_registry(settings.datasets)
+    own = [spec.path(p) for spec in registry if spec.name == dataset for p in spec.shapes]
+    files = [settings.ontology_dir / "shapes" / "common.ttl", *own]
     return [f for f in files if f.is_file()]
 
 
-def load_shapes(settings: Settings, dataset: str) -> rdflib.Graph | None:
-    """common.ttl + <dataset>.ttl, rebased to this deployment; None when the dataset has no shapes."""
-    files = shapes_files(settings, dataset)
-    if not any(f.name != "common.ttl" for f in files):
+def load_shapes(settings: Settings, dataset: str, registry: Registry | None = None) -> rdflib.Graph | None:
+    """common.ttl + the dataset's shapes, rebased to this deployment; None when it declares none."""
+    files = shapes_files(settings, dataset, registry)
+    if len(files) < 2:
         return None
     shapes = rdflib.Graph()
     for path in files:
@@ -371,7 +379,7 @@ def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph, dataset: str,
     return conforms, findings_from_report(report, shapes, dataset)
 
 
-def validate_dataset(store: Store, iris: Minter, shapes: rdflib.Graph, dataset: str, mode: str = "fast",
+def validate_dataset(store: GraphReader, iris: Minter, shapes: rdflib.Graph, dataset: str, mode: str = "fast",
                      report: ValidationReport | None = None) -> tuple[bool, list[Finding]]:
     """Validate one dataset graph of ``store`` (see the module docstring for the two modes). Shapes
     the fast mode cannot run (sequence paths, sh:node, other SHACL-AF targets, SPARQL constraints
@@ -513,13 +521,15 @@ def trace(findings: list[Finding], index: ProvenanceIndex, source_fields: Source
         if origin is not None:
             finding.file, finding.line = origin.file, origin.line
             finding.column, finding.header = origin.column, origin.header
+            finding.pointer = origin.field_pointer or origin.pointer
 
 
 # the run ----------------------------------------------------------------------------------------
 
-def validate_store(store: Store, settings: Settings, specs: list[DatasetSpec], directory: Path,
+def validate_store(store: GraphReader | Any, settings: Settings, specs: list[DatasetSpec], directory: Path,
                    datasets: list[str] | None = None, mode: str = "fast") -> ValidationReport:
-    """Validate each dataset graph of ``store``; write ``validation.json`` in ``directory``."""
+    """Validate each dataset graph ``store`` reads; write ``validation.json`` in ``directory``."""
+    store = OxigraphReader.of(store)  # a bare pyoxigraph Store (tests) is read through the Protocol
     iris = Minter(settings.base_iri)
     report = ValidationReport(base_iri=settings.base_iri)
     for spec in specs:
@@ -533,18 +543,13 @@ def validate_store(store: Store, settings: Settings, specs: list[DatasetSpec], d
         report.conforms[spec.name] = conforms
         report.findings += findings
         report.seconds[spec.name] = time.perf_counter() - t0
-        report.triples[spec.name] = count_triples(store, iris.graph(spec.name))
+        report.triples[spec.name] = store.count(iris.graph(spec.name))
     index_path = directory / "provenance.sqlite"
     if index_path.exists():
         with ProvenanceIndex(index_path) as index:
             trace(report.findings, index, SourceFields.of(specs, iris.prefixes()))
     write_validation(directory, report)
     return report
-
-
-def count_triples(store: Store, graph: NamedNode) -> int:
-    result = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
-    return int(next(iter(result))["n"].value)
 
 
 def write_validation(directory: Path, report: ValidationReport) -> None:

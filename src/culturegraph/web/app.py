@@ -1,37 +1,41 @@
 """The Flask application factory. Blueprints per concern: ``sparql`` (the protocol endpoint),
-``resources`` (/id → 303 → /doc, content negotiation), ``pages`` (home, HTML views, static)."""
+``resources`` (/id → 303 → /doc, content negotiation), ``pages`` (home, HTML views, static). The factory
+hands the registry (datasets, their panels and templates) and the graph source to the views through
+``web/context.py``."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from pyoxigraph import Store
 
 from culturegraph.config import Settings, load_settings
-from culturegraph.graph.store import CurrentStore, StoreHome
+from culturegraph.datasets import Registry, load_registry
+from culturegraph.store.oxigraph.home import StoreHome
+from culturegraph.store.oxigraph.sources import CurrentSource, FixedSource
+from culturegraph.web import context, http, pages, resources, sparql
+
+FixedStore = FixedSource  # the name tests use for a store handed in
 
 
-class FixedStore:
-    """A store given by the caller (tests: an in-memory store). Its version never changes."""
-
-    def __init__(self, store: Store, version: str = "fixed") -> None:
-        self.store, self.version = store, version
-
-    def get(self) -> tuple[Store, str]:
-        return self.store, self.version
-
-
-def create_app(settings: Settings | None = None, store: Store | None = None, version: str = "fixed") -> Flask:
+def create_app(settings: Settings | None = None, store: Store | None = None, version: str = "fixed",
+               registry: Registry | None = None) -> Flask:
     """``store`` given: serve it as build ``version`` (tests; a build id of ``settings.store_home`` makes
     the pages find that build's provenance index). Otherwise follow the current build of
     ``settings.store_home``, opened read-only lazily in each worker process (so never before a fork)."""
     settings = settings or load_settings()
+    registry = registry or load_registry(settings.datasets)
     app = Flask(__name__)
-    app.config["CULTUREGRAPH"] = settings
-    app.extensions["culturegraph.store"] = (
-        FixedStore(store, version) if store is not None else CurrentStore(StoreHome(settings.store_home))
+    app.config[context.SETTINGS] = settings
+    app.extensions[context.REGISTRY] = registry
+    app.extensions[context.SOURCE] = (
+        FixedSource(store, version) if store is not None else CurrentSource(StoreHome(settings.store_home))
     )
-    from culturegraph.web import http, pages, resources, sparql
-
+    app.extensions[context.QUERY_UI] = pages.query_ui
+    # The datasets' panel templates: "<dataset>/<file>" (DatasetSpec.templates).
+    assert app.jinja_loader is not None
+    folders = {name: FileSystemLoader(str(path)) for name, path in registry.template_folders().items()}
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, PrefixLoader(folders)])  # type: ignore[assignment]
     http.init_app(app)  # CORS, gzip, Vary, plain-text 405: for every route
     app.register_blueprint(sparql.bp)
     app.register_blueprint(resources.bp)
@@ -42,9 +46,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None, ver
 
 
 def settings() -> Settings:
-    return current_app.config["CULTUREGRAPH"]
+    return context.settings()
 
 
 def store() -> tuple[Store, str]:
-    """The store of the current build and its version (the build id): cache keys use it."""
-    return current_app.extensions["culturegraph.store"].get()
+    return context.store()

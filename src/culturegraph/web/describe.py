@@ -7,25 +7,25 @@ A :class:`Description` holds
   described within their base resource's document;
 * the triples pointing at it, one page at a time (:data:`PAGE_SIZE`);
 * labels of every IRI the page shows (predicates included: their labels come from /graph/vocabulaires);
-* for a museum its Patrimostat sites, and for a museum or a site the attendance observations (all of them
-  summarised for HTML; at most :data:`OBSERVATION_LIMIT` written into the RDF document, which then
-  points at a SPARQL query for the rest);
+* what the datasets' enrichers add (``DatasetSpec.enrichers``): quads of related resources written into
+  the document (``related``; ``bulk`` for many, left out of the page's embedded JSON-LD), values for
+  their panels (``data``), nodes to label (``linked``), document metadata (``extra``);
 * for a named graph, its triple count (computed, cached per store version).
 
-Nothing here knows about HTTP or HTML: ``resources`` negotiates and writes, ``pages`` renders.
+It reads the graph only through a :class:`~culturegraph.store.base.GraphReader`. Nothing here knows
+about HTTP or HTML: ``resources`` negotiates and writes, ``pages`` renders.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Store, Triple
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
+from culturegraph.datasets import Enricher
 from culturegraph.rdf.terms import (
     DCTERMS,
     FOAF,
@@ -33,34 +33,21 @@ from culturegraph.rdf.terms import (
     RDF,
     RDFS,
     SCHEMA,
-    SDMX_ATTRIBUTE,
-    SDMX_DIMENSION,
     SKOS,
     VOID,
     WGS84,
     YEAR,
     Minter,
 )
+from culturegraph.store.base import GraphReader
+from culturegraph.web.urls import short_name
 
 PAGE_SIZE = 50  # inverse links per page (HTML and RDF alike)
-OBSERVATION_LIMIT = 500  # observations written into a museum's or a site's RDF document
 LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label, SCHEMA.name, IGEO.nom, DCTERMS.title)
 LANGUAGES = ("fr", "en", "")
 
 Subject = NamedNode | BlankNode
 Term = NamedNode | BlankNode | Literal
-
-
-@dataclass(frozen=True)
-class Observation:
-    """One attendance observation, flattened for tables and charts."""
-
-    iri: NamedNode
-    site: NamedNode
-    year: int | None
-    category: NamedNode | None
-    value: int | None
-    status: NamedNode | None
 
 
 @dataclass
@@ -74,11 +61,10 @@ class Description:
     page: int
     base: str = ""  # the canonical base IRI
     labels: dict[str, str] = field(default_factory=dict)  # IRI -> best label
-    sites: list[NamedNode] = field(default_factory=list)
-    site_quads: list[Quad] = field(default_factory=list)
-    observations: list[Observation] = field(default_factory=list)
-    observation_quads: list[Quad] = field(default_factory=list)  # bounded, for RDF
-    observations_truncated: bool = False
+    related: list[Quad] = field(default_factory=list)  # enrichers: related resources, in the document
+    bulk: list[Quad] = field(default_factory=list)  # enrichers: many quads, in RDF documents only
+    data: dict[str, Any] = field(default_factory=dict)  # enrichers: values for their panels, by name
+    linked: list[NamedNode] = field(default_factory=list)  # enrichers: more nodes to label
     graph_triples: int | None = None  # for a named graph: how many triples it holds
     extra: list[Triple] = field(default_factory=list)  # statements computed here (document metadata)
 
@@ -134,17 +120,17 @@ class Description:
                 return rest
         return short_name(iri)
 
-    def triples(self, *, with_observations: bool = True) -> list[Triple]:
+    def triples(self, *, with_bulk: bool = True) -> list[Triple]:
         """Everything the RDF document says, once per triple (graphs merged)."""
         seen: dict[Triple, None] = {}
-        for q in self.all_quads(with_observations=with_observations):
+        for q in self.all_quads(with_bulk=with_bulk):
             seen.setdefault(Triple(q.subject, q.predicate, q.object), None)
         return list(seen)
 
-    def all_quads(self, *, with_observations: bool = True) -> list[Quad]:
-        quads = [*self.quads, *self.inverse, *self.site_quads]
-        if with_observations:
-            quads += self.observation_quads
+    def all_quads(self, *, with_bulk: bool = True) -> list[Quad]:
+        quads = [*self.quads, *self.inverse, *self.related]
+        if with_bulk:
+            quads += self.bulk
         quads += self._label_quads()
         quads += [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in self.extra]
         return list(dict.fromkeys(quads))
@@ -160,68 +146,39 @@ class Description:
         return out
 
 
-def document_path(path: str) -> str:
-    """The document of a name, relative to the base: ``id/musee/M0963`` → ``doc/musee/M0963``,
-    ``def/culture/site`` → ``doc/def/culture/site`` (same for ``data/`` and ``graph/``); a hash IRI's
-    document is its base resource's (the fragment is kept as an anchor). Other paths are returned as is."""
-    path, hash_, fragment = path.partition("#")
-    first = path.split("/", 1)[0]
-    if first == "id":
-        path = "doc/" + path[3:]
-    elif first in ("def", "data", "graph") and "/" in path:
-        path = "doc/" + path
-    return path + hash_ + fragment
-
-
-def short_name(iri: str) -> str:
-    """'…/id/year/2014' → '2014', '…#adresse' → 'adresse', '…/def/culture/site' → 'site'."""
-    tail = re.split(r"[/#]", iri.rstrip("/#"))[-1]
-    return tail or iri
-
-
 class Describer:
-    """Builds descriptions from one store; ``version`` keys the caches (a rebuild invalidates them)."""
+    """Builds descriptions from one version of the graph; ``reader.version`` keys the caches (a rebuild
+    invalidates them). ``enrichers``: the datasets' (``Registry.enrichers()``), called in order."""
 
-    def __init__(self, store: Store, version: str, base_iri: str) -> None:
-        self.store, self.version, self.base = store, version, base_iri
+    def __init__(self, reader: GraphReader, base_iri: str, enrichers: Iterable[Enricher] = ()) -> None:
+        self.reader, self.version, self.base = reader, reader.version, base_iri
         self.iris = Minter(base_iri)
-        self.kgo = self.iris.kgo
+        self.enrichers = list(enrichers)
 
     # existence ----------------------------------------------------------------------------------
 
     def exists(self, iri: NamedNode) -> bool:
         """Known as a subject, an object or a graph name."""
-        return (_any(self.store.quads_for_pattern(iri, None, None, None))
-                or _any(self.store.quads_for_pattern(None, None, iri, None))
-                or self.store.contains_named_graph(iri))
+        return (self.reader.exists(iri) or self.reader.exists(None, None, iri)
+                or self.reader.exists(None, None, None, iri))
 
     # the description ------------------------------------------------------------------------------
 
     def describe(self, iri: NamedNode, document: str, page: int = 1) -> Description:
-        quads = list(self.store.quads_for_pattern(iri, None, None, None))
+        quads = list(self.reader.quads(iri))
         parts = self._hash_parts(iri, quads)
         for part in parts:
-            quads += self.store.quads_for_pattern(part, None, None, None)
+            quads += self.reader.quads(part)
         inverse, total = self.inverse_page(iri, page)
         desc = Description(iri=iri, document=document, quads=quads, parts=parts, inverse=inverse,
                            inverse_total=total, page=page, base=self.base)
-        types = set(desc.types())
-        if SCHEMA.Museum in types:
-            desc.sites = self._sites(iri)
-            for site in desc.sites:
-                desc.site_quads += self.store.quads_for_pattern(site, None, None, None)
-        elif self.kgo.SitePatrimostat in types:
-            desc.sites = [iri]
-        if desc.sites:
-            self._observations(desc)
-        if self.store.contains_named_graph(iri):
-            desc.graph_triples = graph_size(self.store, self.version, iri.value)
+        for enricher in self.enrichers:
+            enricher.enrich(self.reader, desc)
+        if self.reader.exists(None, None, None, iri):
+            desc.graph_triples = graph_size(self.reader, iri.value)
             desc.extra.append(Triple(iri, VOID.triples, Literal(str(desc.graph_triples),
                                                                datatype=_XSD_INTEGER)))
-        doc = NamedNode(document)
-        desc.extra.append(Triple(doc, FOAF.primaryTopic, iri))
-        if desc.observations_truncated:
-            desc.extra.append(Triple(doc, RDFS.seeAlso, NamedNode(self.observations_query_url(desc))))
+        desc.extra.insert(0, Triple(NamedNode(document), FOAF.primaryTopic, iri))
         desc.labels = self.labels(self._linked(desc))
         return desc
 
@@ -239,64 +196,18 @@ class Describer:
         (stable for a given build), and the total count (a SPARQL COUNT only when there is more than
         one page)."""
         offset = (page - 1) * PAGE_SIZE
-        rows = list(self.store.query(
+        rows = list(self.reader.query(
             f"SELECT DISTINCT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {_sparql_term(iri)} }} }} "
             f"LIMIT {PAGE_SIZE + 1} OFFSET {offset}"))
         quads = [Quad(r["s"], r["p"], iri, r["g"]) for r in rows[:PAGE_SIZE]]
         if page == 1 and len(rows) <= PAGE_SIZE:
             return quads, len(rows)
-        return quads, inverse_count(self.store, self.version, iri.value)
-
-    def _sites(self, museum: NamedNode) -> list[NamedNode]:
-        sites = [q.subject for q in self.store.quads_for_pattern(None, DCTERMS.isPartOf, museum, None)
-                 if isinstance(q.subject, NamedNode)
-                 and _any(self.store.quads_for_pattern(q.subject, RDF.type, self.kgo.SitePatrimostat, None))]
-        return sorted(set(sites), key=lambda s: s.value)
-
-    def _observations(self, desc: Description) -> None:
-        kgo = self.kgo
-        count = 0
-        for site in desc.sites:
-            for link in self.store.quads_for_pattern(None, kgo.site, site, None):
-                obs = link.subject
-                if not isinstance(obs, NamedNode):
-                    continue
-                quads = list(self.store.quads_for_pattern(obs, None, None, None))
-                values = {q.predicate: q.object for q in quads}
-                desc.observations.append(Observation(
-                    iri=obs, site=site, year=_year(values.get(SDMX_DIMENSION.refPeriod)),
-                    category=_named(values.get(kgo.categoriePublic)),
-                    value=_int(values.get(kgo.nombreEntrees)),
-                    status=_named(values.get(SDMX_ATTRIBUTE.obsStatus)),
-                ))
-                count += 1
-                if count <= OBSERVATION_LIMIT:
-                    desc.observation_quads += quads
-        desc.observations = list(dict.fromkeys(desc.observations))
-        desc.observations_truncated = len(desc.observations) > OBSERVATION_LIMIT
-        desc.observations.sort(
-            key=lambda o: (o.site.value, o.year or 0, o.category.value if o.category else ""))
-
-    def observations_query(self, desc: Description) -> str:
-        sites = " ".join(_sparql_term(s) for s in desc.sites)
-        return (
-            f"PREFIX kgo: <{self.kgo.iri}>\n"
-            "PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>\n"
-            "SELECT ?observation ?site ?annee ?categorie ?entrees WHERE {\n"
-            f"  VALUES ?site {{ {sites} }}\n"
-            "  ?observation kgo:site ?site ; sdmx-dimension:refPeriod ?annee ;\n"
-            "    kgo:categoriePublic ?categorie .\n"
-            "  OPTIONAL { ?observation kgo:nombreEntrees ?entrees }\n"
-            "} ORDER BY ?site ?annee ?categorie"
-        )
-
-    def observations_query_url(self, desc: Description) -> str:
-        return f"{self.base}sparql?query={quote(self.observations_query(desc), safe='')}"
+        return quads, inverse_count(self.reader, iri.value)
 
     # labels ---------------------------------------------------------------------------------------
 
     def _linked(self, desc: Description) -> Iterator[NamedNode]:
-        for q in (*desc.quads, *desc.site_quads):
+        for q in (*desc.quads, *desc.related):
             yield q.predicate
             if isinstance(q.object, NamedNode):
                 yield q.object
@@ -309,12 +220,7 @@ class Describer:
         for q in desc.quads:
             if isinstance(q.graph_name, NamedNode):
                 yield q.graph_name
-        for o in desc.observations:
-            if o.category is not None:
-                yield o.category
-            if o.status is not None:
-                yield o.status
-        yield from desc.sites
+        yield from desc.linked
         yield desc.iri
         yield from desc.parts
 
@@ -332,7 +238,7 @@ class Describer:
         """rdfs:label / schema:name / skos:prefLabel …, French first, then English, then untagged."""
         found: dict[str, str] = {}
         for predicate in LABEL_PREDICATES:
-            for q in self.store.quads_for_pattern(node, predicate, None, None):
+            for q in self.reader.quads(node, predicate):
                 if isinstance(q.object, Literal):
                     found.setdefault(q.object.language or "", q.object.value)
             if found:
@@ -378,52 +284,19 @@ class PerVersion:
 COUNTS = PerVersion()
 
 
-def inverse_count(store: Store, version: str, iri: str) -> int:
-    return COUNTS.get(version, ("inverse", iri), lambda: _count(
-        store, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?g WHERE {{ "
-               f"GRAPH ?g {{ ?s ?p <{iri}> }} }} }}"))
+def inverse_count(reader: GraphReader, iri: str) -> int:
+    return COUNTS.get(reader.version, ("inverse", iri), lambda: _count(
+        reader, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?g WHERE {{ "
+                f"GRAPH ?g {{ ?s ?p <{iri}> }} }} }}"))
 
 
-def graph_size(store: Store, version: str, graph: str) -> int:
-    return COUNTS.get(version, ("graph", graph), lambda: _count(
-        store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
+def graph_size(reader: GraphReader, graph: str) -> int:
+    return COUNTS.get(reader.version, ("graph", graph), lambda: reader.count(NamedNode(graph)))
 
 
-def _count(store: Store, query: str) -> int:
-    return int(next(iter(store.query(query)))["n"].value)
-
-
-def _any(quads: Iterator[Quad]) -> bool:
-    return next(iter(quads), None) is not None
+def _count(reader: GraphReader, query: str) -> int:
+    return int(next(iter(reader.query(query)))["n"].value)
 
 
 def _sparql_term(node: NamedNode) -> str:
     return f"<{node.value}>"
-
-
-def _year(term: Term | None) -> int | None:
-    if isinstance(term, NamedNode) and term.value.startswith(YEAR.iri):
-        try:
-            return int(term.value[len(YEAR.iri):])
-        except ValueError:
-            return None
-    if isinstance(term, Literal):
-        try:
-            return int(term.value[:4])
-        except ValueError:
-            return None
-    return None
-
-
-def _int(term: Term | None) -> int | None:
-    if isinstance(term, Literal):
-        try:
-            return int(term.value)
-        except ValueError:
-            return None
-    return None
-
-
-def _named(term: Term | None) -> NamedNode | None:
-    return term if isinstance(term, NamedNode) else None
-

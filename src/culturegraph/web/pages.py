@@ -1,15 +1,15 @@
 """HTML: the home page, resource pages, the query UI (YASGUI) and the 404 page.
 
 Server-rendered with Jinja2 (autoescaped), readable without JavaScript. Links to our own IRIs are
-rewritten to the host being browsed (``http://127.0.0.1:8000/doc/musee/M0963`` while developing); links
-elsewhere are marked external. A located resource gets a Leaflet map (vendored, no tiles: the marker on a
-plain background, coordinates as text); a museum or a site gets its attendance as an inline SVG chart
-computed here, with the data table next to it.
+rewritten to the host being browsed (``http://127.0.0.1:8000/doc/…`` while developing); links elsewhere
+are marked external. A located resource gets a Leaflet map (vendored, no tiles: the marker on a plain
+background, coordinates as text). What a dataset adds — property groups, panels with their own
+templates, home-page statistics, example pages, IRI patterns — comes from the registry
+(``DatasetSpec``); this module names no dataset.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import sqlite3
@@ -17,14 +17,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, render_template, request
 from markupsafe import Markup
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 from culturegraph.config import Settings
-from culturegraph.graph.provenance import ProvenanceIndex, SourceFields
-from culturegraph.rdf import formats, jsonld
+from culturegraph.datasets import Registry
+from culturegraph.provenance.index import ProvenanceIndex, SourceFields
+from culturegraph.rdf import formats, jsonld, prefixes
 from culturegraph.rdf.formats import DOCUMENT_FORMATS, GRAPH_FORMATS, RESULTS_FORMATS
 from culturegraph.rdf.terms import (
     ADMS,
@@ -36,23 +38,17 @@ from culturegraph.rdf.terms import (
     RDF,
     RDFS,
     SCHEMA,
-    SDMX_ATTRIBUTE,
-    SDMX_DIMENSION,
     SKOS,
     VOID,
     WGS84,
     Minter,
 )
-from culturegraph.web import app as webapp
-from culturegraph.web.describe import (
-    COUNTS,
-    OBSERVATION_LIMIT,
-    Describer,
-    Description,
-    Observation,
-    document_path,
-    short_name,
-)
+from culturegraph.sources.model import CsvLocator
+from culturegraph.sources.values import french_number
+from culturegraph.store.base import GraphReader
+from culturegraph.web import context, urls
+from culturegraph.web.describe import COUNTS, Description
+from culturegraph.web.urls import resource_path, short_name
 
 bp = Blueprint("pages", __name__)
 
@@ -61,10 +57,7 @@ bp = Blueprint("pages", __name__)
 
 def local_url(iri: str) -> str | None:
     """Our IRI → its page on the site being browsed; ``None`` for an IRI elsewhere."""
-    base = webapp.settings().base_iri
-    if not iri.startswith(base):
-        return None
-    return request.url_root + document_path(iri[len(base):])
+    return urls.local_url(iri, context.settings().base_iri, request.url_root)
 
 
 @dataclass
@@ -97,29 +90,50 @@ def value_of(term: Any, desc: Description) -> Value:
 
 # property groups ---------------------------------------------------------------------------------------
 
-def _group_table() -> dict[str, str]:
-    kgo = Minter(webapp.settings().base_iri).kgo
-    groups = {
-        "identite": [RDF.type, RDFS.label, SCHEMA.name, SCHEMA.alternateName, SKOS.prefLabel, SKOS.altLabel,
-                     SKOS.notation, SKOS.definition, RDFS.comment, DCTERMS.identifier, DCTERMS.title,
-                     DCTERMS.description, ADMS.identifier, IGEO.codeINSEE, IGEO.nom, SCHEMA.sameAs,
-                     OWL.sameAs, SCHEMA.url, SCHEMA.telephone, SCHEMA.foundingDate, DCTERMS.isPartOf,
-                     SKOS.inScheme, SKOS.broader, SKOS.topConceptOf, RDFS.isDefinedBy, DCTERMS.modified,
-                     kgo.dateAppellation, kgo.ferme, kgo.anneeFermeture],
-        "localisation": [SCHEMA.address, SCHEMA.geo, GEO.hasGeometry, GEO.asWKT, WGS84.lat, WGS84.long,
-                         SCHEMA.latitude, SCHEMA.longitude, SCHEMA.containedInPlace,
-                         IGEO.subdivisionDirecteDe,
-                         SCHEMA.postalCode, SCHEMA.streetAddress, SCHEMA.addressLocality,
-                         SCHEMA.addressCountry],
-        "collections": [kgo.domaineCollection, kgo.themeCollection, kgo.categorieMusee, kgo.historique,
-                        kgo.atouts, kgo.artistes, kgo.personnagesPhares, kgo.interetArchitectural,
-                        kgo.protectionBatiment, kgo.protectionEspaces, kgo.referenceMerimee,
-                        DCTERMS.relation],
-        "statistiques": [kgo.nombreEntrees, kgo.site, SDMX_DIMENSION.refPeriod, kgo.categoriePublic,
-                         SDMX_ATTRIBUTE.obsStatus, QB.dataSet, kgo.chiffresCumulesDans,
-                         kgo.inclutChiffresDe, VOID.triples],
-    }
-    return {p.value: name for name, props in groups.items() for p in props}
+HOUSE_GROUPS: dict[str, list[NamedNode]] = {
+    "identite": [RDF.type, RDFS.label, SCHEMA.name, SCHEMA.alternateName, SKOS.prefLabel, SKOS.altLabel,
+                 SKOS.notation, SKOS.definition, RDFS.comment, DCTERMS.identifier, DCTERMS.title,
+                 DCTERMS.description, ADMS.identifier, IGEO.codeINSEE, IGEO.nom, SCHEMA.sameAs,
+                 OWL.sameAs, SCHEMA.url, SCHEMA.telephone, SCHEMA.foundingDate, DCTERMS.isPartOf,
+                 SKOS.inScheme, SKOS.broader, SKOS.topConceptOf, RDFS.isDefinedBy, DCTERMS.modified],
+    "localisation": [SCHEMA.address, SCHEMA.geo, GEO.hasGeometry, GEO.asWKT, WGS84.lat, WGS84.long,
+                     SCHEMA.latitude, SCHEMA.longitude, SCHEMA.containedInPlace,
+                     IGEO.subdivisionDirecteDe,
+                     SCHEMA.postalCode, SCHEMA.streetAddress, SCHEMA.addressLocality,
+                     SCHEMA.addressCountry],
+    "collections": [],
+    "statistiques": [QB.dataSet, VOID.triples],
+}
+
+
+_GROUP_TABLES: dict[tuple[int, str], tuple[dict[str, str], dict[str, str]]] = {}
+
+
+def _group_table(registry: Registry, base_iri: str) -> tuple[dict[str, str], dict[str, str]]:
+    """predicate IRI → group id (house groups first, each extended by the datasets' predicates), and
+    group id → title. Computed once per registry and base."""
+    key = (id(registry), base_iri)
+    if key not in _GROUP_TABLES:
+        _GROUP_TABLES[key] = _make_group_table(registry, base_iri)
+    return _GROUP_TABLES[key]
+
+
+def _make_group_table(registry: Registry, base_iri: str) -> tuple[dict[str, str], dict[str, str]]:
+    groups: dict[str, list[str]] = {g: [p.value for p in props] for g, props in HOUSE_GROUPS.items()}
+    titles = dict(GROUP_TITLES)
+    extra = sorted(registry.property_groups(), key=lambda g: g.order)
+    for group in extra:
+        if group.id not in groups:
+            groups[group.id] = []
+            titles[group.id] = group.title.get("fr") or group.id
+        groups[group.id] += [prefixes.expand(p, base_iri) for p in group.predicates]
+    order = [*[g for g in GROUP_TITLES if g != "autres"], *[g for g in groups if g not in GROUP_TITLES],
+             "autres"]
+    table: dict[str, str] = {}
+    for name in order:
+        for p in groups.get(name, []):
+            table.setdefault(p, name)
+    return table, {g: titles[g] for g in order if g in titles}
 
 
 GROUP_TITLES = {"identite": "Identité", "localisation": "Localisation", "collections": "Collections",
@@ -137,7 +151,7 @@ class Row:
 
 def property_groups(desc: Description, subject: NamedNode) -> list[tuple[str, str, list[Row]]]:
     """(group id, title, rows) for the triples of ``subject``, in a stable order."""
-    table = _group_table()
+    table, titles = _group_table(context.registry(), context.settings().base_iri)
     order = {p: i for i, p in enumerate(table)}
     rows: dict[str, Row] = {}
     seen: set[tuple[str, Any]] = set()
@@ -157,7 +171,7 @@ def property_groups(desc: Description, subject: NamedNode) -> list[tuple[str, st
     grouped: dict[str, list[Row]] = defaultdict(list)
     for p, row in sorted(rows.items(), key=lambda kv: (order.get(kv[0], 10_000), kv[1].label.casefold())):
         grouped[table.get(p, "autres")].append(row)
-    return [(g, GROUP_TITLES[g], grouped[g]) for g in GROUP_TITLES if grouped.get(g)]
+    return [(g, title, grouped[g]) for g, title in titles.items() if grouped.get(g)]
 
 
 def inverse_rows(desc: Description) -> list[tuple[Value, Value]]:
@@ -173,122 +187,22 @@ def inverse_rows(desc: Description) -> list[tuple[Value, Value]]:
     return out
 
 
-# attendance: tables and the SVG chart ----------------------------------------------------------------
-
-def french_number(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")
-
-
-@dataclass
-class SiteTable:
-    site: Value
-    categories: list[Value]
-    rows: list[tuple[int, list[str]]]  # (year, cells in category order)
-
-
-CATEGORY_ORDER = ("total", "payant", "gratuit", "individuel", "scolaires", "groupes-hors-scolaires",
-                  "moins-18-ans-hors-scolaires", "18-25-ans")
-
-
-def attendance_tables(desc: Description) -> list[SiteTable]:
-    per_site: dict[str, list[Observation]] = defaultdict(list)
-    for o in desc.observations:
-        per_site[o.site.value].append(o)
-    tables = []
-    for site in desc.sites:
-        observations = per_site.get(site.value, [])
-        if not observations:
-            continue
-        categories = sorted({o.category.value for o in observations if o.category is not None},
-                            key=lambda c: (CATEGORY_ORDER.index(short_name(c))
-                                           if short_name(c) in CATEGORY_ORDER else 99, c))
-        cells: dict[int, dict[str, str]] = defaultdict(dict)
-        for o in observations:
-            if o.year is None or o.category is None:
-                continue
-            text = french_number(o.value) if o.value is not None else (
-                f"({desc.label(o.status)})" if o.status is not None else "")
-            cells[o.year][o.category.value] = text
-        rows = [(year, [cells[year].get(c, "") for c in categories]) for year in sorted(cells)]
-        headers = [value_of(NamedNode(c), desc) for c in categories]
-        tables.append(SiteTable(value_of(site, desc), headers, rows))
-    return tables
-
-
-@dataclass
-class Chart:
-    width: int
-    height: int
-    series: list[dict[str, Any]]
-    y_ticks: list[tuple[float, str]]
-    x_ticks: list[tuple[float, str]]
-    plot: tuple[int, int, int, int]  # left, top, right, bottom
-    title: str
-
-
-PALETTE = ("#1f4e9c", "#b3391f", "#2d7a3a", "#7a3d8f", "#8a6d00", "#1c6f78")
-
-
-def attendance_chart(desc: Description) -> Chart | None:
-    """Total admissions per year (one line per site), from the ``total`` observations."""
-    series_points: dict[str, dict[int, int]] = defaultdict(dict)
-    for o in desc.observations:
-        if o.category is not None and short_name(o.category.value) == "total" and o.value is not None \
-                and o.year is not None:
-            series_points[o.site.value][o.year] = o.value
-    if not series_points:
-        return None
-    width, height = 720, 320
-    left, top, right, bottom = 78, 20, width - 16, height - 40
-    years = sorted({y for pts in series_points.values() for y in pts})
-    y_min, y_max = years[0], years[-1]
-    top_value = nice_ceiling(max(v for pts in series_points.values() for v in pts.values()))
-
-    def x(year: int) -> float:
-        return left + (right - left) * ((year - y_min) / (y_max - y_min) if y_max > y_min else 0.5)
-
-    def y(value: int) -> float:
-        return bottom - (bottom - top) * (value / top_value if top_value else 0)
-
-    series = []
-    for i, site in enumerate(s.value for s in desc.sites if s.value in series_points):
-        points = sorted(series_points[site].items())
-        series.append({
-            "label": desc.label(site), "colour": PALETTE[i % len(PALETTE)],
-            "points": [{"x": round(x(yr), 1), "y": round(y(v), 1), "year": yr, "value": french_number(v)}
-                       for yr, v in points],
-            "path": " ".join(f"{round(x(yr), 1)},{round(y(v), 1)}" for yr, v in points),
-        })
-    step = max(1, -(-(y_max - y_min) // 10))
-    x_ticks = [(round(x(yr), 1), str(yr)) for yr in range(y_min, y_max + 1, step)]
-    y_ticks = [(round(y(top_value * k / 4), 1), french_number(int(top_value * k / 4))) for k in range(5)]
-    return Chart(width, height, series, y_ticks, x_ticks, (left, top, right, bottom),
-                 f"Entrées totales par an, {y_min}–{y_max}")
-
-
-def nice_ceiling(value: int) -> int:
-    """The smallest 1/2/2.5/5 × 10^k at least ``value`` (axis maximum)."""
-    if value <= 0:
-        return 1
-    magnitude = 10 ** (len(str(value)) - 1)
-    for factor in (1, 2, 2.5, 5, 10):
-        if value <= factor * magnitude:
-            return int(factor * magnitude)
-    return 10 * magnitude
-
-
-# where the values come from: the build's row-provenance index ----------------------------------------
+# where the values come from: the build's provenance index ------------------------------------------------
 
 @dataclass
 class SourceRow:
-    """A source row that the resource (or some of its hash parts) was mapped from."""
+    """A source record that the resource (or some of its hash parts) was mapped from: a CSV row (file,
+    line) or a JSON record (file, JSON pointer, item index)."""
 
     file: str  # the file name
     path: str  # relative to the project: data/sources/<source>/<file>
-    line: int  # physical line where the row starts (the header is line 1)
+    line: int  # CSV: physical line where the row starts (the header is line 1); JSON: 0
     href: str | None  # the page of the source file (/doc/data/source/<source>/<file>) when the graph has it
-    subjects: list[Value] = field(default_factory=list)  # what was mapped from this row
-    columns: list[tuple[int, str, Value]] = field(default_factory=list)  # (1-based column, header, property)
+    subjects: list[Value] = field(default_factory=list)  # what was mapped from this record
+    # (1-based column, header, property) for CSV; (0, JSON pointer of the value, property) for JSON
+    columns: list[tuple[int, str, Value]] = field(default_factory=list)
+    pointer: str | None = None  # JSON: the record's pointer
+    feature: int | None = None  # JSON: the record's index in its array
 
 
 BUILD_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.-]*")
@@ -296,8 +210,8 @@ BUILD_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.-]*")
 
 def provenance_index_path(store_home: Path, version: str) -> Path | None:
     """``provenance.sqlite`` of the build being served, if there is one: the store version is the build
-    id (:class:`~culturegraph.graph.store.CurrentStore`); a store given by the caller (tests, version
-    ``fixed``) has no build directory, hence no index."""
+    id (store/oxigraph/home.py); a store given by the caller (tests, version ``fixed``) has no build
+    directory, hence no index."""
     if not BUILD_ID.fullmatch(version):
         return None
     path = store_home / "builds" / version / "provenance.sqlite"
@@ -305,12 +219,12 @@ def provenance_index_path(store_home: Path, version: str) -> Path | None:
 
 
 def source_rows(desc: Description) -> list[SourceRow]:
-    """The rows of ``desc``'s resource and hash parts (file, line, and the column of each value whose
-    source field the mapping declares, as SHACL results are traced). Empty without an index: the page
-    then simply has no Source section; a damaged index never breaks the page."""
-    store, version = webapp.store()
-    settings = webapp.settings()
-    path = provenance_index_path(settings.store_home, version)
+    """The records of ``desc``'s resource and hash parts (their locators, and the place of each value
+    whose source field the dataset declares, as SHACL results are traced). Empty without an index: the
+    page then simply has no Source section; a damaged index never breaks the page."""
+    reader = context.reader()
+    settings = context.settings()
+    path = provenance_index_path(settings.store_home, reader.version)
     if path is None:
         return []
     try:
@@ -318,30 +232,32 @@ def source_rows(desc: Description) -> list[SourceRow]:
     except sqlite3.Error:
         return []
     try:
-        return _source_rows(desc, index, store, settings.base_iri)
+        return _source_rows(desc, index, reader, settings.base_iri)
     except sqlite3.Error:
         return []
     finally:
         index.close()
 
 
-def _source_rows(desc: Description, index: ProvenanceIndex, store: Store, base_iri: str) -> list[SourceRow]:
+def _source_rows(desc: Description, index: ProvenanceIndex, reader: GraphReader,
+                 base_iri: str) -> list[SourceRow]:
     iris = Minter(base_iri)
-    source_fields, datasets = _source_fields(base_iri)
-    rows: dict[tuple[str, int], SourceRow] = {}
+    source_fields, datasets = _source_fields(context.registry(), base_iri)
+    rows: dict[tuple[str, int, str], SourceRow] = {}
     for subject in (desc.iri, *desc.parts):
         origin = index.origin(subject.value)
         if origin is None:
             continue
-        row = rows.get((origin.file, origin.line))
+        key = (origin.file, origin.line, origin.pointer or "")
+        row = rows.get(key)
         if row is None:
             source, name = Path(origin.file).parent.name, Path(origin.file).name
             entity = iris.data("source", source, name)
-            described = _any(store.quads_for_pattern(entity, None, None, None))
-            href = local_url(entity.value) if described else None
-            row = rows[(origin.file, origin.line)] = SourceRow(name, origin.file, origin.line, href)
+            href = local_url(entity.value) if reader.exists(entity) else None
+            row = rows[key] = SourceRow(name, origin.file, origin.line, href, pointer=origin.pointer,
+                                        feature=origin.feature)
         row.subjects.append(Value(desc.label(subject), href=local_url(subject.value), iri=subject.value))
-        seen = {(column, value.iri) for column, _, value in row.columns}
+        seen = {(column, header, value.iri) for column, header, value in row.columns}
         for q in desc.quads:
             if q.subject != subject or not isinstance(q.graph_name, NamedNode):
                 continue
@@ -349,31 +265,35 @@ def _source_rows(desc: Description, index: ProvenanceIndex, store: Store, base_i
             if dataset is None:
                 continue
             cell = source_fields.origin(index, dataset, subject.value, q.predicate.value)
-            # The field must be a column of this row's file (datasets read several sources).
-            if cell is None or cell.column is None or cell.file != origin.file \
-                    or (cell.column, q.predicate.value) in seen:
+            # The field must be in this record's file (datasets read several sources).
+            if cell is None or not cell.located_field or cell.file != origin.file:
                 continue
+            locator = cell.locator
+            column, header = ((locator.column or 0, cell.header or "") if isinstance(locator, CsvLocator)
+                              else (0, cell.field_pointer or ""))
             p = q.predicate.value
-            seen.add((cell.column, p))
+            if (column, header, p) in seen:
+                continue
+            seen.add((column, header, p))
             prop = Value(desc.label(p), href=local_url(p) or p, iri=p)
-            row.columns.append((cell.column, cell.header or "", prop))
+            row.columns.append((column, header, prop))
     for row in rows.values():
-        row.columns.sort(key=lambda c: (c[0], c[2].text.casefold()))
-    return sorted(rows.values(), key=lambda r: (r.path, r.line))
+        row.columns.sort(key=lambda c: (c[0], c[1] if not c[0] else "", c[2].text.casefold()))
+    return sorted(rows.values(), key=lambda r: (r.path, r.line, r.feature or 0))
 
 
-@functools.cache
-def _source_fields(base_iri: str) -> tuple[SourceFields, dict[str, str]]:
-    """The source columns of every dataset, as SHACL findings are traced, and named graph → dataset."""
-    from culturegraph.mappings import dataset_modules
-
-    iris = Minter(base_iri)
-    specs = [m.DATASET for m in dataset_modules()]
-    return SourceFields.of(specs, iris.prefixes()), {iris.graph(s.name).value: s.name for s in specs}
+_SOURCE_FIELDS: dict[tuple[int, str], tuple[SourceFields, dict[str, str]]] = {}
 
 
-def _any(iterator: Any) -> bool:
-    return next(iter(iterator), None) is not None
+def _source_fields(registry: Registry, base_iri: str) -> tuple[SourceFields, dict[str, str]]:
+    """The source fields of every dataset, as SHACL findings are traced, and named graph → dataset."""
+    key = (id(registry), base_iri)
+    if key not in _SOURCE_FIELDS:
+        iris = Minter(base_iri)
+        specs = list(registry)
+        _SOURCE_FIELDS[key] = (SourceFields.of(specs, iris.prefixes()),
+                               {iris.graph(s.name).value: s.name for s in specs})
+    return _SOURCE_FIELDS[key]
 
 
 # embedded JSON-LD --------------------------------------------------------------------------------------
@@ -388,14 +308,46 @@ def script_json(data: bytes | str) -> Markup:
 
 # the resource page -------------------------------------------------------------------------------------
 
+@dataclass
+class PageView:
+    """What a dataset's panel sees (:class:`culturegraph.datasets.PanelView`)."""
+
+    description: Description
+    base_iri: str
+
+    def label(self, iri: str) -> str:
+        return self.description.label(iri)
+
+    def value(self, term: Any) -> Value:
+        return value_of(term, self.description)
+
+    def local_url(self, iri: str) -> str | None:
+        return local_url(iri)
+
+    def query_url(self, query: str) -> str:
+        return f"{request.url_root}sparql#query={quote(query, safe='')}"
+
+
+def panels_of(desc: Description) -> list[dict[str, Any]]:
+    """The datasets' panels that apply to this resource: their template (``<dataset>/<file>``) and the
+    variables their ``context`` gives (``panel.<name>`` in the template)."""
+    view = PageView(desc, context.settings().base_iri)
+    out = []
+    for spec, panel in context.registry().panels():
+        variables = panel.context(view)
+        if variables is not None:
+            out.append({**variables, "template": f"{spec.name}/{panel.template}", "name": panel.name,
+                        "slot": panel.slot})
+    return out
+
+
 def resource_page(desc: Description, rest: str) -> str:
-    settings = webapp.settings()
+    settings = context.settings()
     types = [value_of(t, desc) for t in desc.types()]
     title = desc.label(desc.iri)
     own = [Quad(q.subject, q.predicate, q.object, q.graph_name) for q in desc.quads if q.subject == desc.iri]
     embedded = jsonld.compact(
-        [t for t in desc.triples(with_observations=False) if t.subject in (desc.iri, *desc.parts)],
-        settings)
+        [t for t in desc.triples(with_bulk=False) if t.subject in (desc.iri, *desc.parts)], settings)
     parts = [{"id": p.value.partition("#")[2], "title": desc.label(p), "iri": p.value,
               "groups": property_groups(desc, p)} for p in desc.parts]
     here = f"{request.url_root}doc/{rest}"
@@ -403,31 +355,19 @@ def resource_page(desc: Description, rest: str) -> str:
     return render_template(
         "resource.html",
         desc=desc, title=title, types=types, iri=desc.iri.value,
-        canonical=settings.base_iri + document_path(desc.iri.value[len(settings.base_iri):]),
+        canonical=urls.canonical_document(desc.iri.value, settings.base_iri),
         here=here, alternates=[(f, f"{here}.{f.suffix}") for f in DOCUMENT_FORMATS],
         groups=property_groups(desc, desc.iri), parts=parts, has_own=bool(own),
-        inverse=inverse_rows(desc), coords=coords, jsonld=script_json(embedded),
-        tables=attendance_tables(desc), chart=attendance_chart(desc),
-        sites=[value_of(s, desc) for s in desc.sites if s != desc.iri],
+        inverse=inverse_rows(desc), coords=coords, jsonld=script_json(embedded), panels=panels_of(desc),
         graphs=sorted({q.graph_name.value for q in desc.quads if isinstance(q.graph_name, NamedNode)}),
-        observations_query=_observations_query(desc), french_number=french_number,
-        local_url=local_url, is_graph=desc.graph_triples is not None, observation_limit=OBSERVATION_LIMIT,
+        french_number=french_number, local_url=local_url, is_graph=desc.graph_triples is not None,
         base=settings.base_iri, source_rows=source_rows(desc),
     )
 
 
-def _observations_query(desc: Description) -> str | None:
-    if not desc.sites:
-        return None
-    store, version = webapp.store()
-    return Describer(store, version, webapp.settings().base_iri).observations_query(desc)
-
-
 def not_found_page(path: str) -> str:
-    from culturegraph.web.resources import resource_path
-
     name = resource_path(path[4:]) if path.startswith("doc/") else path
-    iri = webapp.settings().base_iri + name.split("?")[0]
+    iri = context.settings().base_iri + name.split("?")[0]
     return render_template("not_found.html", path=path, iri=iri)
 
 
@@ -435,25 +375,29 @@ def not_found_page(path: str) -> str:
 
 @bp.route("/")
 def home() -> Response:
-    store, version = webapp.store()
-    settings = webapp.settings()
-    stats = graph_statistics(store, version, settings.base_iri)
-    from culturegraph.mappings import dataset_modules
-
+    reader = context.reader()
+    settings = context.settings()
+    registry = context.registry()
+    stats = graph_statistics(reader, registry, settings.base_iri)
+    iris = Minter(settings.base_iri)
     datasets = []
-    for module in dataset_modules():
-        spec = module.DATASET
-        graph = Minter(settings.base_iri).graph(spec.name).value
+    for spec in registry:
+        graph = iris.graph(spec.name).value
         datasets.append({"name": spec.name, "title": spec.title, "description": spec.description,
                          "graph": local_url(graph), "triples": stats["graphs"].get(graph, 0),
-                         "dataset": local_url(Minter(settings.base_iri).dataset(spec.name).value)})
+                         "dataset": local_url(iris.dataset(spec.name).value)})
     others = [{"name": g.rsplit("/", 1)[-1], "href": local_url(g), "triples": n}
               for g, n in sorted(stats["graphs"].items())
               if g.rsplit("/", 1)[-1] not in {d["name"] for d in datasets}]
+    figures = [(stats["counts"][s.key], s.label.get("fr", s.key)) for _, s in registry.statistics()]
+    pages = [(e.label.get("fr", e.path), e.path) for spec in registry for e in spec.examples]
+    patterns = [(p.label.get("fr", ""), p.pattern, p.example) for spec in registry for p in spec.iri_patterns]
     body = render_template(
-        "home.html", stats=stats, datasets=datasets, others=others, examples=examples(settings),
+        "home.html", stats=stats, datasets=datasets, others=others, examples=examples(settings, registry),
         formats=DOCUMENT_FORMATS, french_number=french_number, base=settings.base_iri,
-        curator_links=_curator_links(), version=version,
+        curator_links=_curator_links(), version=reader.version, figures=figures, example_pages=pages,
+        patterns=patterns, local_url=local_url,
+        first_graph=datasets[0]["name"] if datasets else "vocabulaires",
     )
     response = Response(body, content_type=formats.HTML.content_type)
     response.headers["Cache-Control"] = "public, max-age=300"
@@ -468,28 +412,26 @@ def _curator_links() -> list[tuple[str, str]]:
     return [(request.url_root + path.lstrip("/"), label) for path, label in wanted.items() if path in rules]
 
 
-def graph_statistics(store: Store, version: str, base_iri: str) -> dict[str, Any]:
-    """Triples per named graph and counts of museums, sites, observations (SPARQL; cached per version)."""
-    return COUNTS.get(version, ("statistics", base_iri), lambda: _statistics(store, base_iri))
+def graph_statistics(reader: GraphReader, registry: Registry, base_iri: str) -> dict[str, Any]:
+    """Triples per named graph and the datasets' counts (``DatasetSpec.statistics``; SPARQL over the
+    union of the graphs; cached per version)."""
+    return COUNTS.get(reader.version, ("statistics", base_iri, id(registry)),
+                      lambda: _statistics(reader, registry, base_iri))
 
 
-def _statistics(store: Store, base_iri: str) -> dict[str, Any]:
-    kgo = Minter(base_iri).kgo
+def _statistics(reader: GraphReader, registry: Registry, base_iri: str) -> dict[str, Any]:
+    table = prefixes.table(base_iri)
+    prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in table.items())
 
-    def count(where: str) -> int:
-        result = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}", use_default_graph_as_union=True)
+    def count(pattern: str) -> int:
+        query = f"{prologue}SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?x WHERE {{ {pattern} }} }}"
+        result = reader.query(query, union_default_graph=True)
         return int(next(iter(result))["n"].value)
 
-    graphs = {row["g"].value: int(row["n"].value) for row in store.query(
+    graphs = {row["g"].value: int(row["n"].value) for row in reader.query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
-    return {
-        "graphs": graphs,
-        "triples": sum(graphs.values()),
-        "museums": count(f"SELECT DISTINCT ?m WHERE {{ ?m a <{SCHEMA.Museum.value}> }}"),
-        "sites": count(f"SELECT DISTINCT ?s WHERE {{ ?s a <{kgo.SitePatrimostat.value}> }}"),
-        "observations": count(f"SELECT DISTINCT ?o WHERE {{ ?o a <{QB.Observation.value}> }}"),
-        "communes": count(f"SELECT DISTINCT ?c WHERE {{ ?c a <{IGEO.Commune.value}> }}"),
-    }
+    counts = {s.key: count(s.pattern) for _, s in registry.statistics()}
+    return {"graphs": graphs, "triples": sum(graphs.values()), "counts": counts, **counts}
 
 
 # the query UI ------------------------------------------------------------------------------------------
@@ -553,13 +495,17 @@ def parse_example(path: Path, settings: Settings | None = None) -> Example:
     return Example(path.stem, title, description, text, title_en, description_en)
 
 
-def examples(settings: Settings) -> list[Example]:
-    """The example queries of ``settings.queries_dir``, rebased to ``settings.base_iri``."""
-    folder = settings.queries_dir
-    if not folder.is_dir():
-        return []
+def example_files(settings: Settings, registry: Registry) -> list[Path]:
+    """The example queries: the house's (``queries/*.rq``, across datasets) then each dataset's own
+    (``DatasetSpec.queries``)."""
+    folders = [settings.queries_dir, *registry.query_folders().values()]
+    return [path for folder in folders if folder.is_dir() for path in sorted(folder.glob("*.rq"))]
+
+
+def examples(settings: Settings, registry: Registry | None = None) -> list[Example]:
+    """The example queries (:func:`example_files`), rebased to ``settings.base_iri``."""
     out = []
-    for path in sorted(folder.glob("*.rq")):
+    for path in example_files(settings, registry if registry is not None else context.registry()):
         try:
             out.append(parse_example(path, settings))
         except (OSError, UnicodeDecodeError):
@@ -570,7 +516,7 @@ def examples(settings: Settings) -> list[Example]:
 def query_ui() -> Response:
     """The YASGUI page (GET /sparql from a browser, no query): examples of queries/, same-server endpoint,
     and a plain form that works without JavaScript."""
-    settings = webapp.settings()
+    settings = context.settings()
     found = examples(settings)
     endpoint = request.url_root + "sparql"
     config = {"endpoint": endpoint, "base": settings.base_iri, "site": request.url_root,
@@ -586,8 +532,7 @@ def query_ui() -> Response:
     return response
 
 
-DEFAULT_QUERY = """PREFIX schema: <http://schema.org/>
-SELECT ?musee ?nom WHERE {
-  ?musee a schema:Museum ; schema:name ?nom .
+DEFAULT_QUERY = """SELECT ?s ?p ?o WHERE {
+  ?s ?p ?o .
 } LIMIT 10
 """

@@ -32,14 +32,14 @@ from email.utils import format_datetime
 
 from flask import Blueprint, Response, request
 from pyoxigraph import NamedNode, RdfFormat, serialize
+from werkzeug.http import is_resource_modified
 
 import culturegraph
-from culturegraph.rdf import formats, jsonld
+from culturegraph.rdf import conneg, formats, jsonld, prefixes
 from culturegraph.rdf.formats import DOCUMENT_FORMATS, HTML, Format
-from culturegraph.rdf.terms import Minter
-from culturegraph.web import app as webapp
-from culturegraph.web import conneg
-from culturegraph.web.describe import Describer, Description, document_path
+from culturegraph.web import context, pages
+from culturegraph.web.describe import Describer, Description
+from culturegraph.web.urls import document_path, resource_path
 
 bp = Blueprint("resources", __name__)
 
@@ -86,7 +86,7 @@ def _see_other(path: str) -> Response:
 
 @bp.route("/doc/<path:rest>")
 def document(rest: str) -> Response:
-    settings = webapp.settings()
+    settings = context.settings()
     describer = _describer()
     known = _known(describer, rest, resource_path)
     if known is None:
@@ -115,7 +115,7 @@ def document(rest: str) -> Response:
         response.vary.add("Accept")
         return response
 
-    _, version = webapp.store()
+    version = describer.version
     etag = _etag(version, iri.value, fmt.name, page_no)
     modified = last_modified(version)
     response = Response(status=200)
@@ -139,10 +139,8 @@ def document(rest: str) -> Response:
 
 
 def render(desc: Description, fmt: Format, rest: str) -> bytes:
-    settings = webapp.settings()
+    settings = context.settings()
     if fmt is HTML:
-        from culturegraph.web import pages
-
         return pages.resource_page(desc, rest).encode("utf-8")
     if fmt is formats.JSON_LD:
         return jsonld.compact(desc.triples(), settings)
@@ -154,25 +152,11 @@ def render(desc: Description, fmt: Format, rest: str) -> bytes:
 
 
 def used_prefixes(statements: list, base_iri: str) -> dict[str, str]:
-    """The minter's prefixes that the document uses. Not ``cg:`` (the bare base): its local names would
-    be paths (``cg:graph\\/museofile``), less readable than the full IRI."""
-    iris = {t.value for s in statements for t in (s.subject, s.predicate, s.object)
-            if isinstance(t, NamedNode)}
-    namespaces = {iri.rsplit("#", 1)[0] + "#" if "#" in iri else iri.rsplit("/", 1)[0] + "/" for iri in iris}
-    return {name: ns for name, ns in Minter(base_iri).prefixes().items()
-            if name != "cg" and ns in namespaces}
+    """The prefixes of the one table (rdf/prefixes.py) that the document uses."""
+    return prefixes.used(prefixes.named_iris(statements), base_iri)
 
 
 # paths and links -----------------------------------------------------------------------------------
-
-FAMILIES = ("def", "data", "graph")
-
-
-def resource_path(doc_rest: str) -> str:
-    """``musee/M0963`` → ``id/musee/M0963``; ``def/culture/x`` → ``def/culture/x`` (see module doc)."""
-    first = doc_rest.split("/", 1)[0]
-    return doc_rest if first in FAMILIES else f"id/{doc_rest}"
-
 
 def _known(describer: Describer, path: str,
            name_of: Callable[[str], str]) -> tuple[str, Format | None] | None:
@@ -220,12 +204,10 @@ def not_found(path: str) -> Response:
     """404: an HTML page for browsers (they ask for text/html), plain text for everything else."""
     wants_html = request.accept_mimetypes.best_match(["text/plain", "text/html"]) == "text/html"
     if wants_html or path.endswith(".html"):
-        from culturegraph.web import pages
-
         response = Response(pages.not_found_page(path), status=404, content_type=HTML.content_type)
     else:
         name = resource_path(path[4:]) if path.startswith("doc/") else path
-        iri = webapp.settings().base_iri + name.split("?")[0]
+        iri = context.settings().base_iri + name.split("?")[0]
         response = _plain(404, f"Not Found: nothing is known about <{iri}> in this graph.\n")
     response.vary.add("Accept")
     return response
@@ -258,12 +240,10 @@ def _caching_headers(response: Response, etag: str, modified: datetime) -> None:
 
 
 def _not_modified(etag: str, modified: datetime) -> bool:
-    if request.if_none_match:
-        return request.if_none_match.contains_weak(etag)
-    since = request.if_modified_since
-    return since is not None and modified <= since
+    """RFC 9110 conditional GET, as werkzeug evaluates it (If-None-Match first, weak comparison)."""
+    return not is_resource_modified(request.environ, etag=etag, last_modified=modified)
 
 
 def _describer() -> Describer:
-    store, version = webapp.store()
-    return Describer(store, version, webapp.settings().base_iri)
+    enrichers = [e for _, e in context.registry().enrichers()]
+    return Describer(context.reader(), context.settings().base_iri, enrichers)

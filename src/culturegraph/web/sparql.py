@@ -11,7 +11,7 @@ Answers: SELECT/ASK in SPARQL JSON (default), XML, CSV, TSV; CONSTRUCT/DESCRIBE 
 JSON-LD (compacted with our context), N-Triples, RDF/XML, N-Quads, TriG — by ``Accept`` (q-values,
 wildcards) or ``format=``/``output=`` (short name or media type, wins over ``Accept``). Always written
 by pyoxigraph's writers, in an executor process that enforces the time limit
-(:mod:`culturegraph.web.executor`); results are never truncated (there is no row limit).
+(:mod:`culturegraph.store.oxigraph.executor`); results are never truncated (there is no row limit).
 
 Errors: 400 (syntax — the parser's message —, two queries, bad parameter), 403 (SPARQL Update: the
 endpoint is read-only), 405 + ``Allow`` (other methods), 406 (lists what is offered), 413 (query longer
@@ -46,24 +46,21 @@ from werkzeug.http import HTTP_STATUS_CODES, parse_etags
 from werkzeug.wsgi import FileWrapper
 
 from culturegraph.config import Settings
-from culturegraph.graph.store import CurrentStore
-from culturegraph.rdf import formats, jsonld
+from culturegraph.rdf import conneg, formats, jsonld
 from culturegraph.rdf.formats import Format
 from culturegraph.rdf.jsonld_compactor import compact_bytes
 from culturegraph.rdf.terms import DCTERMS, RDF, RDFS, SD, VOID, XSD, Minter
-from culturegraph.web import conneg
-from culturegraph.web.cache import ByteLRU
-from culturegraph.web.executor import (
+from culturegraph.store.oxigraph.executor import (
     PLAIN,
     Env,
     Executor,
-    InProcessExecutor,
     Job,
-    ProcessPoolExecutor,
     choose_format,
     negotiate,
     not_acceptable,
 )
+from culturegraph.web.cache import ByteLRU
+from culturegraph.web.context import QUERY_UI
 from culturegraph.web.http import (
     CORS_HEADERS,
     MIN_GZIP_BYTES,
@@ -137,11 +134,9 @@ def _setup(state: BlueprintSetupState) -> None:
     minter = Minter(settings.base_iri)
     env = Env({k: v for k, v in minter.prefixes().items() if k not in NO_WRITER_PREFIX},
               jsonld.context(settings), query_store=settings.query_store)
-    executor: Executor
-    if isinstance(source, CurrentStore):  # the children open the current build themselves
-        executor = ProcessPoolExecutor(settings.store_home, env, size=settings.query_executors)
-    else:  # a store given by the caller (tests): in this process, without an enforced time limit
-        executor = InProcessExecutor(source, env)
+    # The source decides how it evaluates (store/oxigraph/sources.py): the process pool for the current
+    # build, in this process for a store given by the caller (tests).
+    executor: Executor = source.evaluator(env, settings.query_executors)
     app.extensions["culturegraph.sparql"] = Service(settings, executor, env)
     # Executor children start in the background at a worker's first request (any route), so that its
     # first query does not wait ~0.5 s for them; never at app creation (a server may fork after it).
@@ -447,11 +442,8 @@ def describe_service(svc: Service) -> Response:
 
 
 def _query_ui() -> object | None:
-    try:
-        from culturegraph.web import pages
-    except ImportError:
-        return None
-    return getattr(pages, "query_ui", None)
+    """The query UI the app factory registered (web/pages.py), if any."""
+    return current_app.extensions.get(QUERY_UI)
 
 
 def graph_counts(svc: Service, version: str | None) -> dict[str, int] | None:

@@ -1,0 +1,215 @@
+"""Muséofile → schema:Museum at /id/musee/{ref} (model.md §3.1).
+
+One museum per register row: names, address, coordinates (schema:geo, WGS84 and a GeoSPARQL WKT point),
+web site, telephone, collection domains, themes and categories as SKOS concepts of our schemes,
+Mérimée references, creation year, the POP notice, and its commune (resolved in ``_sites``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from culturegraph.datasets import Emitted, Inputs
+from culturegraph.rdf.terms import (
+    ADMS,
+    DCTERMS,
+    GEO,
+    POP,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    WGS84,
+    A,
+    Minter,
+    NamedNode,
+    decimal,
+    en,
+    fr,
+    gyear,
+    slug,
+    string,
+    wkt_point,
+    xsd_date,
+)
+from culturegraph.sources.model import Problem, Record
+
+from .._sites import resolve_sites
+
+# Free-text fields kept as French descriptions, each under its own property (curators asked which is which).
+TEXTS = {
+    "hist": "historique", "atout": "atouts", "artiste": "artistes", "phare": "personnagesPhares",
+    "interet": "interetArchitectural", "prot_bat": "protectionBatiment", "prot_esp": "protectionEspaces",
+}
+# A concept met in the data: (scheme, French label, broader concept, English label).
+Concept = tuple[str, str, NamedNode | None, str]
+MERIMEE = re.compile(r"^(PA|IA|EA|AC|MH|PM)\d{8}$")
+
+
+def triples(inputs: Inputs, iris: Minter) -> Iterator[Emitted]:
+    places = resolve_sites(inputs)
+    domaines = {row["variante"]: (row["code"], row["label_fr"], row["label_en"])
+                for row in inputs.tables["domaines"]}
+    seen: dict[str, Record] = {}
+    concepts: dict[NamedNode, Concept] = {}
+    first_use: dict[NamedNode, Record] = {}  # the row that brought each concept in (provenance)
+    for museum in inputs.records("museofile"):
+        ref = museum["ref"]
+        if ref in seen:
+            yield _duplicate(museum, seen[ref])
+            continue
+        seen[ref] = museum
+        yield museum  # provenance: what follows comes from this row
+        yield from museum_triples(museum, iris, places.museum_commune.get(ref), domaines, concepts)
+        for concept in concepts.keys() - first_use.keys():
+            first_use[concept] = museum
+    origin: Record | None = None
+    for concept, (scheme, label, broader, label_en) in concepts.items():
+        if first_use[concept] is not origin:
+            origin = first_use[concept]
+            yield origin
+        yield concept, A, SKOS.Concept
+        yield concept, SKOS.inScheme, iris.scheme(scheme)
+        yield concept, SKOS.prefLabel, fr(label)
+        if label_en:
+            yield concept, SKOS.prefLabel, en(label_en)
+        if broader is not None:
+            yield concept, SKOS.broader, broader
+        else:
+            yield concept, SKOS.topConceptOf, iris.scheme(scheme)
+
+
+def museum_triples(
+    r: Record, iris: Minter, commune: str | None, domaines: dict[str, tuple[str, str, str]],
+    concepts: dict[NamedNode, Concept],
+) -> Iterator[Emitted]:
+    ref = r["ref"]
+    m = iris.id("musee", ref)
+    kgo = iris.kgo
+    yield m, A, SCHEMA.Museum
+    yield m, DCTERMS.identifier, string(ref)
+    name = r.get("nomoff") or r.get("autnom")  # one register row has no official name
+    if name:
+        yield m, RDFS.label, fr(name)
+        yield m, SCHEMA.name, fr(name)
+    else:
+        # M1136 has neither name: a label to show, but no schema:name (we do not know its name)
+        where = f" ({r['ville_m']})" if "ville_m" in r else ""
+        yield m, RDFS.label, fr(f"Musée de France {ref}{where}")
+    if "autnom" in r and r["autnom"] != name:
+        yield m, SCHEMA.alternateName, fr(r["autnom"])
+    ident = NamedNode(f"{m.value}#identifiant-museofile")
+    yield m, ADMS.identifier, ident
+    yield ident, A, ADMS.Identifier
+    yield ident, SKOS.notation, string(ref)
+    yield ident, DCTERMS.creator, iris.id("organisation", "ministere-culture")
+    yield ident, ADMS.schemaAgency, string("Ministère de la Culture, Service des musées de France")
+    yield m, SCHEMA.sameAs, POP[f"museo/{ref}"]
+    yield from _address(r, m, iris, commune)
+    yield from _location(r, m)
+    if "url_m" in r:
+        yield m, SCHEMA.url, NamedNode(r["url_m"]) if _is_iri(r["url_m"]) else string(r["url_m"])
+    if "tel_m" in r:
+        yield m, SCHEMA.telephone, string(r["tel_m"])
+    if "an_creat" in r:
+        yield m, SCHEMA.foundingDate, gyear(r["an_creat"])
+    if "dmaj" in r:
+        yield m, DCTERMS.modified, xsd_date(r["dmaj"])
+    for value in r.get("dompal", []):
+        code, label_fr, label_en = domaines.get(slug(value), (slug(value), value, ""))
+        if not code:
+            continue
+        concept = iris.concept("domaine-collection", code)
+        concepts.setdefault(concept, ("domaine-collection", label_fr, None, label_en))
+        yield m, kgo.domaineCollection, concept
+    for value in r.get("themes", []):
+        for concept in _hierarchy("theme-collection", value, iris, concepts):
+            yield m, kgo.themeCollection, concept
+    for label in _categories(r.get("categ")):
+        for concept in _hierarchy("categorie-musee", label, iris, concepts):
+            yield m, kgo.categorieMusee, concept
+    for merimee in r.get("refmer", []):
+        merimee = merimee.strip().upper()
+        yield m, kgo.referenceMerimee, string(merimee)
+        if MERIMEE.match(merimee):
+            yield m, DCTERMS.relation, POP[f"merimee/{merimee}"]
+    for field, prop in TEXTS.items():
+        if field in r:
+            yield m, kgo[prop], fr(r[field])
+
+
+def _address(r: Record, m: NamedNode, iris: Minter, commune: str | None) -> Iterator[Emitted]:
+    if commune:
+        yield m, SCHEMA.containedInPlace, iris.id("commune", commune)
+    parts = [r.get(f) for f in ("adrl1_m", "lieu_m", "cp_m", "ville_m")]
+    if not any(parts):
+        return
+    address = NamedNode(f"{m.value}#adresse")
+    yield m, SCHEMA.address, address
+    yield address, A, SCHEMA.PostalAddress
+    street = ", ".join(p for p in (r.get("adrl1_m"), r.get("lieu_m")) if p)
+    if street:
+        yield address, SCHEMA.streetAddress, string(street)
+    if "cp_m" in r:
+        yield address, SCHEMA.postalCode, string(r["cp_m"])
+    if "ville_m" in r:
+        yield address, SCHEMA.addressLocality, string(r["ville_m"])
+    yield address, SCHEMA.addressCountry, string("FR")
+
+
+def _location(r: Record, m: NamedNode) -> Iterator[Emitted]:
+    lat, lon = r.get("latitude"), r.get("longitude")
+    if (lat is None or lon is None) and "geolocalisation" in r:
+        lat, lon = r["geolocalisation"]
+    if lat is None or lon is None:
+        return
+    geo = NamedNode(f"{m.value}#geo")
+    yield m, SCHEMA.geo, geo
+    yield geo, A, SCHEMA.GeoCoordinates
+    yield geo, SCHEMA.latitude, decimal(lat)
+    yield geo, SCHEMA.longitude, decimal(lon)
+    yield m, WGS84.lat, decimal(lat)
+    yield m, WGS84.long, decimal(lon)
+    geometry = NamedNode(f"{m.value}#geometrie")
+    yield m, GEO.hasGeometry, geometry
+    yield geometry, A, GEO.Geometry
+    yield geometry, GEO.asWKT, wkt_point(lat, lon)
+
+
+def _hierarchy(
+    scheme: str, value: str, iris: Minter, concepts: dict[NamedNode, Concept]
+) -> list[NamedNode]:
+    """'Arts décoratifs : Mobilier, Céramique' → the concepts 'Mobilier' and 'Céramique', both narrower
+    than 'Arts décoratifs'; 'Ecomusée' (no sub-terms) → the concept 'Ecomusée'. Every sub-term is kept:
+    a museum listing Mobilier and Céramique must be found by either. (A sub-term that itself holds a
+    comma, 'Manuscrits, incunables', comes out as two concepts.)"""
+    domain, _, subs = (p.strip() for p in value.partition(":"))
+    if not slug(domain):
+        return []
+    parent = iris.concept(scheme, slug(domain))
+    concepts.setdefault(parent, (scheme, domain, None, ""))
+    children = []
+    for name in (s.strip() for s in subs.split(",")):
+        if not slug(name):
+            continue
+        child = iris.concept(scheme, f"{slug(domain)}--{slug(name)}")
+        concepts.setdefault(child, (scheme, name, parent, ""))
+        children.append(child)
+    return children or [parent]
+
+
+def _categories(text: str | None) -> list[str]:
+    """'Maison musée. Maison des Illustres.' → ['Maison musée', 'Maison des Illustres']; some rows use
+    ';' instead ('Ecomusée;Musée de site')."""
+    if not text:
+        return []
+    return [p.strip() for p in re.split(r"\.\s*|;", text) if slug(p)]
+
+
+def _is_iri(text: str) -> bool:
+    return re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", text) is not None
+
+
+def _duplicate(record: Record, first: Record) -> Problem:
+    return record.problem("ref", record["ref"], f"duplicate Muséofile id (first at line {first.line})",
+                          "row quarantined")

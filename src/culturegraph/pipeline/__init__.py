@@ -1,0 +1,2 @@
+"""The pipeline: read → map + load per dataset (``load``) → derived stages (``stages``) → validate →
+switch (``build``)."""

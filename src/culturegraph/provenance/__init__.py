@@ -1,0 +1,1 @@
+"""Provenance: PROV-O of a build (``prov``) and the index of where each value was read (``index``)."""

@@ -1,0 +1,42 @@
+"""Accessors for what the app factory set up (Flask's ``get_db()`` pattern): the views call these,
+never the factory module, so that no view module imports ``web/app.py`` (which imports them all)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from pyoxigraph import Store
+
+from culturegraph.config import Settings
+from culturegraph.datasets import Registry
+from culturegraph.store.base import GraphReader
+
+SETTINGS = "CULTUREGRAPH"
+SOURCE = "culturegraph.store"
+REGISTRY = "culturegraph.registry"
+QUERY_UI = "culturegraph.query_ui"
+
+
+def settings() -> Settings:
+    return current_app.config[SETTINGS]
+
+
+def registry() -> Registry:
+    """The datasets, discovered once by the app factory."""
+    return current_app.extensions[REGISTRY]
+
+
+def source() -> Any:
+    """The graph source (``store/oxigraph/sources.py``): ``reader()``, ``get()``, ``evaluator()``."""
+    return current_app.extensions[SOURCE]
+
+
+def reader() -> GraphReader:
+    """The reader of the build being served; its ``version`` keys the caches."""
+    return source().reader()
+
+
+def store() -> tuple[Store, str]:
+    """The pyoxigraph store of the build being served and its version (the build id)."""
+    return source().get()
