@@ -14,7 +14,7 @@ Rates use each worker's in-process timer around the phase itself: for A the ``ma
 ``build_into`` reports (reading the source files is timed separately and excluded), for B the
 ``bulk_load`` call. Both rates divide the same triple count (the lines of the N-Quads file). Peak RSS
 and CPU time come from ``os.wait4`` on each worker, i.e. the whole process. Method: see
-``bench/README.md`` ("Build") and /work/shared/design/perf-baseline.md.
+``bench/README.md`` ("Build").
 
     .venv/bin/python bench/build_bench.py [--runs N] [--warmup N] [--tmpdir DIR]
 """

@@ -60,7 +60,7 @@ def resolve_sites(inputs: Inputs) -> Places:
 
 
 def commune_from_site_code(code: str, cog: Cog) -> str | None:
-    """The first 5 characters of a Patrimostat code are the commune code at creation (datasets.md §1a);
+    """The first 5 characters of a Patrimostat code are the commune code at creation (docs/datasets.md §1a);
     kept only when it is still a commune (or municipal arrondissement) of the COG."""
     candidate = code[:5]
     return candidate if candidate in cog.communes else None

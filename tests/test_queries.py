@@ -65,7 +65,7 @@ def museofile() -> list[dict[str, str]]:
 
 
 def site_code(value: str) -> str:
-    return value.strip().zfill(7)  # some exports lost the leading zero (datasets.md §1)
+    return value.strip().zfill(7)  # some exports lost the leading zero (docs/datasets.md §1)
 
 
 def multi(value: str) -> list[str]:
@@ -142,7 +142,7 @@ def check_frequentation_musee(graph: Store) -> None:
     for r in old_file():
         if site_code(r["ref_musee"]) in sites and int(r["annee"]) < 2014 and r["total"]:
             expected[int(r["annee"])] += int(r["total"])
-    assert expected[2014] == 94648  # the sample row quoted in datasets.md §1a
+    assert expected[2014] == 94648  # the sample row quoted in docs/datasets.md §1a
     assert {r["annee"]: r["total"] for r in rows} == dict(expected)
     assert [r["annee"] for r in rows] == list(range(2001, 2024))
     assert all(r["statuts"] in (None, "") for r in rows)

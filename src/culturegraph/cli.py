@@ -189,7 +189,7 @@ def query(settings: Settings, sparql: str | None, query_file: Path | None, fmt: 
 @click.pass_obj
 def serve(settings: Settings, host: str, port: int, production: bool, workers: int,
           query_timeout: float | None, query_store: str | None) -> None:
-    """Serve the current graph: SPARQL endpoint, linked-data pages, dumps."""
+    """Serve the current graph: SPARQL endpoint and linked-data pages."""
     from culturegraph.web.serve import serve as run_server
 
     if query_timeout is not None:

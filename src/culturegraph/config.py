@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 DEFAULT_BASE_IRI = "https://culturegraph.example/"
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-# Where the SPARQL executors evaluate (graph/replica.py): an in-memory replica of the build, or the store.
+# Where the SPARQL executors evaluate (store/oxigraph/replica.py): an in-memory replica of the build,
+# or the store.
 QUERY_STORES = ("memory", "disk")
 
 
@@ -58,7 +59,7 @@ class Settings:
     # Query executor processes per web worker (web/sparql.py): the queries a worker runs at once.
     query_executors: int = 2
     # Where the executors evaluate: "memory" (an in-memory replica of the build, loaded in the background
-    # when the machine has room for it; several times faster) or "disk" (graph/replica.py).
+    # when the machine has room for it; several times faster) or "disk" (store/oxigraph/replica.py).
     query_store: str = "memory"
     # Builds kept beside the current one, so that readers still on an older one keep working.
     keep_builds: int = 2

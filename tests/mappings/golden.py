@@ -3,7 +3,7 @@
 A case is a folder ``tests/golden/<dataset>/<case>/`` holding ``input-<source>.csv`` files (a second file
 of the same source is ``input-<source>-2.csv``: files are given to the mapping in that order, preferred
 first, like the manifest order in a build), optionally a ``cog/`` folder (a tiny COG replacing
-``mappings/tables/cog``), and ``expected.ttl``.
+``mappings/geographie/tables/cog``), and ``expected.ttl``.
 """
 
 from __future__ import annotations

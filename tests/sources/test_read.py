@@ -100,7 +100,7 @@ def test_bom_crlf_and_empty_trailing_columns(tmp_path: Path) -> None:
         "payant": 53088, "gratuit": 41560, "total": 94648, "moins_18_ans_hors_scolaires": 5186,
         "de_18_a_25_ans": 2157,
     }
-    # empty cells give no value at all, never 0 (datasets.md §1: empty = not reported)
+    # empty cells give no value at all, never 0 (docs/datasets.md §1: empty = not reported)
     assert "individuel" not in first and "scolaires" not in second
     assert first.position("total").column == 15 and first.position("total").header == "total"
     assert first.position("de_18_a_25_ans").header == "_18_25_ans"
@@ -431,7 +431,7 @@ def test_comma_delimited_file_with_quoted_header_cells(tmp_path: Path) -> None:
 # --- the shipped files -----------------------------------------------------------------------------
 
 SHIPPED = {
-    # file: (source, data rows per SOURCES.md, quarantined rows, vintage)
+    # file: (source, data rows per docs/sources.md, quarantined rows, vintage)
     "frequentation-musees/frequentation-des-musees-de-france_ENTREES_ET_CATEGORIES_DE_PUBLIC_2014-2023.csv":
         ("frequentation-musees", 11252, [11247], "entrees-categories-2024"),
     "frequentation-musees/frequentation-des-musees-de-france_ods-export_2001-2021.csv":

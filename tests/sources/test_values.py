@@ -1,5 +1,5 @@
 """The value parsers of culturegraph.sources.values, on the forms seen in the shipped files
-(datasets.md §1-2, SOURCES.md) and on the dirty forms they must refuse."""
+(docs/datasets.md §1-2, docs/sources.md) and on the dirty forms they must refuse."""
 
 from __future__ import annotations
 

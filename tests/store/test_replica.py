@@ -1,4 +1,5 @@
-"""graph/replica.py: the in-memory replica a query executor evaluates on, and how it follows builds."""
+"""store/oxigraph/replica.py: the in-memory replica a query executor evaluates on, and how it follows
+builds."""
 
 from __future__ import annotations
 

@@ -145,7 +145,7 @@ def test_dataset_nodes_repeat_the_mapping_titles(module):
 
 @pytest.mark.parametrize("path", VOCABULARY_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_vocabulary_files_load_like_the_build_and_labels_are_bilingual(path):
-    # The build parses them with pyoxigraph (graph/build.py load_vocabularies).
+    # The build parses them with pyoxigraph (pipeline/stages.py load_vocabularies).
     text = path.read_text(encoding="utf-8")
     triples = list(parse(text, format=RdfFormat.TURTLE, base_iri=DEFAULT_BASE_IRI))
     assert triples

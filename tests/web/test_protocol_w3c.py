@@ -1,5 +1,5 @@
 """The W3C SPARQL 1.1 Protocol tests that concern queries (rdf-tests sparql/sparql11/protocol/manifest.ttl:
-tests 1-12 and 20-27 of anchors.md §3.1), one pytest case each.
+the query tests, 1-12 and 20-27; the update and graph-store tests do not apply), one pytest case each.
 
 Requests are written as the manifest's ``ht:Request`` describes them (method, ``ht:absolutePath`` with
 its ``/sparql/`` prefix mapped to our endpoint, headers, body and its encoding); no ``Accept`` header is

@@ -532,7 +532,7 @@ def test_pool_matches_in_process_evaluation(disk_home) -> None:
 @pytest.mark.parametrize("query_store", ["memory", "disk"])
 def test_pool_evaluates_where_it_is_told(disk_home, query_store: str) -> None:
     """The children answer from the store on disk at once; in "memory" mode, from the build's replica once
-    it is loaded (graph/replica.py) — with the same bytes."""
+    it is loaded (store/oxigraph/replica.py) — with the same bytes."""
     pool = ProcessPoolExecutor(disk_home.path, Env({}, {}, query_store=query_store), size=1)
     job = Job("SELECT ?s ?o WHERE { ?s <http://example.org/cg-test/def/next> ?o } ORDER BY ?s ?o")
     try:

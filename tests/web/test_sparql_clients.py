@@ -178,8 +178,8 @@ def test_curl_errors(endpoint: str) -> None:
 
 
 def test_queries_move_to_the_in_memory_replica(server) -> None:
-    """The production default (graph/replica.py): each executor answers from the build on disk at once,
-    then from its in-memory replica, and says so in ``Server-Timing`` and in the server's log."""
+    """The production default (store/oxigraph/replica.py): each executor answers from the build on disk at
+    once, then from its in-memory replica, and says so in ``Server-Timing`` and in the server's log."""
     where = []
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and "memory" not in where:

@@ -1,8 +1,8 @@
 """THE table of formats: media types, file suffixes, short names and pyoxigraph formats.
 
 Everything that negotiates, names or writes a format asks this module: the CLI ``--format``, the
-SPARQL endpoint (results and graphs), the linked-data documents (suffix URLs, ``Link`` headers) and the
-dumps. A new format is one entry here.
+SPARQL endpoint (results and graphs) and the linked-data documents (suffix URLs, ``Link`` headers). A
+new format is one entry here.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class Format:
         return (self.media_type, *self.aliases)
 
 
-# Graph formats (CONSTRUCT/DESCRIBE, documents, dumps). Order = preference when the client does not care.
+# Graph formats (CONSTRUCT/DESCRIBE, documents). Order = preference when the client does not care.
 TURTLE = Format("turtle", "text/turtle", "ttl", "Turtle", ("application/x-turtle", "application/turtle"),
                 rdf=RdfFormat.TURTLE)
 JSON_LD = Format("jsonld", "application/ld+json", "jsonld", "JSON-LD", ("application/json",),

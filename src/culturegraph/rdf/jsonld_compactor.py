@@ -1,8 +1,8 @@
 """Compact JSON-LD: pyoxigraph's expanded JSON-LD + our context, cheaply (SPARQL results, documents).
 
 pyoxigraph 0.5 writes *expanded* JSON-LD only (full IRIs, every value an array of objects). A full
-JSON-LD compaction (pyld, rdflib) costs 40-100x pyoxigraph's serialisation (perf-baseline.md §3), so
-this module does the part of the JSON-LD 1.1 compaction algorithm that a flat, expanded document of
+JSON-LD compaction (rdflib's) costs several times pyoxigraph's serialisation (figures below), so this
+module does the part of the JSON-LD 1.1 compaction algorithm that a flat, expanded document of
 node objects needs, and nothing clever:
 
 * property keys become a term of the context when the term is *safe* (no ``@container`` other than
@@ -21,10 +21,11 @@ The ``@context`` of the output is *inline* and holds only the definitions the do
 written in full: the document stands alone (no fetch of a remote context) and stays small for one
 resource. ``tests/web/test_sparql.py`` round-trips documents through rdflib's JSON-LD parser.
 
-Why not :func:`culturegraph.rdf.jsonld.compact` (rdflib, used for the linked-data documents): measured
-on the built graph, 57,057 triples of /graph/museofile take 9.2 s there and 1.8 s here (pyoxigraph's
-expanded serialisation alone: 0.84 s); one museum's DESCRIBE (18 triples) 1.12 ms vs 0.24 ms. Both
-read the same context, :func:`culturegraph.rdf.jsonld.context`.
+Every JSON-LD we write goes through it — SPARQL results, the linked-data documents and the page's
+embedded JSON-LD (:func:`culturegraph.rdf.jsonld.compact`), with the one context
+(:func:`culturegraph.rdf.jsonld.context`). Why not rdflib's compaction: measured on the built graph,
+57,057 triples of /graph/museofile took 9.2 s there and 1.8 s here (pyoxigraph's expanded serialisation
+alone: 0.84 s); one museum's DESCRIBE (18 triples) 1.12 ms vs 0.24 ms.
 """
 
 from __future__ import annotations
