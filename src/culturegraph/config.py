@@ -18,7 +18,25 @@ from urllib.parse import urlsplit
 # under another domain sets CULTUREGRAPH_BASE_IRI; files are rebased when loaded (see ``rebase``).
 DEFAULT_BASE_IRI = "https://culturegraph.example/"
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = Path(__file__).resolve().parent
+# The shipped files — data/sources/, ontology/, queries/ — are read under the project root: the checkout
+# (src/culturegraph/ is two levels below it), or, for an installed package (``pip install .``), the copy
+# the wheel carries in culturegraph/shipped/. CULTUREGRAPH_HOME points elsewhere (one setting).
+_CHECKOUT = PACKAGE.parents[1]
+SHIPPED = PACKAGE / "shipped"
+IN_CHECKOUT = (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "ontology").is_dir()
+PROJECT_ROOT = _CHECKOUT if IN_CHECKOUT else SHIPPED
+
+
+def _default_store() -> Path:
+    """``var/graph`` of the checkout; for an installed package, ``$XDG_DATA_HOME/culturegraph/graph``
+    (``~/.local/share/culturegraph/graph``): never inside site-packages."""
+    if IN_CHECKOUT:
+        return _CHECKOUT / "var" / "graph"
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home).expanduser().resolve() / "culturegraph" / "graph"
+
+
 # Where the SPARQL executors evaluate (store/oxigraph/replica.py): an in-memory replica of the build,
 # or the store.
 QUERY_STORES = ("memory", "disk")
@@ -52,7 +70,7 @@ class Settings:
 
     base_iri: str = DEFAULT_BASE_IRI
     project_root: Path = PROJECT_ROOT
-    store_home: Path = field(default_factory=lambda: PROJECT_ROOT / "var" / "graph")
+    store_home: Path = field(default_factory=_default_store)
     # SPARQL endpoint limits
     query_timeout_s: float = 30.0
     max_query_bytes: int = 1_000_000
@@ -116,7 +134,7 @@ def load_settings(**overrides: object) -> Settings:
     settings = Settings(
         base_iri=base,
         project_root=_env_path("CULTUREGRAPH_HOME", PROJECT_ROOT),
-        store_home=_env_path("CULTUREGRAPH_STORE", PROJECT_ROOT / "var" / "graph"),
+        store_home=_env_path("CULTUREGRAPH_STORE", _default_store()),
         query_timeout_s=_env_number("CULTUREGRAPH_QUERY_TIMEOUT", 30.0, float, "a number of seconds"),
         query_executors=_env_number("CULTUREGRAPH_QUERY_EXECUTORS", 2, int, "an integer"),
         query_store=os.environ.get("CULTUREGRAPH_QUERY_STORE", "memory"),
