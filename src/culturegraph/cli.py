@@ -163,7 +163,7 @@ def query(settings: Settings, sparql: str | None, query_file: Path | None, fmt: 
             raise click.BadParameter(str(err), param_hint="--format") from None
     try:
         store = StoreHome(settings.store_home).open_current()
-        out = run_query(store, sparql, fmt, base_iri=settings.base_iri)
+        out = run_query(store, sparql, fmt, base_iri=settings.base_iri, settings=settings)
     except NoStoreError as err:
         raise click.ClickException(str(err)) from None
     except SyntaxError as err:

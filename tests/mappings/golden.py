@@ -14,12 +14,14 @@ from functools import cache
 from pathlib import Path
 
 from culturegraph.mappings.geographie.cog import Cog
-from pyoxigraph import RdfFormat, Triple, serialize
+from pyoxigraph import Triple
 
-from culturegraph.config import PROJECT_ROOT
+from culturegraph.config import PROJECT_ROOT, Settings
 from culturegraph.datasets import DatasetSpec, Inputs, load_registry
 from culturegraph.pipeline.load import MappingRun
+from culturegraph.rdf.formats import TURTLE
 from culturegraph.rdf.terms import DEFAULT_MINTER
+from culturegraph.rdf.write import used_prefixes, write, writer_prefixes
 from culturegraph.sources.read import Problem, ReadResult, Record
 
 GOLDEN = PROJECT_ROOT / "tests" / "golden"
@@ -82,21 +84,28 @@ def run_case(case: Path) -> Output:
     return Output(render(case, spec, triples, problems), triples, problems, records, run.provenance)
 
 
-def prefixes(triples: set[Triple]) -> dict[str, str]:
-    """Our prefixes that these triples use. ``cg:`` (the bare base) is left out: it would turn every
-    observation IRI into ``cg:data\\/frequentation-musees\\/…``, which nobody can read."""
-    iris = {str(term.value) for t in triples for term in (t.subject, t.predicate, t.object)
-            if term.__class__.__name__ == "NamedNode"}
-    iris |= {str(t.object.datatype.value) for t in triples if hasattr(t.object, "datatype")}
-    return {name: ns for name, ns in DEFAULT_MINTER.prefixes().items()
-            if name != "cg" and any(iri.startswith(ns) for iri in iris)}
+def reading_order(triples: set[Triple]) -> list[Triple]:
+    """A curator's order: the focus resources (``/id/…``) first, each followed by its parts (its hash
+    IRIs), then the data (``/data/…``: observations), then the concepts (``/def/…``), then anything else;
+    within a subject, by predicate and object."""
+    base = DEFAULT_MINTER.base
+
+    def key(t: Triple) -> tuple[int, str, str, str, str]:
+        subject = str(t.subject.value)
+        path = subject[len(base):] if subject.startswith(base) else ""
+        rank = {"id": 0, "data": 1, "def": 2}.get(path.split("/", 1)[0], 3) if path else 3
+        resource, _, fragment = subject.partition("#")
+        return rank, resource, fragment, str(t.predicate), str(t.object)
+
+    return sorted(triples, key=key)
 
 
 def render(case: Path, spec: DatasetSpec, triples: set[Triple], problems: list[Problem]) -> str:
-    """Turtle with our prefixes, triples sorted (subject, predicate, object), the quarantine on top."""
-    ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    used = prefixes(triples)
-    body = (serialize(ordered, format=RdfFormat.TURTLE, prefixes=used) or b"").decode("utf-8")
+    """Turtle with the one writer's prefixes (rdf/write.py: those used), triples in reading order, the
+    quarantine on top."""
+    ordered = reading_order(triples)
+    used = used_prefixes(ordered, writer_prefixes(DEFAULT_MINTER.base))
+    body = write(ordered, TURTLE, Settings()).decode("utf-8")
     statements = [line for line in body.splitlines() if not line.startswith("@prefix ")]
     name = case.relative_to(PROJECT_ROOT)
     out = [

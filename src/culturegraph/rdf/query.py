@@ -1,11 +1,14 @@
-"""Running a SPARQL query on a store and writing its result with pyoxigraph's writers."""
+"""Running a SPARQL query on a store (``culturegraph query``) and writing its result: graphs with the one
+writer (rdf/write.py: the same Turtle prefixes and compacted JSON-LD as ``/sparql``), results with
+pyoxigraph's results serialisers or as a text table."""
 
 from __future__ import annotations
 
 from pyoxigraph import QuerySolutions, QueryTriples, Store
 
+from culturegraph.config import Settings
 from culturegraph.rdf import formats
-from culturegraph.rdf.terms import DEFAULT_MINTER
+from culturegraph.rdf.write import write
 
 
 class QueryFormatError(ValueError):
@@ -33,21 +36,19 @@ def output_format(fmt: str | None, graph: bool) -> formats.Format | None:
     return chosen
 
 
-def run_query(store: Store, sparql: str, fmt: str | None = None, *, base_iri: str | None = None) -> bytes:
+def run_query(store: Store, sparql: str, fmt: str | None = None, *, base_iri: str | None = None,
+              settings: Settings | None = None) -> bytes:
     """Evaluate ``sparql`` over the union of the named graphs and serialise the result.
 
     ``fmt`` is a short name (``json``, ``csv``, ``turtle``…); ``None`` or ``table`` prints SELECT
     results as an aligned text table and graphs as Turtle.
     """
-    result = store.query(sparql, use_default_graph_as_union=True, base_iri=base_iri)
+    settings = settings or (Settings(base_iri=base_iri) if base_iri else Settings())
+    result = store.query(sparql, use_default_graph_as_union=True, base_iri=base_iri or settings.base_iri)
     chosen = output_format(fmt, graph=isinstance(result, QueryTriples))
     if isinstance(result, QueryTriples):
         assert chosen is not None
-        if chosen.rdf == formats.TURTLE.rdf:
-            from pyoxigraph import serialize
-
-            return serialize(result, format=chosen.rdf, prefixes=DEFAULT_MINTER.prefixes()) or b""
-        return result.serialize(format=chosen.rdf) or b""
+        return write(result, chosen, settings)
     if chosen is None and isinstance(result, QuerySolutions):
         return table(result).encode("utf-8")
     if chosen is None:

@@ -31,12 +31,13 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 
 from flask import Blueprint, Response, request
-from pyoxigraph import NamedNode, RdfFormat, serialize
+from pyoxigraph import NamedNode
 from werkzeug.http import is_resource_modified
 
 import culturegraph
-from culturegraph.rdf import conneg, formats, jsonld, prefixes
+from culturegraph.rdf import conneg, formats
 from culturegraph.rdf.formats import DOCUMENT_FORMATS, HTML, Format
+from culturegraph.rdf.write import write
 from culturegraph.web import context, pages
 from culturegraph.web.describe import Describer, Description
 from culturegraph.web.urls import document_path, resource_path
@@ -142,18 +143,7 @@ def render(desc: Description, fmt: Format, rest: str) -> bytes:
     settings = context.settings()
     if fmt is HTML:
         return pages.resource_page(desc, rest).encode("utf-8")
-    if fmt is formats.JSON_LD:
-        return jsonld.compact(desc.triples(), settings)
-    assert fmt.rdf is not None
-    statements = desc.all_quads() if fmt.datasets else desc.triples()
-    if fmt.rdf in (RdfFormat.N_TRIPLES, RdfFormat.N_QUADS):
-        return serialize(statements, format=fmt.rdf) or b""
-    return serialize(statements, format=fmt.rdf, prefixes=used_prefixes(statements, settings.base_iri)) or b""
-
-
-def used_prefixes(statements: list, base_iri: str) -> dict[str, str]:
-    """The prefixes of the one table (rdf/prefixes.py) that the document uses."""
-    return prefixes.used(prefixes.named_iris(statements), base_iri)
+    return write(desc.all_quads() if fmt.datasets else desc.triples(), fmt, settings)
 
 
 # paths and links -----------------------------------------------------------------------------------

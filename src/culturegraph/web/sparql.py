@@ -41,15 +41,15 @@ from urllib.parse import parse_qsl
 
 from flask import Blueprint, Flask, Request, Response, current_app, request
 from flask.blueprints import BlueprintSetupState
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple
 from werkzeug.http import HTTP_STATUS_CODES, parse_etags
 from werkzeug.wsgi import FileWrapper
 
 from culturegraph.config import Settings
 from culturegraph.rdf import conneg, formats, jsonld
 from culturegraph.rdf.formats import Format
-from culturegraph.rdf.jsonld_compactor import compact_bytes
 from culturegraph.rdf.terms import DCTERMS, RDF, RDFS, SD, VOID, XSD, Minter
+from culturegraph.rdf.write import write, writer_prefixes
 from culturegraph.store.oxigraph.executor import (
     PLAIN,
     Env,
@@ -83,7 +83,6 @@ CACHE_ENTRY_BYTES = 1 << 20  # = Env.spool_bytes: bigger results are streamed fr
 COUNTS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 # Prefixes for the Turtle/TriG/RDF-XML writers: not `cg:` (the bare base), whose local names would be
 # paths that Turtle must escape (cg:graph\/museofile).
-NO_WRITER_PREFIX = ("cg",)
 
 
 @dataclass(frozen=True)
@@ -131,9 +130,8 @@ def _setup(state: BlueprintSetupState) -> None:
     app = state.app
     settings: Settings = app.config["CULTUREGRAPH"]
     source = app.extensions["culturegraph.store"]
-    minter = Minter(settings.base_iri)
-    env = Env({k: v for k, v in minter.prefixes().items() if k not in NO_WRITER_PREFIX},
-              jsonld.context(settings), query_store=settings.query_store)
+    env = Env(writer_prefixes(settings.base_iri), jsonld.context(settings),
+              query_store=settings.query_store)  # type: ignore[arg-type]
     # The source decides how it evaluates (store/oxigraph/sources.py): the process pool for the current
     # build, in this process for a store given by the caller (tests).
     executor: Executor = source.evaluator(env, settings.query_executors)
@@ -436,7 +434,7 @@ def describe_service(svc: Service) -> Response:
     version = svc.executor.version()
     counts = graph_counts(svc, version)
     triples = service_description(request.base_url, svc.settings, counts)
-    response = Response(write_graph(triples, fmt, svc.env), content_type=fmt.content_type)
+    response = Response(write_graph(triples, fmt, svc.settings), content_type=fmt.content_type)
     response.vary.add("Accept")
     return response
 
@@ -527,25 +525,8 @@ def _integer(n: int) -> Literal:
     return Literal(str(n), datatype=XSD.integer)
 
 
-def write_graph(triples: Iterable[Triple], fmt: Format, env: Env) -> bytes:
-    """A small graph in ``fmt`` with pyoxigraph's writers (in the default graph for dataset formats),
-    declaring only the prefixes it uses."""
-    items = list(triples)
-    if fmt.rdf == RdfFormat.JSON_LD:
-        return compact_bytes(serialize(items, format=RdfFormat.JSON_LD) or b"", env.compaction)
-    prefixes = _used_prefixes(items, {**env.prefixes, "sd": str(SD), "void": str(VOID),
-                                      "formats": "http://www.w3.org/ns/formats/"})
-    if fmt.rdf not in (RdfFormat.TURTLE, RdfFormat.TRIG, RdfFormat.RDF_XML):
-        prefixes = {}
-    if fmt.datasets:
-        quads = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in items]
-        return serialize(quads, format=fmt.rdf, prefixes=prefixes) or b""
-    return serialize(items, format=fmt.rdf, prefixes=prefixes) or b""
-
-
-def _used_prefixes(triples: list[Triple], prefixes: dict[str, str]) -> dict[str, str]:
-    iris = {term.value for t in triples for term in (t.subject, t.predicate, t.object)
-            if isinstance(term, NamedNode)}
-    iris |= {t.object.datatype.value for t in triples if isinstance(t.object, Literal)}
-    return {name: ns for name, ns in prefixes.items()
-            if any(iri.startswith(ns) and len(iri) > len(ns) for iri in iris)}
+def write_graph(triples: Iterable[Triple], fmt: Format, settings: Settings) -> bytes:
+    """A small graph in ``fmt`` with the one writer (rdf/write.py), the service description's own
+    vocabularies offered as prefixes too."""
+    return write(triples, fmt, settings, extra_prefixes={
+        "sd": str(SD), "void": str(VOID), "formats": "http://www.w3.org/ns/formats/"})
