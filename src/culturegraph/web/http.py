@@ -136,11 +136,27 @@ def compress(response: Response) -> Response:
     return response
 
 
+PLAIN = "text/plain; charset=utf-8"
+
+
+def plain_body(message: str | bytes) -> bytes:
+    """A plain-text message as a reply's body: UTF-8, ending with exactly one line break."""
+    return message if isinstance(message, bytes) else (message.rstrip("\n") + "\n").encode("utf-8")
+
+
+def plain_text(status: int, message: str | bytes, headers: dict[str, str] | None = None) -> Response:
+    """The one plain-text reply of the views (errors, 404s, 406s, 405s)."""
+    response = Response(plain_body(message), status=status, content_type=PLAIN)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
 def method_not_allowed(error: MethodNotAllowed) -> Response:
     """405 in plain text, with ``Allow`` (the default is an HTML page)."""
     allowed = ", ".join(sorted(error.valid_methods or ()))
-    response = Response(f"Method {request.method} is not allowed on {request.path}. Allowed: {allowed}.\n",
-                        status=405, content_type="text/plain; charset=utf-8")
+    response = plain_text(405, f"Method {request.method} is not allowed on {request.path}. "
+                               f"Allowed: {allowed}.")
     if error.valid_methods:
         response.headers["Allow"] = allowed
     return response

@@ -40,6 +40,7 @@ from culturegraph.rdf.formats import DOCUMENT_FORMATS, HTML, Format
 from culturegraph.rdf.write import write
 from culturegraph.web import context, pages
 from culturegraph.web.describe import Describer, Description
+from culturegraph.web.http import plain_text
 from culturegraph.web.urls import document_path, resource_path
 
 bp = Blueprint("resources", __name__)
@@ -204,7 +205,7 @@ def not_found(path: str) -> Response:
 
 
 def _plain(status: int, text: str) -> Response:
-    return Response(text, status=status, content_type="text/plain; charset=utf-8")
+    return plain_text(status, text)
 
 
 # caching -----------------------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Flask, Request, Response, current_app, request
 from flask.blueprints import BlueprintSetupState
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple
-from werkzeug.http import HTTP_STATUS_CODES, parse_etags
+from werkzeug.http import HTTP_STATUS_CODES, is_resource_modified
 from werkzeug.wsgi import FileWrapper
 
 from culturegraph.config import Settings
@@ -68,6 +68,8 @@ from culturegraph.web.http import (
     gzip_accepted,
     gzip_bytes,
     gzip_stream,
+    plain_body,
+    plain_text,
 )
 
 bp = Blueprint("sparql", __name__)
@@ -382,15 +384,15 @@ def _negotiated(tag: str, cache: str, elapsed: float, evaluated_in: str) -> list
 
 def _text(status: int, message: str | bytes, extra: dict[str, str] | None = None,
           vary: str = "Accept-Encoding") -> Raw:
-    body = message if isinstance(message, bytes) else (message.rstrip("\n") + "\n").encode("utf-8")
+    body = plain_body(message)
     headers = [("Content-Type", PLAIN), ("Content-Length", str(len(body))), ("Vary", vary), *CORS_HEADERS]
     headers += list((extra or {}).items())
     return Raw(status, headers, body)
 
 
 def _not_modified(environ: dict[str, Any], tag: str) -> bool:
-    value = environ.get("HTTP_IF_NONE_MATCH")
-    return bool(value) and parse_etags(value).contains_weak(tag)
+    """RFC 9110 conditional GET, as werkzeug evaluates it (weak comparison of If-None-Match)."""
+    return bool(environ.get("HTTP_IF_NONE_MATCH")) and not is_resource_modified(environ, etag=tag)
 
 
 def _asked(req: QueryRequest, accept: str) -> str:
@@ -402,12 +404,7 @@ def _etag(version: str, key: tuple[object, ...], fmt: str) -> str:
     return f"{version}-{digest}-{fmt}"
 
 
-def text_response(status: int, message: str | bytes, headers: dict[str, str] | None = None) -> Response:
-    body = message if isinstance(message, bytes) else (message.rstrip("\n") + "\n").encode("utf-8")
-    response = Response(body, status=status, content_type=PLAIN)
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
+text_response = plain_text  # the one plain-text reply (web/http.py)
 
 
 # service description --------------------------------------------------------------------------------
