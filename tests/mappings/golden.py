@@ -1,7 +1,8 @@
 """Golden cases: real source rows in, the Turtle a mapping makes of them out (tests/golden/README.md).
 
-A case is a folder ``tests/golden/<dataset>/<case>/`` holding ``input-<source>.csv`` files (a second file
-of the same source is ``input-<source>-2.csv``: files are given to the mapping in that order, preferred
+A case is a folder ``tests/golden/<dataset>/<case>/`` holding ``input-<source>.<format>`` files (the
+suffix names the reader: ``csv``, ``json``…; a second file of the same source is ``input-<source>-2.csv``:
+files are given to the mapping in that order, preferred
 first, like the manifest order in a build), optionally a ``cog/`` folder (a tiny COG replacing
 ``mappings/geographie/tables/cog``), and ``expected.ttl``.
 """
@@ -25,7 +26,8 @@ from culturegraph.rdf.write import used_prefixes, write, writer_prefixes
 from culturegraph.sources.read import Problem, ReadResult, Record
 
 GOLDEN = PROJECT_ROOT / "tests" / "golden"
-INPUT = re.compile(r"^input-(?P<source>[a-z0-9-]+?)(?:-(?P<n>\d+))?\.csv$")
+# input-<source>[-<n>].<format>: the file's suffix names its reader (csv, json, geojson…).
+INPUT = re.compile(r"^input-(?P<source>[a-z0-9-]+?)(?:-(?P<n>\d+))?\.(?P<format>[a-z]+)$")
 
 
 @dataclass
@@ -51,21 +53,21 @@ def shipped_tables() -> dict[str, object]:
 
 
 def read_inputs(case: Path, sources: tuple[str, ...]) -> dict[str, list[ReadResult]]:
-    found: dict[str, list[tuple[int, Path]]] = {}
-    for path in case.glob("input-*.csv"):
+    found: dict[str, list[tuple[int, Path, str]]] = {}
+    for path in case.glob("input-*.*"):
         match = INPUT.match(path.name)
         if match is None:
-            raise ValueError(f"{path}: name inputs input-<source>.csv or input-<source>-<n>.csv")
+            raise ValueError(f"{path}: name inputs input-<source>.<format> or input-<source>-<n>.<format>")
         source = match["source"]
         if source not in sources:
             raise ValueError(f"{path}: {source!r} is not a source of this dataset {sources}")
-        found.setdefault(source, []).append((int(match["n"] or 1), path))
+        found.setdefault(source, []).append((int(match["n"] or 1), path, match["format"]))
     files = {}
     registry = load_registry()
     for source, paths in found.items():
         table = registry.load_alias_table(source)
-        reader = registry.reader("csv")
-        files[source] = [reader.read(path, table, root=PROJECT_ROOT) for _, path in sorted(paths)]
+        files[source] = [registry.reader(fmt).read(path, table, root=PROJECT_ROOT)
+                         for _, path, fmt in sorted(paths)]
     return files
 
 

@@ -8,10 +8,8 @@ vocabularies. A prefix IRI without a scheme is relative to the base IRI of the d
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
-
-from pyoxigraph import NamedNode
 
 EXTERNAL: dict[str, str] = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -76,19 +74,6 @@ def table(base_iri: str) -> dict[str, str]:
 
 def for_writers(base_iri: str) -> dict[str, str]:
     return {k: v for k, v in table(base_iri).items() if k not in NOT_FOR_WRITERS}
-
-
-def used(iris: Iterable[str], base_iri: str) -> dict[str, str]:
-    """The prefixes whose namespace is exactly the namespace (up to the last ``#`` or ``/``) of one of
-    ``iris``: what a document written with them shortens."""
-    namespaces = {iri.rsplit("#", 1)[0] + "#" if "#" in iri else iri.rsplit("/", 1)[0] + "/" for iri in iris}
-    return {name: ns for name, ns in for_writers(base_iri).items() if ns in namespaces}
-
-
-def named_iris(statements: Iterable[object]) -> set[str]:
-    """The IRIs of the subjects, predicates and objects of quads or triples."""
-    return {t.value for s in statements for t in (s.subject, s.predicate, s.object)  # type: ignore[attr-defined]
-            if isinstance(t, NamedNode)}
 
 
 def expand(key: str, base_iri: str) -> str:
