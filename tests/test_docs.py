@@ -46,6 +46,23 @@ def test_cited_docs_exist() -> None:
     assert cited and all((PROJECT_ROOT / "docs" / name).is_file() for name in cited), cited
 
 
+DOCUMENTS = [PROJECT_ROOT / "README.md", *sorted((PROJECT_ROOT / "docs").glob("*.md")),
+             PROJECT_ROOT / "tests" / "golden" / "README.md", PROJECT_ROOT / "bench" / "README.md",
+             PROJECT_ROOT / "queries" / "README.md"]
+CITED_PATH = re.compile(r"(?:src/culturegraph|mappings|tests|bench|tools|ontology|queries|data/sources)/"
+                        r"[A-Za-z0-9_./-]*[A-Za-z0-9_/]")
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: str(p.relative_to(PROJECT_ROOT)))
+def test_cited_paths_exist(document: Path) -> None:
+    """A path the documentation names (``mappings/geographie/tables/cog``, ``src/culturegraph/…py``)
+    exists; patterns (``mappings/<dataset>/``) are not paths."""
+    text = document.read_text(encoding="utf-8")
+    missing = sorted({m.group(0) for m in CITED_PATH.finditer(text)
+                      if text[m.end():m.end() + 1] not in "<{*" and not (PROJECT_ROOT / m.group(0)).exists()})
+    assert missing == []
+
+
 def test_no_file_cites_a_path_outside_the_repository() -> None:
     pattern = re.compile(r"/work/|\.\./shared/|shared/design/|(?<![\w/])(?:anchors|perf-baseline)\.md")
     hits = [str(p.relative_to(PROJECT_ROOT)) for p in TEXT_FILES
