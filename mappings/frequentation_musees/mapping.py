@@ -1,4 +1,4 @@
-"""Museum attendance → W3C Data Cube (model.md §3.1, with the site as the unit of observation).
+"""Museum attendance → W3C Data Cube (docs/model.md, with the site as the unit of observation).
 
 One ``qb:Observation`` per Patrimostat site × year × public category, with one measure
 (``kgo:nombreEntrees``) and a category dimension, so that an empty cell simply has no observation

@@ -1,4 +1,4 @@
-"""Muséofile → schema:Museum at /id/musee/{ref} (model.md §3.1).
+"""Muséofile → schema:Museum at /id/musee/{ref} (docs/model.md).
 
 One museum per register row: names, address, coordinates (schema:geo, WGS84 and a GeoSPARQL WKT point),
 web site, telephone, collection domains, themes and categories as SKOS concepts of our schemes,

@@ -1,7 +1,7 @@
 """Golden mapping tests: real rows → the real reader and mapping → Turtle, compared as text.
 
 ``UPDATE_GOLDEN=1`` rewrites the expected files instead of comparing (read the diff before committing:
-the expected files were checked by hand against the source rows and model.md, see tests/golden/README.md).
+the expected files were checked by hand against the source rows and docs/model.md: tests/golden/README.md).
 """
 
 from __future__ import annotations

@@ -115,8 +115,8 @@ class ProvenanceIndex:
         return Origin(file, line, pointer=pointer, feature=feature)
 
 
-# A mapping may name the source field behind (subject, predicate) when DatasetSpec.fields cannot (e.g.
-# the count column of an observation depends on its category): ``source_field(subject, predicate)``.
+# A dataset may name the source field behind (subject, predicate) when DatasetSpec.fields cannot (e.g.
+# the count column of an observation depends on its category): DatasetSpec.source_field.
 FieldResolver = Callable[[str, str], "str | None"]
 
 

@@ -2,7 +2,7 @@
 
 External vocabularies are module constants (``SCHEMA.Museum``). Our own IRIs depend on the configured
 base and are minted by a :class:`Minter` (``iris.id("musee", "M0963")``), so that a deployment under another
-domain needs no code change. schema.org is ``http://schema.org/`` (model.md §2.1), defined here rather
+domain needs no code change. schema.org is ``http://schema.org/`` (docs/model.md), defined here rather
 than taken from rdflib (whose ``SDO`` is https).
 """
 
@@ -99,7 +99,7 @@ def iri_key(key: str) -> str:
 
 
 class Minter:
-    """Mints every IRI of ours under one base. Patterns follow model.md §6."""
+    """Mints every IRI of ours under one base. Patterns follow docs/model.md."""
 
     def __init__(self, base_iri: str = DEFAULT_BASE_IRI) -> None:
         self.base = base_iri
@@ -187,7 +187,7 @@ def gyear(year: int) -> Literal:
 
 
 def year_iri(year: int) -> NamedNode:
-    """Reference year (statistics.gov.scot / data.gov.uk interval pattern, model.md §2.5)."""
+    """Reference year (statistics.gov.scot / data.gov.uk interval pattern, docs/model.md)."""
     return YEAR[str(year)]
 
 

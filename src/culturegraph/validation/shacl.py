@@ -1,9 +1,10 @@
-"""SHACL validation per named graph, with each result traced back to its source row.
+"""SHACL validation per named graph, with each result traced back to its source record.
 
-Each dataset graph is validated with ``ontology/shapes/common.ttl`` + ``ontology/shapes/<dataset>.ttl``.
-Results become :class:`Finding` values: severity, focus node, path, value, the French and English
-messages (from the shapes graph: pySHACL drops language tags on SPARQL-based results, model.md §7.3),
-and the file, line and column of the source row (the build's provenance index).
+Each dataset graph is validated with ``ontology/shapes/common.ttl`` + the dataset's own shapes
+(``DatasetSpec.shapes``), read through the store's GraphReader. Results become :class:`Finding` values:
+severity, focus node, path, value, the French and English messages (from the shapes graph: pySHACL drops
+language tags on SPARQL-based results, docs/model.md), and the locator of the source record — file,
+line and column for CSV, file and JSON pointer for JSON — from the build's provenance index.
 
 The data graph a dataset is validated against: its named graph, plus the ``rdf:type`` of the resources
 it links to in the other graphs (a site's museum, a museum's commune, so that ``sh:class`` can tell a
@@ -446,7 +447,7 @@ def _shape_name(shapes: rdflib.Graph, shape: Any, named: Any, lang: str) -> str 
 
 
 def _bindings(template: str, filled: list[str]) -> dict[str, str]:
-    """Recover ``{?var}`` values from the untagged message pySHACL filled in (model.md §7.3)."""
+    """Recover ``{?var}`` values from the untagged message pySHACL filled in (docs/model.md)."""
     if not re.search(r"\{[?$]\w+\}", template):
         return {}
     pattern = "".join(
