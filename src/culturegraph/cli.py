@@ -147,8 +147,11 @@ def _check_format_name(ctx: click.Context, param: click.Parameter, value: str | 
 @click.pass_obj
 def query(settings: Settings, sparql: str | None, query_file: Path | None, fmt: str | None) -> None:
     """Run a SPARQL query on the current graph (union of the named graphs as default graph)."""
+    from culturegraph.datasets import load_registry
     from culturegraph.rdf.query import QueryFormatError, output_format, run_query
     from culturegraph.store.oxigraph.home import NoStoreError, StoreHome
+
+    load_registry(settings.datasets)  # the datasets' prefixes join the one table the writer uses
 
     if query_file:
         # Example queries are written against the default base IRI, like every shipped file.
