@@ -1,4 +1,5 @@
-"""Regenerate mappings/geographie/tables/cog/*.csv from Etalab's `@etalab/decoupage-administratif` npm package.
+"""Regenerate mappings/geographie/tables/cog/*.csv from Etalab's `@etalab/decoupage-administratif` npm
+package.
 
     npm pack @etalab/decoupage-administratif@6.0.0 && tar xzf etalab-decoupage-administratif-6.0.0.tgz
     python tools/cog_tables.py package/data mappings/geographie/tables/cog
