@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -40,6 +41,18 @@ def _default_store() -> Path:
 # Where the SPARQL executors evaluate (store/oxigraph/replica.py): an in-memory replica of the build,
 # or the store.
 QUERY_STORES = ("memory", "disk")
+# Issue 9, connections: (setting, variable, lowest, highest). Granian takes whole milliseconds up to 60 s
+# for the header timeout.
+CONNECTION_LIMITS = (
+    ("header_timeout_s", "CULTUREGRAPH_HEADER_TIMEOUT", 0.001, 60),
+    ("body_timeout_s", "CULTUREGRAPH_BODY_TIMEOUT", 0.001, 3600),
+    ("send_timeout_s", "CULTUREGRAPH_SEND_TIMEOUT", 0.001, 3600),
+    ("max_body_bytes", "CULTUREGRAPH_MAX_BODY_BYTES", 1024, 1 << 40),
+    ("max_connections", "CULTUREGRAPH_MAX_CONNECTIONS", 16, 1_000_000),
+    ("page_threads", "CULTUREGRAPH_PAGE_THREADS", 1, 1024),
+    ("query_threads", "CULTUREGRAPH_QUERY_THREADS", 1, 1024),
+    ("max_pending_queries", "CULTUREGRAPH_MAX_PENDING_QUERIES", 1, 1_000_000),
+)
 
 
 class SettingsError(ValueError):
@@ -84,6 +97,29 @@ class Settings:
     # Datasets beyond the shipped ones and installed entry points (datasets/registry.py): importable
     # module names or package folders.
     datasets: tuple[str, ...] = ()
+    # --- issue 9, connections (docs/serving.md, "Operating a public endpoint"; web/front.py) ---------
+    # Seconds a connection may take to send a request's headers; also how long an idle keep-alive
+    # connection stays open (Granian's HTTP/1 header read timeout covers both).
+    header_timeout_s: float = 10.0
+    # Seconds a client may take to send a request body (then 408, connection closed).
+    body_timeout_s: float = 10.0
+    # Seconds a streamed response may wait for a client that does not read (then the connection is cut).
+    send_timeout_s: float = 30.0
+    # Largest request body, bytes (413 past it): a form-encoded query of max_query_bytes, percent-encoded.
+    max_body_bytes: int = 4 << 20
+    # Open connections per worker process (Granian's backpressure): idle ones are cheap, in Rust.
+    max_connections: int = 1000
+    # Request threads per worker: pages and files, and SPARQL requests (waiting on the executors), apart.
+    page_threads: int = 8
+    query_threads: int = 16
+    # SPARQL requests a worker holds (running and waiting for a thread) before answering 503 busy.
+    max_pending_queries: int = 64
+    # Hosts whose Host header links and Location may be built from (host or host:port, comma-separated);
+    # any other Host gets links from base_iri. Empty: base_iri's host and the loopback names.
+    allowed_hosts: tuple[str, ...] = ()
+    # One line per request on stderr (production server).
+    access_log: bool = True
+    # --- end of issue 9, connections ---------------------------------------------------------------
 
     def __post_init__(self) -> None:
         # bool is an int: refuse it too (a flag passed where a count was meant).
@@ -103,6 +139,20 @@ class Settings:
         if not math.isfinite(self.query_timeout_s) or self.query_timeout_s <= 0:
             raise SettingsError(f"query_timeout_s (CULTUREGRAPH_QUERY_TIMEOUT, --timeout) must be a positive "
                                 f"number of seconds, not {self.query_timeout_s!r}")
+        self._check_connections()
+
+    def _check_connections(self) -> None:
+        """Issue 9, connections: the limits of web/front.py (each has a CULTUREGRAPH_* variable)."""
+        for name, variable, low, high in CONNECTION_LIMITS:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+                    or not low <= value <= high:
+                raise SettingsError(f"{name} ({variable}) must be a number between {low:g} and {high:g}, "
+                                    f"not {value!r}")
+        for host in self.allowed_hosts:
+            if not re.fullmatch(r"(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?", host):
+                raise SettingsError(f"allowed_hosts (CULTUREGRAPH_ALLOWED_HOSTS) takes host or host:port "
+                                    f"names, not {host!r}")
 
     @property
     def sources_dir(self) -> Path:
@@ -126,6 +176,26 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+def _connection_settings() -> dict[str, object]:
+    """Issue 9, connections: the CULTUREGRAPH_* variables of CONNECTION_LIMITS, allowed hosts, access log."""
+    defaults = Settings.__dataclass_fields__
+    found: dict[str, object] = {}
+    for name, variable, _low, _high in CONNECTION_LIMITS:
+        default = defaults[name].default
+        if isinstance(default, int):
+            found[name] = _env_number(variable, default, int, "an integer")
+        else:
+            found[name] = _env_number(variable, float(default), float, "a number")  # type: ignore[arg-type]
+    hosts = os.environ.get("CULTUREGRAPH_ALLOWED_HOSTS", "")
+    found["allowed_hosts"] = tuple(h.strip().lower() for h in hosts.split(",") if h.strip())
+    log = os.environ.get("CULTUREGRAPH_ACCESS_LOG", "").strip().lower()
+    if log:
+        if log not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+            raise SettingsError(f"CULTUREGRAPH_ACCESS_LOG must be on or off, not {log!r}")
+        found["access_log"] = log in ("1", "true", "yes", "on")
+    return found
+
+
 def load_settings(**overrides: object) -> Settings:
     """Settings from the environment, then explicit overrides (CLI options); ``None`` means unset."""
     base = os.environ.get("CULTUREGRAPH_BASE_IRI", DEFAULT_BASE_IRI)
@@ -140,6 +210,7 @@ def load_settings(**overrides: object) -> Settings:
         query_store=os.environ.get("CULTUREGRAPH_QUERY_STORE", "memory"),
         datasets=tuple(d.strip() for d in os.environ.get("CULTUREGRAPH_DATASETS", "").split(os.pathsep)
                        if d.strip()),
+        **_connection_settings(),
     )
     given = {k: v for k, v in overrides.items() if v is not None}
     if "store_home" in given:

@@ -181,7 +181,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[.
 
     def get(store_home: Path | StoreHome, **options: object) -> LiveServer:
         home = Path(store_home.path if isinstance(store_home, StoreHome) else store_home)
-        key = (str(home), tuple(sorted(options.items())))
+        key = (str(home), repr(sorted(options.items())))  # repr: extra_env is a dict
         server = servers.get(key)
         if server is None or not server.alive():
             server = start_server(home, logs / f"server-{len(servers)}.log", **options)  # type: ignore[arg-type]

@@ -49,8 +49,21 @@ def browser() -> Iterator[webdriver.Chrome]:
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(60)
+    # Every Content-Security-Policy violation of every page, reported or not in the console (issue 9).
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_LISTENER})
     yield driver
     driver.quit()
+
+
+CSP_LISTENER = """window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolations.push(e.violatedDirective + " blocked " + (e.blockedURI || "inline") + " at " +
+                              e.sourceFile + ":" + e.lineNumber);
+});"""
+
+
+def csp_violations(driver: webdriver.Chrome) -> list[str]:
+    return driver.execute_script("return window.__cspViolations || ['the listener did not run']")
 
 
 def severe_errors(driver: webdriver.Chrome) -> list[str]:
@@ -75,6 +88,7 @@ def test_home_page(browser, base_url, artifacts):
     assert "musées" in figures and "observations" in figures
     full_page_screenshot(browser, artifacts / "browser-home.png")
     assert severe_errors(browser) == []
+    assert csp_violations(browser) == []
 
 
 def test_museum_page_map_and_chart(browser, base_url, artifacts):
@@ -95,6 +109,7 @@ def test_museum_page_map_and_chart(browser, base_url, artifacts):
     browser.execute_script("document.getElementById('carte').scrollIntoView()")
     full_page_screenshot(browser, artifacts / "browser-museum.png")
     assert severe_errors(browser) == []
+    assert csp_violations(browser) == []
 
 
 def test_keyboard_skip_link(browser, base_url):
@@ -130,3 +145,14 @@ def test_query_ui_runs_an_example(browser, base_url, artifacts):
     assert "No data" not in rows[0].text  # a real result row, not DataTables' empty-table message
     full_page_screenshot(browser, artifacts / "browser-query.png")
     assert severe_errors(browser) == []
+    assert csp_violations(browser) == []
+
+
+def test_a_chart_with_several_sites_draws_its_legend_under_the_csp(browser, base_url):
+    """The legend's colour swatches are SVG (no style attribute, which the CSP would block)."""
+    browser.get(base_url + "doc/musee/M5026")
+    swatches = browser.find_elements(By.CSS_SELECTOR, "ul.legend svg.swatch rect")
+    assert len(swatches) >= 2
+    assert swatches[0].size["width"] > 0
+    assert severe_errors(browser) == []
+    assert csp_violations(browser) == []

@@ -370,10 +370,14 @@ def test_service_description(kasei_client: FlaskClient, accept: str | None, fmt:
     assert named == {KASEI.format(i): 1 for i in (1, 2, 3)}
 
 
-def test_service_description_endpoint_is_the_request_url(kasei_client: FlaskClient) -> None:
-    response = kasei_client.get("/sparql", base_url="https://data.example.fr:8443")
-    g = parse_sd(response)
+def test_service_description_endpoint_is_the_request_url(web_settings, kasei_store) -> None:
+    """The request's URL when its host is allowed (issue 9: never an arbitrary Host header)."""
+    settings = web_settings(allowed_hosts=("data.example.fr:8443",))
+    client = create_app(settings, store=kasei_store).test_client()
+    g = parse_sd(client.get("/sparql", base_url="https://data.example.fr:8443"))
     assert rdflib.URIRef("https://data.example.fr:8443/sparql") in set(g.objects(None, SD.endpoint))
+    g = parse_sd(client.get("/sparql", base_url="https://evil.example:8443"))
+    assert set(g.objects(None, SD.endpoint)) == {rdflib.URIRef(settings.base_iri + "sparql")}
 
 
 def test_browser_gets_the_query_page(kasei_client: FlaskClient) -> None:

@@ -42,7 +42,38 @@ def create_app(settings: Settings | None = None, store: Store | None = None, ver
     app.register_blueprint(pages.bp)
     # GET/HEAD /sparql?query=… skip Flask (same parser, same answers): see sparql.FastPath.
     app.wsgi_app = sparql.FastPath(app.wsgi_app, app)  # type: ignore[method-assign]
+    _harden(app, settings)  # issue 9
     return app
+
+
+def _harden(app: Flask, settings: Settings) -> None:
+    """Issue 9: bad paths, untrusted Host and security headers (web/security.py); health, readiness,
+    metrics and the access log (web/ops.py), around everything else."""
+    from culturegraph.web import ops, security
+
+    operations = ops.Operations(lambda: _readiness(app))
+    app.extensions["culturegraph.operations"] = operations
+    guarded = security.Guard(app.wsgi_app, settings)
+    app.wsgi_app = ops.Observe(guarded, operations, settings.access_log)  # type: ignore[method-assign]
+
+
+def _readiness(app: Flask) -> str | None:
+    """What keeps this worker from being ready (``None``: ready): a build, and executors that answer."""
+    try:
+        _, version = app.extensions["culturegraph.store"].get()
+    except Exception as err:  # no build yet, or it cannot be opened
+        return f"no build can be opened ({type(err).__name__}: {err})"
+    executor = app.extensions["culturegraph.sparql"].executor
+    ready = getattr(executor, "ready", None)
+    if callable(ready):
+        return None if ready() else "the query executors are starting"
+    from culturegraph.web.executor import Job
+
+    executor.prewarm()
+    outcome = executor.run(Job("ASK {}"), 2.0)
+    if outcome.status != 200:
+        return f"the query executors did not answer ASK {{}} ({outcome.status})"
+    return None
 
 
 def settings() -> Settings:

@@ -529,6 +529,9 @@ def query_ui() -> Response:
     )
     response = Response(body, content_type=formats.HTML.content_type)
     response.vary.add("Accept")
+    from culturegraph.web.security import QUERY_UI_CSP
+
+    response.headers["Content-Security-Policy"] = QUERY_UI_CSP  # YASGUI's inline styles (issue 9)
     return response
 
 

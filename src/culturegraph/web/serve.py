@@ -16,8 +16,11 @@ Stopping: SIGINT (Ctrl-C) or SIGTERM stop the workers gracefully (in-flight requ
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import tempfile
 import threading
+from pathlib import Path
 from typing import Literal
 
 from culturegraph.config import Settings
@@ -25,8 +28,9 @@ from culturegraph.config import Settings
 Server = Literal["granian", "gunicorn"]
 DEFAULT_SERVER: Server = "granian"
 WSGI_TARGET = "culturegraph.web.wsgi:app"
-# Python threads per worker: enough to keep the worker's query executors busy while other threads
-# answer cache hits and pages; more threads only add GIL contention on 2 cores.
+# Granian serves the ASGI front of the same app (web/front.py): body and send deadlines, thread pools.
+ASGI_TARGET = "culturegraph.web.wsgi:asgi"
+# gunicorn's threads per worker (Granian's are Settings.page_threads + query_threads).
 THREADS_PER_WORKER = 4
 # Seconds a worker gets to finish its requests when the server stops or restarts it.
 KILL_TIMEOUT_S = 10
@@ -34,6 +38,8 @@ KILL_TIMEOUT_S = 10
 
 def environment(settings: Settings) -> dict[str, str]:
     """The ``CULTUREGRAPH_*`` variables that rebuild ``settings`` in a worker (``load_settings``)."""
+    from culturegraph.config import CONNECTION_LIMITS
+
     return {
         "CULTUREGRAPH_HOME": str(settings.project_root),
         "CULTUREGRAPH_STORE": str(settings.store_home),
@@ -41,17 +47,22 @@ def environment(settings: Settings) -> dict[str, str]:
         "CULTUREGRAPH_QUERY_TIMEOUT": repr(float(settings.query_timeout_s)),
         "CULTUREGRAPH_QUERY_EXECUTORS": str(settings.query_executors),
         "CULTUREGRAPH_QUERY_STORE": settings.query_store,
+        # issue 9, connections
+        **{variable: str(getattr(settings, name)) for name, variable, _, _ in CONNECTION_LIMITS},
+        "CULTUREGRAPH_ALLOWED_HOSTS": ",".join(settings.allowed_hosts),
+        "CULTUREGRAPH_ACCESS_LOG": "on" if settings.access_log else "off",
     }
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, production: bool = False,
-          workers: int = 2, server: Server = DEFAULT_SERVER, access_log: bool = False) -> None:
+          workers: int = 2, server: Server = DEFAULT_SERVER, access_log: bool | None = None) -> None:
     """Serve the current build of ``settings.store_home`` until interrupted.
 
-    ``access_log``: one line per request on stderr (production). Off by default: it is written by
-    Python in the workers and cost 30-45 % of the throughput of a lean app (docs/serving.md); the reverse
-    proxy in front usually keeps the access log. Errors and the server's own events are always logged.
+    ``access_log``: one line per request on stderr (web/ops.py); ``None``: ``settings.access_log`` (on).
+    Errors and the server's own events are always logged.
     """
+    if access_log is not None:
+        settings = settings.with_(access_log=access_log)
     if not production:
         from culturegraph.web.app import create_app
 
@@ -62,33 +73,55 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, product
     if workers < 1:
         raise ValueError(f"workers must be ≥ 1, not {workers}")
     os.environ.update(environment(settings))
-    if server == "granian":
-        _serve_granian(host, port, workers, access_log)
-    elif server == "gunicorn":
-        _serve_gunicorn(host, port, workers, settings.query_timeout_s, access_log)
-    else:
-        raise ValueError(f"unknown server {server!r}")
+    metrics_dir = _metrics_directory()
+    try:
+        if server == "granian":
+            _serve_granian(host, port, workers, settings)
+        elif server == "gunicorn":
+            _serve_gunicorn(host, port, workers, settings.query_timeout_s, settings.access_log)
+        else:
+            raise ValueError(f"unknown server {server!r}")
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
-def _serve_granian(host: str, port: int, workers: int, access_log: bool) -> None:
+def _metrics_directory() -> str | None:
+    """``PROMETHEUS_MULTIPROC_DIR`` for the workers' metrics (web/ops.py), set before they start: a fresh
+    directory of ours (removed at exit, returned), or the caller's (emptied of old values' files)."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        Path(given).mkdir(parents=True, exist_ok=True)
+        for old in Path(given).glob("*.db"):
+            old.unlink(missing_ok=True)
+        return None
+    directory = tempfile.mkdtemp(prefix="culturegraph-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+    return directory
+
+
+def _serve_granian(host: str, port: int, workers: int, settings: Settings) -> None:
     from granian import Granian
-    from granian.constants import Interfaces
+    from granian.constants import HTTPModes, Interfaces
+    from granian.http import HTTP1Settings
 
     _interrupt_master_only()
     Granian(
-        WSGI_TARGET,
+        ASGI_TARGET,
         address=host,
         port=port,
-        interface=Interfaces.WSGI,
+        interface=Interfaces.ASGI,
+        # HTTP/1.1 only: the header read timeout below is HTTP/1's (a proxy in front speaks HTTP/1.1).
+        http=HTTPModes.http1,
         workers=workers,
-        blocking_threads=THREADS_PER_WORKER,
-        # Requests beyond what the threads can take wait in the Rust runtime, not in Python.
-        backpressure=THREADS_PER_WORKER,
+        # Open connections per worker (Granian holds one slot per connection, idle ones included).
+        backpressure=settings.max_connections,
+        # Whole headers within this time, and idle keep-alive connections closed after it (both: hyper).
+        http1_settings=HTTP1Settings(header_read_timeout=max(1, round(settings.header_timeout_s * 1000))),
         websockets=False,
         respawn_failed_workers=True,
         workers_kill_timeout=KILL_TIMEOUT_S,
-        log_access=access_log,
-        log_access_format='%(addr)s - "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).1fms',
+        log_access=False,  # web/ops.py writes the access log (route, status, query time and hash)
     ).serve()
 
 

@@ -59,6 +59,7 @@ from culturegraph.store.oxigraph.executor import (
     negotiate,
     not_acceptable,
 )
+from culturegraph.web import ops
 from culturegraph.web.cache import ByteLRU
 from culturegraph.web.context import QUERY_UI
 from culturegraph.web.http import (
@@ -316,6 +317,7 @@ def answer(svc: Service, req: QueryRequest, environ: dict[str, Any]) -> Raw:
     """Answer a query request: from the result cache, or evaluated by the executor."""
     accept = environ.get("HTTP_ACCEPT", "")
     gzip_ok = gzip_accepted(environ.get("HTTP_ACCEPT_ENCODING", ""))
+    ops.note_query(environ, req.query)  # issue 9: the access log line names the query by its hash
     key = req.key
     version = svc.executor.version()
     if version is not None:
@@ -336,6 +338,7 @@ def answer(svc: Service, req: QueryRequest, environ: dict[str, Any]) -> Raw:
     job = Job(req.query, req.default_graphs, req.named_graphs, choices=negotiate(accept, req.formats),
               asked=_asked(req, accept), base_iri=svc.settings.base_iri)
     outcome = svc.executor.run(job, req.timeout)
+    ops.note_query(environ, seconds=outcome.elapsed)
     if outcome.form is not None and outcome.version is not None:
         svc.cache.put(("form", outcome.version, key), outcome.form, len(req.query) + 200)
     if outcome.status != 200:

@@ -11,7 +11,13 @@ Any WSGI server works, e.g. ``granian --interface wsgi culturegraph.web.wsgi:app
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from culturegraph.config import load_settings
 from culturegraph.web.app import create_app
+from culturegraph.web.front import Front
 
-app = create_app(load_settings())
+settings = load_settings()
+app = create_app(settings)
+# The ASGI entry point the production server uses (web/front.py: body and send deadlines, thread pools).
+asgi = Front(app, settings, Path(app.static_folder or ""), app.extensions["culturegraph.operations"])

@@ -1,0 +1,164 @@
+"""web/front.py driven directly (ASGI messages, no server): environ, bodies, pools, static files, streams.
+
+Over a real Granian server: test_hardening_http.py."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+import pytest
+
+from culturegraph.web.front import Front, StaticFiles, wsgi_environ
+
+
+def scope(path: bytes = b"/x", method: str = "GET", headers: list[tuple[bytes, bytes]] | None = None,
+          query: bytes = b"") -> dict:
+    return {"type": "http", "method": method, "path": path.decode("utf-8", "replace"), "raw_path": path,
+            "query_string": query, "headers": headers or [], "http_version": "1.1", "scheme": "http",
+            "server": ("127.0.0.1", 8000), "client": ("10.0.0.1", 5555)}
+
+
+def run(front: Front, sc: dict, messages: list[dict] | None = None, receive_delay: float | None = None,
+        send_delay: float = 0.0) -> list[dict]:
+    sent: list[dict] = []
+    pending = list(messages or [{"type": "http.request", "body": b"", "more_body": False}])
+
+    async def receive() -> dict:
+        if receive_delay is not None:
+            await asyncio.sleep(receive_delay)
+        return pending.pop(0) if pending else {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        if message["type"] == "http.response.body" and send_delay:
+            await asyncio.sleep(send_delay)
+        sent.append(message)
+
+    asyncio.run(front(sc, receive, send))
+    return sent
+
+
+def status_and_body(sent: list[dict]) -> tuple[int, bytes]:
+    return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+
+def echo_app(environ, start_response):
+    body = repr((environ["PATH_INFO"], environ["QUERY_STRING"], environ.get("HTTP_X_A"),
+                 environ["wsgi.input"].read(), threading.current_thread().name)).encode()
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+@pytest.fixture
+def settings(web_settings):
+    return web_settings(body_timeout_s=0.3, send_timeout_s=0.3, max_body_bytes=2048, max_pending_queries=1)
+
+
+def test_environ_keeps_the_raw_path_bytes_and_joins_repeated_headers():
+    environ = wsgi_environ(scope(b"/id/caf%C3%A9%FF", headers=[(b"x-a", b"1"), (b"x-a", b"2"),
+                                                               (b"content-type", b"text/plain")]))
+    assert environ["PATH_INFO"] == "/id/caf\xc3\xa9\xff"  # latin-1 of the bytes, as PEP 3333 says
+    assert environ["HTTP_X_A"] == "1,2" and environ["CONTENT_TYPE"] == "text/plain"
+    assert environ["REMOTE_ADDR"] == "10.0.0.1"
+
+
+def test_bodies_are_read_before_the_app_and_pools_are_apart(settings):
+    front = Front(echo_app, settings)
+    sent = run(front, scope(b"/sparql", "POST", [(b"content-length", b"3")]),
+               [{"type": "http.request", "body": b"abc", "more_body": False}])
+    status, body = status_and_body(sent)
+    assert status == 200 and b"b'abc'" in body and b"queries" in body
+    status, body = status_and_body(run(front, scope(b"/doc/x", "GET")))
+    assert b"pages" in body
+
+
+def test_a_slow_body_is_408_and_closes_the_connection(settings):
+    front = Front(echo_app, settings)
+    sent = run(front, scope(b"/sparql", "POST", [(b"content-length", b"10")]), receive_delay=1.0)
+    status, body = status_and_body(sent)
+    assert status == 408 and b"within 0.3 s" in body
+    assert (b"connection", b"close") in sent[0]["headers"]
+
+
+def test_bodies_over_the_limit_are_413(settings):
+    front = Front(echo_app, settings)
+    assert status_and_body(run(front, scope(b"/sparql", "POST", [(b"content-length", b"99999")])))[0] == 413
+    chunked = [{"type": "http.request", "body": b"x" * 1500, "more_body": True}] * 2
+    sent = run(front, scope(b"/sparql", "POST", [(b"transfer-encoding", b"chunked")]), chunked)
+    assert status_and_body(sent)[0] == 413
+
+
+def test_a_client_that_does_not_read_a_stream_is_cut_at_the_send_timeout(settings):
+    closed = threading.Event()
+
+    class Stream:
+        def __iter__(self):
+            for _ in range(100):
+                yield b"x" * 1000
+
+        def close(self):
+            closed.set()
+
+    def streaming_app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return Stream()
+
+    sent = run(Front(streaming_app, settings), scope(b"/sparql"), send_delay=5.0)
+    assert closed.wait(2)
+    assert sent[0]["status"] == 200 and len(sent) < 100  # cut: the rest is never sent
+
+
+def test_static_files_are_served_from_memory_and_cannot_escape(tmp_path: Path, settings):
+    root = tmp_path / "static"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "a.css").write_text("body { color: red }\n" * 100)
+    (tmp_path / "secret.txt").write_text("no")
+    files = StaticFiles(root)
+    found = files.get("sub/a.css")
+    assert found is not None and found.content_type == "text/css; charset=utf-8" and found.gzipped
+    for bad in ("../secret.txt", "sub/../../secret.txt", ".hidden", "sub//a.css", "", "sub"):
+        assert files.get(bad) is None, bad
+
+    def never(environ, start_response):
+        raise AssertionError("a static file reached the app")
+
+    front = Front(never, settings, root)
+    sent = run(front, scope(b"/static/sub/a.css", headers=[(b"accept-encoding", b"gzip")]))
+    headers = dict(sent[0]["headers"])
+    assert sent[0]["status"] == 200 and headers[b"content-encoding"] == b"gzip"
+    assert headers[b"x-content-type-options"] == b"nosniff"
+    again = run(front, scope(b"/static/sub/a.css", headers=[(b"if-none-match", headers[b"etag"])]))
+    assert again[0]["status"] == 304
+
+
+def test_queries_past_the_pending_limit_are_503_busy_at_once(settings):
+    release = threading.Event()
+
+    def slow_app(environ, start_response):
+        release.wait(5)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"done"]
+
+    front = Front(slow_app, settings)
+
+    async def both() -> tuple[list[dict], list[dict]]:
+        first: list[dict] = []
+        second: list[dict] = []
+
+        async def receive() -> dict:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send_to(box: list[dict], message: dict) -> None:
+            box.append(message)
+
+        task = asyncio.create_task(front(scope(b"/sparql"), receive, lambda m: send_to(first, m)))
+        await asyncio.sleep(0.1)
+        await front(scope(b"/sparql"), receive, lambda m: send_to(second, m))
+        release.set()
+        await task
+        return first, second
+
+    first, second = asyncio.run(both())
+    assert first[0]["status"] == 200
+    assert second[0]["status"] == 503 and (b"retry-after", b"5") in second[0]["headers"]
