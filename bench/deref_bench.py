@@ -77,7 +77,8 @@ function done(summary, latency, requests)
 end
 """
 
-CONSTRUCT = "CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}"
+CONSTRUCT = ("CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} "
+             "WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}")
 WORKLOADS = (("ours", "turtle", "text/turtle"), ("ours", "html", "text/html"),
              ("oxigraph", "construct", "text/turtle"))
 
@@ -90,7 +91,8 @@ def resources(build: Path, base: str) -> list[str]:
     found: set[str] = set()
     for quad in store.quads_for_pattern(None, None, None, None):
         s = quad.subject
-        if isinstance(s, NamedNode) and "#" not in s.value and s.value.startswith((base + "id/", base + "data/")):
+        ours = s.value.startswith((base + "id/", base + "data/")) if isinstance(s, NamedNode) else False
+        if ours and "#" not in s.value:
             found.add(s.value)
     return sorted(found)
 
@@ -114,7 +116,8 @@ def wrk(url: str, paths: Path, lua: Path, accept: str, connections: int, seconds
 def main() -> None:
     from culturegraph.config import load_settings
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", type=Path, default=None)
     parser.add_argument("--duration", type=float, default=12.0)
     parser.add_argument("--connections", type=int, default=16)
@@ -160,7 +163,8 @@ def main() -> None:
             argv = [str(oxigraph_cli()), "serve-read-only", "--location", str(build / "store"), "--bind",
                     f"127.0.0.1:{port}", "--union-default-graph"]
             server = Server("oxigraph", argv, "/query", env)
-            paths = ["/query?query=" + urllib.parse.quote(CONSTRUCT.format(iri=iri), safe="") for iri in measured]
+            paths = ["/query?query=" + urllib.parse.quote(CONSTRUCT.format(iri=iri), safe="")
+                     for iri in measured]
             warm_paths = ["/query?query=" + urllib.parse.quote(CONSTRUCT.format(iri=iri), safe="")
                           for iri in warm]
         file = work / f"{workload}.paths"
@@ -175,8 +179,9 @@ def main() -> None:
         result.update(server=server_name, workload=workload, accept=accept, distinct=len(paths),
                       repeats=result["requests"] > len(paths), loadavg=loadavg())
         report["runs"].append(result)
-        print(f"{server_name:9} {workload:10} {result['req_s']:8,.0f} req/s  p50 {result['p50_us'] / 1e3:6.2f} ms"
-              f"  p99 {result['p99_us'] / 1e3:6.2f} ms  errors {result['errors_status'] + result['errors_socket']}"
+        errors = result["errors_status"] + result["errors_socket"]
+        print(f"{server_name:9} {workload:10} {result['req_s']:8,.0f} req/s"
+              f"  p50 {result['p50_us'] / 1e3:6.2f} ms  p99 {result['p99_us'] / 1e3:6.2f} ms  errors {errors}"
               f"{'  REPEATS' if result['repeats'] else ''}  (load {result['loadavg']})", flush=True)
     report["loadavg_after"] = loadavg()
     RESULTS.mkdir(exist_ok=True)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 # The canonical base the shipped ontology, shapes and golden files are written with. A deployment
@@ -176,16 +176,16 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def _connection_settings() -> dict[str, object]:
+def _connection_settings() -> dict[str, Any]:
     """Issue 9, connections: the CULTUREGRAPH_* variables of CONNECTION_LIMITS, allowed hosts, access log."""
     defaults = Settings.__dataclass_fields__
-    found: dict[str, object] = {}
+    found: dict[str, Any] = {}
     for name, variable, _low, _high in CONNECTION_LIMITS:
-        default = defaults[name].default
+        default: Any = defaults[name].default
         if isinstance(default, int):
             found[name] = _env_number(variable, default, int, "an integer")
         else:
-            found[name] = _env_number(variable, float(default), float, "a number")  # type: ignore[arg-type]
+            found[name] = _env_number(variable, float(default), float, "a number")
     hosts = os.environ.get("CULTUREGRAPH_ALLOWED_HOSTS", "")
     found["allowed_hosts"] = tuple(h.strip().lower() for h in hosts.split(",") if h.strip())
     log = os.environ.get("CULTUREGRAPH_ACCESS_LOG", "").strip().lower()

@@ -11,9 +11,10 @@ from pyoxigraph import Store
 
 from culturegraph.config import Settings, load_settings
 from culturegraph.datasets import Registry, load_registry
+from culturegraph.store.oxigraph.executor import Job
 from culturegraph.store.oxigraph.home import StoreHome
 from culturegraph.store.oxigraph.sources import CurrentSource, FixedSource
-from culturegraph.web import context, http, pages, resources, sparql
+from culturegraph.web import context, http, ops, pages, resources, security, sparql
 
 FixedStore = FixedSource  # the name tests use for a store handed in
 
@@ -49,8 +50,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None, ver
 def _harden(app: Flask, settings: Settings) -> None:
     """Issue 9: bad paths, untrusted Host and security headers (web/security.py); health, readiness,
     metrics and the access log (web/ops.py), around everything else."""
-    from culturegraph.web import ops, security
-
     operations = ops.Operations(lambda: _readiness(app))
     app.extensions["culturegraph.operations"] = operations
     guarded = security.Guard(app.wsgi_app, settings)
@@ -60,15 +59,13 @@ def _harden(app: Flask, settings: Settings) -> None:
 def _readiness(app: Flask) -> str | None:
     """What keeps this worker from being ready (``None``: ready): a build, and executors that answer."""
     try:
-        _, version = app.extensions["culturegraph.store"].get()
+        app.extensions[context.SOURCE].get()
     except Exception as err:  # no build yet, or it cannot be opened
         return f"no build can be opened ({type(err).__name__}: {err})"
     executor = app.extensions["culturegraph.sparql"].executor
     ready = getattr(executor, "ready", None)
     if callable(ready):
         return None if ready() else "the query executors are starting"
-    from culturegraph.web.executor import Job
-
     executor.prewarm()
     outcome = executor.run(Job("ASK {}"), 2.0)
     if outcome.status != 200:

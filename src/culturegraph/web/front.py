@@ -200,9 +200,9 @@ class Front:
         if path == "/healthz" and self.operations is not None:
             answer = self.operations.answer(path, method)
             assert answer is not None
-            status, headers, body = answer
-            add_security_headers(headers)
-            return status, encode_headers(headers), body
+            status, plain_headers, body = answer
+            add_security_headers(plain_headers)
+            return status, encode_headers(plain_headers), body
         if self.static is None or not path.startswith(STATIC_PREFIX):
             return None
         try:

@@ -48,6 +48,7 @@ from culturegraph.sources.values import french_number
 from culturegraph.store.base import GraphReader
 from culturegraph.web import context, urls
 from culturegraph.web.describe import COUNTS, Description
+from culturegraph.web.security import QUERY_UI_CSP
 from culturegraph.web.urls import resource_path, short_name
 
 bp = Blueprint("pages", __name__)
@@ -529,8 +530,6 @@ def query_ui() -> Response:
     )
     response = Response(body, content_type=formats.HTML.content_type)
     response.vary.add("Accept")
-    from culturegraph.web.security import QUERY_UI_CSP
-
     response.headers["Content-Security-Policy"] = QUERY_UI_CSP  # YASGUI's inline styles (issue 9)
     return response
 
