@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -229,15 +230,27 @@ def source_rows(desc: Description) -> list[SourceRow]:
     if path is None:
         return []
     try:
-        index = ProvenanceIndex(path)
-    except sqlite3.Error:
-        return []
-    try:
+        index = _open_index(path)
         return _source_rows(desc, index, reader, settings.base_iri)
     except sqlite3.Error:
+        _INDEXES.__dict__.pop("open", None)  # a damaged index is reopened next time
         return []
-    finally:
-        index.close()
+
+
+_INDEXES = threading.local()
+
+
+def _open_index(path: Path) -> ProvenanceIndex:
+    """This thread's connection to the provenance index at ``path``, kept open between pages (issue 9:
+    opening it for each page was a sixth of an HTML document's time); a new build's index replaces it."""
+    current: tuple[Path, ProvenanceIndex] | None = getattr(_INDEXES, "open", None)
+    if current is not None and current[0] == path:
+        return current[1]
+    index = ProvenanceIndex(path)
+    _INDEXES.open = (path, index)
+    if current is not None:
+        current[1].close()
+    return index
 
 
 def _source_rows(desc: Description, index: ProvenanceIndex, reader: GraphReader,
