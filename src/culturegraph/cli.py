@@ -207,15 +207,16 @@ def serve(settings: Settings, host: str, port: int, production: bool, workers: i
 
 @main.command()
 @click.argument("datasets", nargs=-1)
-@click.option("--portal", default=None, help="Portal base URL (default: each manifest's portal).")
+@click.option("--portal", default=None,
+              help="Base URL replacing each entry's portal API (a mirror; default: the manifest's).")
 @click.option("--timeout", default=60.0, show_default=True, help="Seconds per network operation.")
-@click.option("--retries", default=4, show_default=True, help="Attempts per file, with back-off.")
+@click.option("--retries", default=4, show_default=True, help="Attempts per request, with back-off.")
 @click.option("--progress/--no-progress", default=None)
 @click.pass_obj
 def fetch(settings: Settings, datasets: tuple[str, ...], portal: str | None, timeout: float, retries: int,
           progress: bool | None) -> None:
-    """Download the current exports of the portal into data/sources (all fetchable sources by default)."""
-    from culturegraph.sources.fetch import FetchError, fetch_sources
+    """Download the portals' current files into data/sources (every `fetch = true` file by default)."""
+    from culturegraph.sources.fetchers import FetchError, fetch_sources
 
     try:
         results = fetch_sources(settings, list(datasets), portal=portal, timeout=timeout, retries=retries,

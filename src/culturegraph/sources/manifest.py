@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tomllib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,19 @@ class SourceFile:
     bytes: int = 0
     note: str = ""
     format: str = ""  # the reader of this file, when not the manifest's ``format``
+    # Any other key of the entry (what a fetcher needs, what it recorded: docs/sources.md), kept as written.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_toml(cls, data: dict[str, Any]) -> SourceFile:
+        known = {f.name for f in fields(cls)} - {"extra"}
+        return cls(**{k: v for k, v in data.items() if k in known},
+                   extra={k: v for k, v in data.items() if k not in known})
+
+    def to_toml(self) -> dict[str, Any]:
+        data = {k: v for k, v in asdict(self).items() if k != "format" or v}  # no empty `format`
+        extra = data.pop("extra")
+        return {**data, **extra}
 
 
 @dataclass
@@ -51,7 +64,7 @@ class Manifest:
     @classmethod
     def load(cls, folder: Path) -> Manifest:
         data = tomllib.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        files = [SourceFile(**f) for f in data.pop("files", [])]
+        files = [SourceFile.from_toml(f) for f in data.pop("files", [])]
         known = {k: data.pop(k, "") for k in ("source", "title", "portal", "portal_dataset_id",
                                              "licence", "licence_url", "attribution")}
         return cls(folder=folder, files=files, extra=data, **known)
@@ -65,7 +78,7 @@ class Manifest:
             "source": self.source, "title": self.title, "portal": self.portal,
             "portal_dataset_id": self.portal_dataset_id, "licence": self.licence,
             "licence_url": self.licence_url, "attribution": self.attribution, **self.extra,
-            "files": [{k: v for k, v in asdict(f).items() if k != "format" or v} for f in self.files],
+            "files": [f.to_toml() for f in self.files],
         }
         tmp = self.folder / f".{MANIFEST}.tmp"
         with tmp.open("wb") as f:
