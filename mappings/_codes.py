@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from culturegraph.sources.values import collapse
+from culturegraph.sources.values import collapse, commune_based_code
 
 NOTE_CODES = {"F": "F", "NC": "NC", "R": "R"}
 
@@ -31,9 +31,4 @@ def parse_museofile_id(raw: str) -> str:
 def parse_patrimostat(raw: str) -> str:
     """DEPS/Patrimostat site code: 5-character commune code + 2 digits ('0105301', Corsica '2A00401');
     some exports lost the leading zero ('810501' = '0810501')."""
-    text = collapse(raw).upper()
-    if re.fullmatch(r"\d{6,7}", text):
-        return text.zfill(7)
-    if re.fullmatch(r"2[AB]\d{5}", text):
-        return text
-    raise ValueError(f"not a Patrimostat code (7 characters): {raw!r}")
+    return commune_based_code(raw, 7, "not a Patrimostat code (7 characters)")

@@ -107,14 +107,20 @@ def parse_oui_non(raw: str) -> bool | Normalised:
     raise ValueError(f"expected OUI or NON: {raw!r}")
 
 
+def commune_based_code(raw: str, width: int, error: str) -> str:
+    """A code that starts with an INSEE commune code (``width`` characters in all): all digits, one leading
+    zero restored when an export lost it, or a Corsican ``2A``/``2B`` code; ``error`` names it otherwise."""
+    text = collapse(raw).upper()
+    if re.fullmatch(rf"\d{{{width - 1},{width}}}", text):
+        return text.zfill(width)
+    if re.fullmatch(rf"2[AB]\d{{{width - 2}}}", text):
+        return text
+    raise ValueError(f"{error}: {raw!r}")
+
+
 def normalise_insee_commune(raw: str) -> str:
     """INSEE (COG) commune code, 5 characters; '2722' → '02722', '2a004' → '2A004'."""
-    text = collapse(raw).upper()
-    if re.fullmatch(r"\d{4,5}", text):
-        return text.zfill(5)
-    if re.fullmatch(r"2[AB]\d{3}", text):
-        return text
-    raise ValueError(f"not an INSEE commune code: {raw!r}")
+    return commune_based_code(raw, 5, "not an INSEE commune code")
 
 
 def departement_of_commune(commune: str) -> str:
