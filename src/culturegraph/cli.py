@@ -17,12 +17,15 @@ from culturegraph.config import QUERY_STORES, Settings, SettingsError, load_sett
               help="Store home (builds + the `current` link). Default: var/graph. Env: CULTUREGRAPH_STORE.")
 @click.option("--base-iri", envvar="CULTUREGRAPH_BASE_IRI",
               help="Base of every IRI we mint. Env: CULTUREGRAPH_BASE_IRI.")
+@click.option("--store-url", envvar="CULTUREGRAPH_STORE_URL",
+              help="Publish to and read from a remote SPARQL store at this root URL (oxigraph serve); "
+                   "default: the embedded store. Env: CULTUREGRAPH_STORE_URL.")
 @click.version_option(package_name="culturegraph")
 @click.pass_context
-def main(ctx: click.Context, store_home: Path | None, base_iri: str | None) -> None:
+def main(ctx: click.Context, store_home: Path | None, base_iri: str | None, store_url: str | None) -> None:
     """culturegraph: the Ministry of Culture's open data as a Linked Open Data graph."""
     try:
-        ctx.obj = load_settings(store_home=store_home, base_iri=base_iri)
+        ctx.obj = load_settings(store_home=store_home, base_iri=base_iri, store_url=store_url)
     except SettingsError as err:
         raise click.UsageError(str(err)) from None
 

@@ -97,6 +97,10 @@ class Settings:
     # Datasets beyond the shipped ones and installed entry points (datasets/registry.py): importable
     # module names or package folders.
     datasets: tuple[str, ...] = ()
+    # A remote SPARQL store to publish to and read from (store/backends.py): the root URL of a server with
+    # the SPARQL 1.1 Protocol at <url>/query and the Graph Store Protocol at <url>/store (oxigraph serve).
+    # Empty: the embedded Oxigraph store under store_home.
+    store_url: str = ""
     # --- issue 9, connections (docs/serving.md, "Operating a public endpoint"; web/front.py) ---------
     # Seconds a connection may take to send a request's headers; also how long an idle keep-alive
     # connection stays open (Granian's HTTP/1 header read timeout covers both).
@@ -130,6 +134,11 @@ class Settings:
         if self.query_store not in QUERY_STORES:
             raise SettingsError(f"query_store (CULTUREGRAPH_QUERY_STORE, --query-store) must be one of "
                                 f"{', '.join(QUERY_STORES)}, not {self.query_store!r}")
+        remote = urlsplit(self.store_url)
+        if self.store_url and (remote.scheme not in ("http", "https") or not remote.netloc
+                               or remote.query or remote.fragment):
+            raise SettingsError(f"store_url (CULTUREGRAPH_STORE_URL, --store-url) must be an http(s) URL "
+                                f"without query or fragment, or empty, not {self.store_url!r}")
         base = urlsplit(self.base_iri)
         # Every IRI we mint starts with it, and it is dereferenced: an absolute http(s) IRI, a folder.
         if base.scheme not in ("http", "https") or not base.netloc or base.query or base.fragment \
@@ -208,6 +217,7 @@ def load_settings(**overrides: object) -> Settings:
         query_timeout_s=_env_number("CULTUREGRAPH_QUERY_TIMEOUT", 30.0, float, "a number of seconds"),
         query_executors=_env_number("CULTUREGRAPH_QUERY_EXECUTORS", 2, int, "an integer"),
         query_store=os.environ.get("CULTUREGRAPH_QUERY_STORE", "memory"),
+        store_url=os.environ.get("CULTUREGRAPH_STORE_URL", ""),
         datasets=tuple(d.strip() for d in os.environ.get("CULTUREGRAPH_DATASETS", "").split(os.pathsep)
                        if d.strip()),
         **_connection_settings(),

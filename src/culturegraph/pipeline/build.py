@@ -41,9 +41,9 @@ from culturegraph.pipeline.stages import (
 )
 from culturegraph.provenance.index import write_provenance_index
 from culturegraph.rdf.terms import Minter
+from culturegraph.store import backends
 from culturegraph.store.base import BuildTarget, Publisher
-from culturegraph.store.oxigraph.home import StoreHome
-from culturegraph.store.oxigraph.publish import OxigraphPublisher, OxigraphTarget
+from culturegraph.store.oxigraph.publish import OxigraphTarget
 from culturegraph.validation.shacl import validate_store
 
 __all__ = ["PROVENANCE_GRAPH", "VOCABULARY_GRAPH", "BuildError", "BuildResult", "LoadResult", "SourceRead",
@@ -131,7 +131,7 @@ def build(
     served store untouched.
     """
     registry = registry or load_registry(settings.datasets)
-    publish: Publisher = publisher or OxigraphPublisher(StoreHome(settings.store_home))
+    publish: Publisher = publisher or backends.publisher(settings)
     build_id = new_build_id()
     started = datetime.now(UTC)
     target = publish.new_build(build_id)

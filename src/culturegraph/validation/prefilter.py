@@ -31,8 +31,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from culturegraph.rdf.terms import Minter
+from culturegraph.store.backends import reader_of
 from culturegraph.store.base import GraphReader
-from culturegraph.store.oxigraph.reader import OxigraphReader
 
 XSD_STRING = str(XSD.string)
 # Graphs whose types are never context for another graph (the build's own bookkeeping).
@@ -53,7 +53,7 @@ class Scope:
     (no Python object per triple); lookups in memory are ~4x faster than in the on-disk store."""
 
     def __init__(self, source: GraphReader | Store, iris: Minter, dataset: str) -> None:
-        store: GraphReader = OxigraphReader.of(source)  # a bare pyoxigraph Store (tests): the Protocol
+        store: GraphReader = reader_of(source)  # a bare pyoxigraph Store (tests): the Protocol
         self.source = store
         self.graph = iris.graph(dataset)
         self.vocabulary = iris.graph("vocabulaires")

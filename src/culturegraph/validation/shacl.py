@@ -50,8 +50,8 @@ from culturegraph.config import DEFAULT_BASE_IRI, Settings
 from culturegraph.datasets import DatasetSpec, Registry, load_registry
 from culturegraph.provenance.index import ProvenanceIndex, SourceFields
 from culturegraph.rdf.terms import Minter
+from culturegraph.store.backends import reader_of
 from culturegraph.store.base import GraphReader
-from culturegraph.store.oxigraph.reader import OxigraphReader
 from culturegraph.validation.prefilter import (
     TARGETS,
     XSD_STRING,
@@ -530,7 +530,7 @@ def trace(findings: list[Finding], index: ProvenanceIndex, source_fields: Source
 def validate_store(store: GraphReader | Any, settings: Settings, specs: list[DatasetSpec], directory: Path,
                    datasets: list[str] | None = None, mode: str = "fast") -> ValidationReport:
     """Validate each dataset graph ``store`` reads; write ``validation.json`` in ``directory``."""
-    store = OxigraphReader.of(store)  # a bare pyoxigraph Store (tests) is read through the Protocol
+    store = reader_of(store)  # a bare pyoxigraph Store (tests) is read through the Protocol
     iris = Minter(settings.base_iri)
     report = ValidationReport(base_iri=settings.base_iri)
     for spec in specs:

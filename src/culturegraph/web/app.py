@@ -11,9 +11,9 @@ from pyoxigraph import Store
 
 from culturegraph.config import Settings, load_settings
 from culturegraph.datasets import Registry, load_registry
+from culturegraph.store import backends
 from culturegraph.store.oxigraph.executor import Job
-from culturegraph.store.oxigraph.home import StoreHome
-from culturegraph.store.oxigraph.sources import CurrentSource, FixedSource
+from culturegraph.store.oxigraph.sources import FixedSource
 from culturegraph.web import context, http, ops, pages, resources, security, sparql
 
 FixedStore = FixedSource  # the name tests use for a store handed in
@@ -29,9 +29,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None, ver
     app = Flask(__name__)
     app.config[context.SETTINGS] = settings
     app.extensions[context.REGISTRY] = registry
-    app.extensions[context.SOURCE] = (
-        FixedSource(store, version) if store is not None else CurrentSource(StoreHome(settings.store_home))
-    )
+    app.extensions[context.SOURCE] = backends.source(settings, store, version)
     app.extensions[context.QUERY_UI] = pages.query_ui
     # The datasets' panel templates: "<dataset>/<file>" (DatasetSpec.templates).
     assert app.jinja_loader is not None

@@ -47,6 +47,7 @@ def environment(settings: Settings) -> dict[str, str]:
         "CULTUREGRAPH_QUERY_TIMEOUT": repr(float(settings.query_timeout_s)),
         "CULTUREGRAPH_QUERY_EXECUTORS": str(settings.query_executors),
         "CULTUREGRAPH_QUERY_STORE": settings.query_store,
+        "CULTUREGRAPH_STORE_URL": settings.store_url,
         # issue 9, connections
         **{variable: str(getattr(settings, name)) for name, variable, _, _ in CONNECTION_LIMITS},
         "CULTUREGRAPH_ALLOWED_HOSTS": ",".join(settings.allowed_hosts),

@@ -1,0 +1,62 @@
+""":class:`~culturegraph.store.base.TimedEvaluator` for a remote store: the endpoint's requests are sent to it
+with the time limit as the HTTP read timeout, and its reply goes through the same writer as a local
+evaluation (``store/oxigraph/executor.evaluate``), so formats, JSON-LD and errors are the same.
+
+The remote server keeps evaluating a query we stopped waiting for unless it has a limit of its own:
+run ``oxigraph serve --timeout-s`` with the same limit (docs/serving.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from culturegraph.store.oxigraph.executor import Env, Job, Outcome, evaluate, timed_out
+from culturegraph.store.remote.client import RemoteTimeout
+from culturegraph.store.remote.reader import RemoteReader
+
+
+class _TimedQueries:
+    """What ``evaluate`` calls ``store.query`` on: the remote reader, with this request's time limit."""
+
+    def __init__(self, reader: RemoteReader, timeout: float) -> None:
+        self.reader, self.timeout, self.timed_out = reader, timeout, False
+
+    def query(self, query: str, *, base_iri: str | None = None, use_default_graph_as_union: bool = False,
+              default_graph: list[Any] | None = None, named_graphs: list[Any] | None = None) -> Any:
+        if base_iri and "base" not in query[:200].lower():
+            # The protocol has no base parameter; a BASE line resolves the query's relative IRIs the same way
+            # (syntax errors then count one more line: the message says which line of the query it is).
+            query = f"BASE <{base_iri}>\n{query}"
+        try:
+            return self.reader.client.query(
+                query, union_default_graph=use_default_graph_as_union, timeout=self.timeout,
+                default_graph=None if default_graph is None else [g.value for g in default_graph],
+                named_graphs=None if named_graphs is None else [g.value for g in named_graphs])
+        except RemoteTimeout:
+            self.timed_out = True
+            raise
+
+
+class RemoteEvaluator:
+    """Evaluates in the remote store, in the request's thread (the wait is on a socket, not on the GIL)."""
+
+    enforces_timeout = True  # on our side: the reply is abandoned at the limit
+
+    def __init__(self, reader: RemoteReader, env: Env) -> None:
+        self.reader, self.env = reader, env
+
+    def version(self) -> str | None:
+        return self.reader.version
+
+    def run(self, job: Job, timeout: float) -> Outcome:
+        queries = _TimedQueries(self.reader, timeout)
+        outcome = evaluate(queries, self.reader.version, job, self.env)  # type: ignore[arg-type]
+        return timed_out(timeout) if queries.timed_out else outcome
+
+    def start(self) -> None:
+        pass
+
+    def prewarm(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
