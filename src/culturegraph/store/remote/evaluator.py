@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from culturegraph.store.oxigraph.executor import Env, Job, Outcome, evaluate, timed_out
+from culturegraph.store.oxigraph.executor import Env, InProcessExecutor, Job, Outcome, evaluate, timed_out
 from culturegraph.store.remote.client import RemoteTimeout
 from culturegraph.store.remote.reader import RemoteReader
 
@@ -36,13 +36,15 @@ class _TimedQueries:
             raise
 
 
-class RemoteEvaluator:
-    """Evaluates in the remote store, in the request's thread (the wait is on a socket, not on the GIL)."""
+class RemoteEvaluator(InProcessExecutor):
+    """Evaluates in the remote store, in the request's thread (the wait is on a socket, not on the GIL);
+    like the in-process executor, it has no children to start, warm or close."""
 
     enforces_timeout = True  # on our side: the reply is abandoned at the limit
 
     def __init__(self, reader: RemoteReader, env: Env) -> None:
-        self.reader, self.env = reader, env
+        super().__init__(None, env)
+        self.reader = reader
 
     def version(self) -> str | None:
         return self.reader.version
@@ -51,12 +53,3 @@ class RemoteEvaluator:
         queries = _TimedQueries(self.reader, timeout)
         outcome = evaluate(queries, self.reader.version, job, self.env)  # type: ignore[arg-type]
         return timed_out(timeout) if queries.timed_out else outcome
-
-    def start(self) -> None:
-        pass
-
-    def prewarm(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
