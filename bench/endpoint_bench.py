@@ -156,7 +156,7 @@ class Server:
     argv: list[str]
     path: str  # the SPARQL endpoint's path
     env: dict[str, str]
-    # Ours in "memory" mode: measure once this many executors say their replica is loaded (their log).
+    # Ours in "memory" mode: measure once this many zygotes say their replica is loaded (their log).
     replicas: int = 0
     # oxigraph's in-memory server: this N-Quads dump of the build is POSTed to /store after the start.
     dump: Path | None = None
@@ -183,12 +183,13 @@ def servers(home: Path, build: Path, port: int, workers: int, names: list[str], 
                       "server='gunicorn')")
     known = {
         # The production default: executors evaluate on in-memory replicas of the build.
-        "ours": Server("ours", ours, "/sparql", env, replicas=workers * executors),
+        # One zygote per worker holds the replica its executors are forked from (store/oxigraph/zygote.py).
+        "ours": Server("ours", ours, "/sparql", env, replicas=workers),
         # The same server evaluating on the store on disk, as oxigraph serve-read-only does.
         "ours-disk": Server("ours-disk", [*ours, "--query-store", "disk"], "/sparql", env),
         # The same app under gunicorn (gthread): the baseline our server choice is measured against.
         "gunicorn": Server("gunicorn", [sys.executable, "-c", serve_gunicorn], "/sparql", env,
-                           replicas=workers * executors),
+                           replicas=workers),
         # The floor of any pyoxigraph server in Python (bench/minimal_wsgi.py): no app, no time limit.
         "minimal": Server("minimal", [str(BIN / "granian"), "--interface", "wsgi", "--workers", str(workers),
                                       "--blocking-threads", "4", "--host", "127.0.0.1", "--port", str(port),

@@ -77,6 +77,65 @@ def _env_number(name: str, default: Number, parse: Callable[[str], Number], what
         raise SettingsError(f"{name} must be {what}, not {value!r}") from None
 
 
+# --- issue 9, queries: the variables of the query limits, their bounds, and their checks ----------------
+# (setting, variable, lowest, highest, parse)
+QUERY_LIMITS: tuple[tuple[str, str, float, float, Callable[[str], float]], ...] = (
+    ("query_max_depth", "CULTUREGRAPH_QUERY_MAX_DEPTH", 1, 10_000, int),
+    ("query_max_nodes", "CULTUREGRAPH_QUERY_MAX_NODES", 1, 1_000_000, int),
+    ("query_timeout_floor_s", "CULTUREGRAPH_QUERY_TIMEOUT_FLOOR", 0, 3600, float),
+    ("query_memory_mb", "CULTUREGRAPH_QUERY_MEMORY_MB", 16, 1 << 24, int),
+    ("max_result_bytes", "CULTUREGRAPH_MAX_RESULT_BYTES", 1024, 1 << 50, int),
+    ("client_max_queries", "CULTUREGRAPH_CLIENT_MAX_QUERIES", 1, 100_000, int),
+    ("client_query_seconds", "CULTUREGRAPH_CLIENT_QUERY_SECONDS", 0.001, 1e9, float),
+)
+QUERY_LISTS = (("service_allowlist", "CULTUREGRAPH_SERVICE_ALLOWLIST"),
+               ("trusted_proxies", "CULTUREGRAPH_TRUSTED_PROXIES"))
+
+
+def _query_settings_from_env() -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name, variable, _low, _high, parse in QUERY_LIMITS:
+        value = os.environ.get(variable, "").strip()
+        if value:
+            try:
+                found[name] = parse(value)
+            except ValueError:
+                raise SettingsError(f"{variable} must be {'an integer' if parse is int else 'a number'}, "
+                                    f"not {value!r}") from None
+    for name, variable in QUERY_LISTS:
+        items = os.environ.get(variable, "").replace(",", " ").split()
+        if items:
+            found[name] = tuple(items)
+    return found
+
+
+def _check_query_limits(settings: Settings) -> None:
+    import ipaddress
+
+    for name, variable, low, high, parse in QUERY_LIMITS:
+        value = getattr(settings, name)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+                or not low <= value <= high or (parse is int and not isinstance(value, int)):
+            raise SettingsError(f"{name} ({variable}) must be {'an integer' if parse is int else 'a number'} "
+                                f"between {low:g} and {high:g}, not {value!r}")
+    own = urlsplit(settings.base_iri)
+    for iri in settings.service_allowlist:
+        parts = urlsplit(iri)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.fragment:
+            raise SettingsError(f"service_allowlist (CULTUREGRAPH_SERVICE_ALLOWLIST) takes absolute http(s) "
+                                f"IRIs without user info or fragment, not {iri!r}")
+        if parts.hostname == own.hostname:
+            raise SettingsError(f"service_allowlist (CULTUREGRAPH_SERVICE_ALLOWLIST): {iri!r} is on this "
+                                f"site's own host ({own.hostname}): an endpoint never queries itself")
+    for address in settings.trusted_proxies:
+        try:
+            ipaddress.ip_network(address, strict=False)
+        except ValueError:
+            raise SettingsError(f"trusted_proxies (CULTUREGRAPH_TRUSTED_PROXIES) takes IP addresses or "
+                                f"networks, not {address!r}") from None
+# --- end of issue 9, queries ----------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where things are and how the graph is published."""
@@ -87,6 +146,26 @@ class Settings:
     # SPARQL endpoint limits
     query_timeout_s: float = 30.0
     max_query_bytes: int = 1_000_000
+    # --- issue 9, queries (docs/serving.md, "Operating a public endpoint"; rdf/guard.py, web/budget.py,
+    # store/oxigraph/executor.py). Each has a CULTUREGRAPH_* variable: QUERY_LIMITS below. ---------
+    # Brackets open at once, and operators + keywords, in a query (400 past them; rdf/guard.py).
+    query_max_depth: int = 100
+    query_max_nodes: int = 10_000
+    # A client's timeout= below this is raised to it (a timeout kills an executor: it is not free).
+    query_timeout_floor_s: float = 1.0
+    # Memory an executor may take for one query on top of what it holds (its replica), MiB (then 503).
+    query_memory_mb: int = 2048
+    # Largest result, bytes (then an explicit error, never a truncated 200).
+    max_result_bytes: int = 100_000_000
+    # Endpoints SERVICE may call (absolute http(s) IRIs, space- or comma-separated); empty: none.
+    service_allowlist: tuple[str, ...] = ()
+    # Per client (its address, or X-Forwarded-For from a trusted proxy): queries at once, and seconds of
+    # evaluation per minute (then 429 + Retry-After).
+    client_max_queries: int = 4
+    client_query_seconds: float = 60.0
+    # Addresses of reverse proxies whose X-Forwarded-For names the client (space- or comma-separated).
+    trusted_proxies: tuple[str, ...] = ()
+    # --- end of issue 9, queries ------------------------------------------------------------------------
     # Query executor processes per web worker (web/sparql.py): the queries a worker runs at once.
     query_executors: int = 2
     # Where the executors evaluate: "memory" (an in-memory replica of the build, loaded in the background
@@ -149,6 +228,7 @@ class Settings:
             raise SettingsError(f"query_timeout_s (CULTUREGRAPH_QUERY_TIMEOUT, --timeout) must be a positive "
                                 f"number of seconds, not {self.query_timeout_s!r}")
         self._check_connections()
+        _check_query_limits(self)  # issue 9, queries
 
     def _check_connections(self) -> None:
         """Issue 9, connections: the limits of web/front.py (each has a CULTUREGRAPH_* variable)."""
@@ -221,6 +301,7 @@ def load_settings(**overrides: object) -> Settings:
         datasets=tuple(d.strip() for d in os.environ.get("CULTUREGRAPH_DATASETS", "").split(os.pathsep)
                        if d.strip()),
         **_connection_settings(),
+        **_query_settings_from_env(),  # issue 9, queries
     )
     given = {k: v for k, v in overrides.items() if v is not None}
     if "store_home" in given:

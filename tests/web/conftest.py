@@ -174,8 +174,9 @@ def start_server(home: Path, log_path: Path, *, timeout: float | None = None, wo
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., LiveServer]]:
-    """``live_server(store_home, timeout=None, workers=2, base_iri=None, query_store=None)`` → a running
-    :class:`LiveServer` (``.url``, ``.sparql``, ``.log()``); one per distinct arguments per session."""
+    """``live_server(store_home, timeout=None, workers=2, base_iri=None, query_store=None, extra_env=None)``
+    → a running :class:`LiveServer` (``.url``, ``.sparql``, ``.log()``); one per distinct arguments per
+    session."""
     servers: dict[tuple[object, ...], LiveServer] = {}
     logs = tmp_path_factory.mktemp("live-servers")
 

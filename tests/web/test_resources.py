@@ -443,7 +443,12 @@ def test_service_description_terms_dereference(client, settings):
     kgo = BASE + "def/culture/"
     used = {t.predicate.value for t in service_description(f"{HOST}/sparql", settings, None)
             if t.predicate.value.startswith(kgo)}
-    ranges = {kgo + "queryTimeLimit": "decimal", kgo + "maxQueryLength": "integer"}
+    ranges = {kgo + "queryTimeLimit": "decimal", kgo + "maxQueryLength": "integer",
+              # issue 9, queries
+              kgo + "queryTimeFloor": "decimal", kgo + "maxQueryDepth": "integer",
+              kgo + "maxQueryNodes": "integer", kgo + "maxResultSize": "integer",
+              kgo + "queryMemoryLimit": "integer", kgo + "clientQueryConcurrency": "integer",
+              kgo + "clientQuerySecondsPerMinute": "decimal"}
     assert used == set(ranges)
     for term, datatype in ranges.items():
         name = term.removeprefix(BASE)

@@ -1,7 +1,7 @@
 """The time limit is enforced on the REAL server (``culturegraph serve --production``, 127.0.0.1).
 
 A runaway query (a cross product of the 20,000 triples of ``small_home`` with a filter that never
-holds: 4·10⁸ string comparisons) is stopped at the limit and answered 503 + ``Retry-After`` — while a
+holds: 4·10⁸ string comparisons) is stopped at the limit and answered 503 (no ``Retry-After``) — while a
 cheap query sent during it is answered 200 at once — and the killed executor is replaced: the queries
 that follow are answered.
 """
@@ -59,7 +59,7 @@ def test_runaway_query_is_stopped_while_others_are_answered(server) -> None:
         status, headers, body, elapsed = runaway.result()
     assert status == 503, body
     assert LIMIT - 0.1 <= elapsed <= LIMIT + MARGIN, elapsed
-    assert int(headers["Retry-After"]) >= 1
+    assert "Retry-After" not in headers  # issue 9: the same query would only time out again
     assert headers["Content-Type"].startswith("text/plain")
     assert "time limit of 2 s" in body
     # the killed executor has been replaced: queries keep being answered, on every worker
@@ -70,9 +70,12 @@ def test_runaway_query_is_stopped_while_others_are_answered(server) -> None:
 
 
 def test_timeout_parameter_only_lowers_the_limit(server) -> None:
-    status, _, body, elapsed = fetch(server.sparql, RUNAWAY + " # lowered", timeout="0.5")
-    assert status == 503 and "time limit of 0.5 s" in body
+    status, _, body, elapsed = fetch(server.sparql, RUNAWAY + " # lowered", timeout="1.5")
+    assert status == 503 and "time limit of 1.5 s" in body
     assert elapsed < LIMIT, elapsed
+    # below the floor (query_timeout_floor_s, 1 s): raised to it
+    status, _, body, elapsed = fetch(server.sparql, RUNAWAY + " # floor", timeout="0.01")
+    assert status == 503 and "time limit of 1 s" in body
     status, _, body, elapsed = fetch(server.sparql, RUNAWAY + " # raised", timeout="3600")
     assert status == 503 and "time limit of 2 s" in body
     assert elapsed <= LIMIT + MARGIN, elapsed

@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +49,8 @@ from werkzeug.wsgi import FileWrapper
 from culturegraph.config import Settings
 from culturegraph.rdf import conneg, formats, jsonld
 from culturegraph.rdf.formats import Format
+from culturegraph.rdf.guard import Limits, QueryRefused, normalize_endpoint
+from culturegraph.rdf.guard import check as guard_check
 from culturegraph.rdf.terms import DCTERMS, RDF, RDFS, SD, VOID, XSD, Minter
 from culturegraph.rdf.write import write, writer_prefixes
 from culturegraph.store.oxigraph.executor import (
@@ -55,11 +58,13 @@ from culturegraph.store.oxigraph.executor import (
     Env,
     Executor,
     Job,
+    ProcessPoolExecutor,
     choose_format,
     negotiate,
     not_acceptable,
 )
-from culturegraph.web import ops
+from culturegraph.web import federation, ops, query_metrics
+from culturegraph.web.budget import ClientBudget
 from culturegraph.web.cache import ByteLRU
 from culturegraph.web.context import QUERY_UI
 from culturegraph.web.http import (
@@ -116,6 +121,15 @@ class Service:
     env: Env
     cache: ByteLRU = field(default_factory=lambda: ByteLRU(CACHE_BYTES, CACHE_ENTRY_BYTES))
     counts: dict[str, dict[str, int] | None] = field(default_factory=dict)  # version -> graph -> triples
+    # Issue 9: what a query may ask (rdf/guard.py), the federated endpoints it may call, per-client budget.
+    limits: Limits = field(default_factory=Limits)
+    allowed_services: frozenset[str] = frozenset()
+    budget: ClientBudget | None = None
+
+    @property
+    def limit_headers(self) -> list[tuple[str, str]]:
+        size = self.settings.max_result_bytes
+        return [("X-Result-Size-Limit", str(size))] if size else []
 
 
 @dataclass
@@ -134,11 +148,18 @@ def _setup(state: BlueprintSetupState) -> None:
     settings: Settings = app.config["CULTUREGRAPH"]
     source = app.extensions["culturegraph.store"]
     env = Env(writer_prefixes(settings.base_iri), jsonld.context(settings),
-              query_store=settings.query_store)  # type: ignore[arg-type]
+              query_store=settings.query_store,  # type: ignore[arg-type]
+              max_result_bytes=settings.max_result_bytes, memory_bytes=settings.query_memory_mb << 20)
     # The source decides how it evaluates (store/oxigraph/sources.py): the process pool for the current
     # build, in this process for a store given by the caller (tests).
     executor: Executor = source.evaluator(env, settings.query_executors)
-    app.extensions["culturegraph.sparql"] = Service(settings, executor, env)
+    if isinstance(executor, ProcessPoolExecutor):
+        executor.on_restart = query_metrics.restarted
+    app.extensions["culturegraph.sparql"] = Service(
+        settings, executor, env, limits=Limits(settings.query_max_depth, settings.query_max_nodes),
+        allowed_services=frozenset(normalize_endpoint(iri) for iri in settings.service_allowlist),
+        budget=ClientBudget(settings.client_max_queries, settings.client_query_seconds,
+                            settings.trusted_proxies))
     # Executor children start in the background at a worker's first request (any route), so that its
     # first query does not wait ~0.5 s for them; never at app creation (a server may fork after it).
     app.before_request(executor.prewarm)
@@ -270,7 +291,8 @@ def validate(params: list[tuple[str, str]], direct: str | None, post: bool,
         default_graphs=default_graphs if given else None,
         named_graphs=named_graphs if given else None,
         formats=tuple(value for name, value in params if name in ("format", "output") and value),
-        timeout=_timeout([value for name, value in params if name == "timeout"], settings.query_timeout_s))
+        timeout=_timeout([value for name, value in params if name == "timeout"], settings.query_timeout_s,
+                         settings.query_timeout_floor_s))
 
 
 def _check_charset(req: Request) -> None:
@@ -288,8 +310,9 @@ def _read_body(req: Request, limit: int) -> bytes:
     return body
 
 
-def _timeout(values: list[str], limit: float) -> float:
-    """``timeout=`` (seconds) can only lower the server's limit."""
+def _timeout(values: list[str], limit: float, floor: float = 0.0) -> float:
+    """``timeout=`` (seconds) can only lower the server's limit, and not below ``floor`` (issue 9: a
+    query stopped at its time limit costs an executor; ``timeout=0.01`` must not make that cheap)."""
     if not values or not values[-1].strip():
         return limit
     try:
@@ -298,7 +321,7 @@ def _timeout(values: list[str], limit: float) -> float:
         raise ProtocolError(400, f"timeout= takes a number of seconds, not {values[-1]!r}.") from None
     if not math.isfinite(asked) or asked <= 0:
         raise ProtocolError(400, "timeout= must be a positive number of seconds.")
-    return min(asked, limit)
+    return max(min(asked, limit), min(floor, limit))
 
 
 # answering ------------------------------------------------------------------------------------------
@@ -315,6 +338,12 @@ class Raw:
 
 def answer(svc: Service, req: QueryRequest, environ: dict[str, Any]) -> Raw:
     """Answer a query request: from the result cache, or evaluated by the executor."""
+    raw = _answer(svc, req, environ)
+    raw.headers.extend(svc.limit_headers)
+    return raw
+
+
+def _answer(svc: Service, req: QueryRequest, environ: dict[str, Any]) -> Raw:
     accept = environ.get("HTTP_ACCEPT", "")
     gzip_ok = gzip_accepted(environ.get("HTTP_ACCEPT_ENCODING", ""))
     ops.note_query(environ, req.query)  # issue 9: the access log line names the query by its hash
@@ -331,14 +360,42 @@ def answer(svc: Service, req: QueryRequest, environ: dict[str, Any]) -> Raw:
             cache_key = ("result", version, key, fmt.name)
             hit: Cached | None = svc.cache.get(cache_key)
             if hit is not None:
+                query_metrics.cache(True)
                 tag = _etag(version, key, fmt.name)
                 if _not_modified(environ, tag):
                     return Raw(304, _negotiated(tag, "hit", hit.elapsed, hit.evaluated_in), b"")
                 return _from_cache(svc, hit, tag, cache_key, gzip_ok, "hit")
+    query_metrics.cache(False)
+    # Issue 9: what the engine would crash on, or a SERVICE not allowed, never reaches it.
+    try:
+        inspection = guard_check(req.query, svc.settings.base_iri, svc.limits, svc.allowed_services)
+        services = tuple(dict.fromkeys(c.endpoint for c in inspection.services if c.endpoint))
+        if services:
+            federation.check_endpoints(services, environ)
+    except QueryRefused as refused:
+        query_metrics.refused(refused.limit)
+        return _text(refused.status, refused.message)
+    client = ""
+    if svc.budget is not None:
+        client = svc.budget.client(environ)
+        refusal = svc.budget.admit(client)
+        if refusal is not None:
+            query_metrics.refused(refusal.reason)
+            return _text(429, refusal.message, {"Retry-After": str(refusal.retry_after)})
     job = Job(req.query, req.default_graphs, req.named_graphs, choices=negotiate(accept, req.formats),
-              asked=_asked(req, accept), base_iri=svc.settings.base_iri)
-    outcome = svc.executor.run(job, req.timeout)
-    ops.note_query(environ, seconds=outcome.elapsed)
+              asked=_asked(req, accept), base_iri=svc.settings.base_iri, services=services)
+    started = time.perf_counter()
+    outcome = None
+    try:
+        outcome = svc.executor.run(job, req.timeout)
+    finally:
+        seconds = time.perf_counter() - started
+        if svc.budget is not None:
+            # The evaluation's own time (not the wait for an executor); a query stopped or lost has none:
+            # its wall time, the limit it reached.
+            svc.budget.done(client, outcome.elapsed if outcome is not None and outcome.elapsed else seconds)
+    query_metrics.evaluated(outcome.status, seconds)
+    ops.note_query(environ, seconds=seconds)
     if outcome.form is not None and outcome.version is not None:
         svc.cache.put(("form", outcome.version, key), outcome.form, len(req.query) + 200)
     if outcome.status != 200:
@@ -462,8 +519,15 @@ def graph_counts(svc: Service, version: str | None) -> dict[str, int] | None:
 
 SD_EXTENSION_DOC = (
     "Service limits are described with terms of the culturegraph ontology: kgo:queryTimeLimit (seconds "
-    "of evaluation after which a query is stopped and answered with 503; timeout= can lower it), "
-    "kgo:maxQueryLength (bytes). There is no row limit: results are never truncated.")
+    "of evaluation after which a query is stopped and answered with 503; timeout= can lower it, down to "
+    "kgo:queryTimeFloor), kgo:maxQueryLength (bytes), kgo:maxQueryDepth and kgo:maxQueryNodes (nesting and "
+    "operators, checked before evaluation: 400), kgo:maxResultSize (bytes of a result; a bigger one is "
+    "answered 422, never truncated; also in the X-Result-Size-Limit header), kgo:queryMemoryLimit (MiB per "
+    "query: 503), kgo:clientQueryConcurrency and kgo:clientQuerySecondsPerMinute (per client: 429 with "
+    "Retry-After).")
+FEDERATION_OFF = ("SERVICE (federated query) is refused (400): this endpoint never calls another server.")
+FEDERATION_ON = ("SERVICE may call only the endpoints listed with kgo:federatedEndpoint (an allow-list); "
+                 "any other SERVICE, and SERVICE with a variable, is refused (400).")
 
 
 def service_description(endpoint_url: str, settings: Settings, counts: dict[str, int] | None) -> list[Triple]:
@@ -482,9 +546,20 @@ def service_description(endpoint_url: str, settings: Settings, counts: dict[str,
         Triple(service, RDFS.comment, Literal(
             "Read-only SPARQL 1.1 query endpoint. Without default-graph-uri/named-graph-uri (or FROM), the "
             "default graph is the union of all named graphs. Relative IRIs resolve against "
-            f"{settings.base_iri}. " + SD_EXTENSION_DOC, language="en")),
+            f"{settings.base_iri}. " + SD_EXTENSION_DOC + " "
+            + (FEDERATION_ON if settings.service_allowlist else FEDERATION_OFF), language="en")),
         Triple(service, kgo.queryTimeLimit, _decimal(settings.query_timeout_s)),
+        Triple(service, kgo.queryTimeFloor, _decimal(min(settings.query_timeout_floor_s,
+                                                         settings.query_timeout_s))),
         Triple(service, kgo.maxQueryLength, _integer(settings.max_query_bytes)),
+        Triple(service, kgo.maxQueryDepth, _integer(settings.query_max_depth)),
+        Triple(service, kgo.maxQueryNodes, _integer(settings.query_max_nodes)),
+        Triple(service, kgo.maxResultSize, _integer(settings.max_result_bytes)),
+        Triple(service, kgo.queryMemoryLimit, _integer(settings.query_memory_mb)),
+        Triple(service, kgo.clientQueryConcurrency, _integer(settings.client_max_queries)),
+        Triple(service, kgo.clientQuerySecondsPerMinute, _decimal(settings.client_query_seconds)),
+        *([Triple(service, SD.feature, SD.BasicFederatedQuery)] if settings.service_allowlist else []),
+        *(Triple(service, kgo.federatedEndpoint, NamedNode(iri)) for iri in settings.service_allowlist),
         Triple(service, SD.defaultDataset, dataset),
         Triple(dataset, RDF.type, SD.Dataset),
         Triple(dataset, SD.defaultGraph, default_graph),

@@ -39,7 +39,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -78,6 +78,8 @@ class Job:
     choices: tuple[tuple[str, str | None], ...] = ((SOLUTIONS, "json"), (BOOLEAN, "json"), (GRAPH, "turtle"))
     asked: str = ""  # what the client asked for (406 message)
     base_iri: str | None = None
+    # The allow-listed endpoints the query's SERVICE calls (rdf/guard.py): their failures answer 502/504.
+    services: tuple[str, ...] = ()
 
 
 @dataclass
@@ -93,7 +95,7 @@ class Outcome:
     format_name: str | None = None
     version: str | None = None
     elapsed: float = 0.0  # seconds spent evaluating + serialising
-    evaluated_in: str = ""  # "memory" or "disk" (graph/replica.py); "" in process
+    evaluated_in: str = ""  # "memory" or "disk" (store/oxigraph/replica.py); "" in process
     headers: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -115,8 +117,13 @@ class Env:
     # anonymous temporary file whose descriptor is passed to the web process, which streams it.
     spool_bytes: int = 1 << 20
     spool_dir: str | None = None
-    # Where the children evaluate: an in-memory replica of the build, or its store on disk (graph/replica.py).
+    # Where the children evaluate: an in-memory replica of the build, or its store on disk
+    # (store/oxigraph/replica.py).
     query_store: QueryStore = "memory"
+    # Issue 9: the largest result written (0: no cap), and the memory an executor may take for a query on
+    # top of what it holds when it starts (0: no cap; enforced by the parent and RLIMIT_AS).
+    max_result_bytes: int = 0
+    memory_bytes: int = 0
 
     @cached_property
     def compaction(self) -> Context:
@@ -218,15 +225,21 @@ def not_acceptable(form: str, asked: str) -> str:
 
 # evaluation -----------------------------------------------------------------------------------------
 
-class Spool(io.RawIOBase):
-    """A write-only buffer that moves to an anonymous temporary file past ``limit`` bytes."""
+class ResultTooLarge(Exception):
+    pass
 
-    def __init__(self, limit: int, directory: str | None = None) -> None:
+
+class Spool(io.RawIOBase):
+    """A write-only buffer that moves to an anonymous temporary file past ``limit`` bytes, and stops the
+    writer (:class:`ResultTooLarge`) past ``cap`` bytes (0: never)."""
+
+    def __init__(self, limit: int, directory: str | None = None, cap: int = 0) -> None:
         super().__init__()
-        self.limit, self.directory = limit, directory
+        self.limit, self.directory, self.cap = limit, directory, cap
         self.buffer: io.BytesIO | None = io.BytesIO()
         self.file: BinaryIO | None = None
         self.size = 0
+        self.over = False
 
     def writable(self) -> bool:
         return True
@@ -234,6 +247,9 @@ class Spool(io.RawIOBase):
     def write(self, data: Any) -> int:
         n = len(data)
         self.size += n
+        if self.cap and self.size > self.cap:
+            self.over = True
+            raise ResultTooLarge(self.cap)
         if self.buffer is not None:
             if self.size <= self.limit:
                 return self.buffer.write(data)
@@ -263,7 +279,7 @@ def evaluate(store: Store, version: str, job: Job, env: Env) -> Outcome:
     except ValueError as err:  # e.g. an invalid IRI in the dataset
         return plain(400, f"Bad request: {err}")
     except Exception as err:  # noqa: BLE001 (store errors: report, never kill the child)
-        return plain(500, f"Query failed: {err}")
+        return failed(job, err)
     form = result_form(result)
     name = dict(job.choices).get(form)
     fmt = formats.by_name(name, offered_formats(form)[0]) if name else None
@@ -271,14 +287,36 @@ def evaluate(store: Store, version: str, job: Job, env: Env) -> Outcome:
         out = plain(406, not_acceptable(form, job.asked))
         out.form = form
         return out
-    spool = Spool(env.spool_bytes, env.spool_dir)
+    spool = Spool(env.spool_bytes, env.spool_dir, env.max_result_bytes)
     try:
         write(result, fmt, spool, env)
     except Exception as err:  # noqa: BLE001 (evaluation is lazy: its errors surface while writing)
-        return plain(500, f"Query evaluation failed: {err}")
+        if spool.over:
+            return too_large(env.max_result_bytes)
+        if isinstance(err, OSError) and "does not support" in str(err):  # a writer's limit (JSON-LD)
+            out = plain(406, f"The result cannot be written in {fmt.media_type}: {str(err)[:200]}.\n"
+                             + not_acceptable(form, job.asked).split("\n", 1)[1])
+            out.form = form
+            return out
+        return failed(job, err)
     body, file = spool.result()
     return Outcome(200, body, fmt.content_type, file=file, size=spool.size, form=form, format_name=fmt.name,
                    version=version, elapsed=time.perf_counter() - started)
+
+
+def failed(job: Job, err: Exception) -> Outcome:
+    """An evaluation error. With an allow-listed SERVICE in the query, an I/O error is the remote
+    endpoint's: 502 with a message of ours (its reply is never echoed: it may be anything)."""
+    if job.services and isinstance(err, OSError | RuntimeError):
+        return plain(502, f"A federated endpoint of this query ({', '.join(job.services)}) failed or gave "
+                          f"an answer that could not be read ({type(err).__name__}).")
+    return plain(500, f"Query evaluation failed: {str(err)[:500]}")
+
+
+def too_large(cap: int) -> Outcome:
+    return plain(422, f"The result is larger than this endpoint's result-size limit of {cap:,} bytes "
+                      "(max_result_bytes; X-Result-Size-Limit): nothing of it is sent. Narrow the query "
+                      "(LIMIT, fewer variables), page it (ORDER BY + LIMIT/OFFSET), or use the dumps.")
 
 
 def result_form(result: QuerySolutions | QueryBoolean | QueryTriples) -> str:
@@ -303,11 +341,20 @@ def write(result: QuerySolutions | QueryBoolean | QueryTriples, fmt: Format, out
 
 # executors ------------------------------------------------------------------------------------------
 
-def timed_out(limit: float) -> Outcome:
+def timed_out(limit: float, job: Job | None = None) -> Outcome:
+    # No Retry-After (issue 9): the same query would only time out again; retrying is not the cure.
+    if job is not None and job.services:
+        return plain(504, f"Query stopped after {limit:g} s: a federated endpoint of this query "
+                          f"({', '.join(job.services)}) did not answer in time.")
     return plain(503, f"Query stopped: it ran longer than the time limit of {limit:g} s.\n"
                       "Narrow it down (a more selective pattern, LIMIT, fewer OPTIONALs), or use the dumps "
-                      "for whole-graph work. The limit can only be lowered (timeout=).",
-                 **{"Retry-After": str(max(1, round(limit)))})
+                      "for whole-graph work. The limit can only be lowered (timeout=).")
+
+
+def out_of_memory(limit: int) -> Outcome:
+    return plain(503, f"Query stopped: the query used more memory than the limit allows "
+                      f"({limit / (1 << 20):,.0f} MiB per query executor). Narrow it down: ORDER BY, "
+                      "GROUP BY or DISTINCT over a large (often a cartesian) product hold it all in memory.")
 
 
 def busy(limit: float) -> Outcome:
@@ -343,7 +390,7 @@ class InProcessExecutor:
 
 
 CHILD_CODE = "from culturegraph.store.oxigraph.executor import child_entry; child_entry()"
-WATCHDOG_HORIZON = 1.0  # seconds
+WATCHDOG_HORIZON = 0.25  # seconds
 FRAME = struct.Struct("!I")  # message length prefix
 FIRST_READ = 64 << 10  # one recvmsg() takes a whole small message (and any file descriptor sent with it)
 
@@ -397,19 +444,171 @@ class Channel:
         self.sock.close()
 
 
+# executor processes -----------------------------------------------------------------------------------
+#
+# Issue 9, finding 6: replacing an executor must cost well under a second and no fresh copy of the build.
+# Each pool has one *zygote* (store/oxigraph/zygote.py): a process that holds the in-memory replica of
+# the current build and does nothing else; an executor is a fork of it (the replica's pages are shared
+# copy-on-write until the executor writes them). While the zygote loads (at start, after a rebuild),
+# executors are fresh interpreters evaluating on disk, replaced by forks once it is ready.
+
+ZYGOTE_CODE = "from culturegraph.store.oxigraph.zygote import zygote_entry; zygote_entry()"
+MEMORY_POLL = 0.1  # seconds between two looks at a busy executor's memory
+EXIT_WAIT = 0.5  # seconds to wait for a dead executor's exit status (for the message and the log)
+# The executor evaluates on a thread with this stack: Oxigraph recurses (parser, optimiser, evaluator);
+# 8 MB overflow at ~3,000 nested groups, 256 MB did not at 50,000 (measured; rdf/guard.py refuses 100).
+STACK_BYTES = 256 << 20
+# Messages the engine prints before it aborts (Rust panics and allocation failures), and what they mean.
+ENGINE_ABORTS = (
+    ("does not correctly implement a total order", "sort"),
+    ("memory allocation of", "memory"),
+    ("has overflowed its stack", "stack"),
+)
+
+
+def query_hash(query: str) -> str:
+    """The short identifier of a query text in the logs (16 hex digits of BLAKE2b)."""
+    import hashlib
+
+    return hashlib.blake2b(query.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def log(message: str) -> None:
+    print(f"culturegraph query executors {os.getpid()}: {message}", file=sys.stderr, flush=True)
+
+
+class _Spawned:
+    """An executor started as a fresh interpreter (our child: ``wait`` gives its status)."""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self.process, self.pid = process, process.pid
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self.process.kill()
+
+    def status(self, timeout: float) -> int | None:
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+
+class _Forked:
+    """An executor forked by the zygote (its child, not ours): killed through a pidfd, so that a pid the
+    system has reused is never signalled; its status comes from the zygote."""
+
+    def __init__(self, pid: int, zygote: _Zygote) -> None:
+        self.pid, self.zygote = pid, zygote
+        try:
+            self.pidfd: int | None = os.pidfd_open(pid)
+        except OSError:  # already gone (and reaped)
+            self.pidfd = None
+
+    def kill(self) -> None:
+        if self.pidfd is not None:
+            with contextlib.suppress(OSError):
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+
+    def status(self, timeout: float) -> int | None:
+        status = self.zygote.exit_status(self.pid, timeout)
+        if self.pidfd is not None:
+            os.close(self.pidfd)
+            self.pidfd = None
+        return status
+
+
 @dataclass(eq=False)
 class _Child:
-    process: subprocess.Popen[bytes]
+    handle: _Spawned | _Forked
     channel: Channel
-    killed: bool = False  # by the watchdog, past a deadline
+    stderr: int | None  # a memfd the executor's fd 2 writes to: what the engine says before it dies
+    origin: _Zygote | None  # the zygote it was forked from (None: a fresh interpreter on disk)
+    baseline: int = 0  # its resident memory when it was ready, bytes
+    killed: str | None = None  # "time" or "memory": killed by the watchdog
+    armed: float = 0.0  # when its current job started
+
+    @property
+    def pid(self) -> int:
+        return self.handle.pid
+
+
+class _Zygote:
+    """The parent's side of a zygote process: fork requests, and the exit statuses it reports."""
+
+    def __init__(self, home: Path, env: Env) -> None:
+        parent_end, child_end = socket.socketpair()
+        with child_end:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", ZYGOTE_CODE, str(child_end.fileno()), str(home)],
+                pass_fds=(child_end.fileno(),), stdin=subprocess.DEVNULL)
+        self.channel = Channel(parent_end)
+        self.channel.send(env)
+        self.ready = threading.Event()
+        self.version: str | None = None
+        self.where = ""
+        self.failed = False
+        self._forked: queue.Queue[tuple[int, int] | None] = queue.Queue()
+        self._fork_lock = threading.Lock()
+        self._exits: dict[int, int] = {}
+        self._exited = threading.Condition()
+        threading.Thread(target=self._read, name="zygote-reader", daemon=True).start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                message, fd = self.channel.recv()
+            except (EOFError, OSError):
+                break
+            if "ready" in message:
+                self.version, self.where = message["ready"], message["where"]
+                self.ready.set()
+            elif "forked" in message:
+                self._forked.put((message["forked"], fd) if fd is not None else None)
+            elif "exit" in message:
+                with self._exited:
+                    self._exits[message["exit"]] = message["status"]
+                    if len(self._exits) > 1000:  # statuses nobody asked for
+                        self._exits.pop(next(iter(self._exits)))
+                    self._exited.notify_all()
+        self.failed = True
+        self.ready.set()  # nobody waits for a zygote that is gone
+        self._forked.put(None)
+
+    def fork(self, timeout: float = 10.0) -> tuple[int, socket.socket] | None:
+        """A new executor: (pid, the parent's end of its channel); ``None`` if the zygote is gone."""
+        if self.failed:
+            return None
+        with self._fork_lock:
+            try:
+                self.channel.send({"fork": True})
+                got = self._forked.get(timeout=timeout)
+            except (OSError, queue.Empty):
+                return None
+        if got is None:
+            return None
+        return got[0], socket.socket(fileno=got[1])
+
+    def exit_status(self, pid: int, timeout: float) -> int | None:
+        with self._exited:
+            self._exited.wait_for(lambda: pid in self._exits, timeout)
+            return self._exits.pop(pid, None)
+
+    def close(self) -> None:
+        """The zygote exits when its channel closes (its executors live on until they are retired)."""
+        self.failed = True
+        self.channel.close()
+        threading.Thread(target=self.process.wait, name="zygote-reap", daemon=True).start()
 
 
 class ProcessPoolExecutor:
     """``size`` executor children per web worker process, started lazily (after the server forked).
 
-    Deadlines are kept by one watchdog thread, which SIGKILLs a child past its deadline: the request
-    thread, blocked reading the child's answer, then reads EOF. (No ``poll`` per query, and usually no
-    wake-up of the watchdog: it sleeps until the earliest deadline or for WATCHDOG_HORIZON.)"""
+    Deadlines and memory are kept by one watchdog thread, which SIGKILLs a child past its deadline or
+    over its memory limit: the request thread, blocked reading the child's answer, then reads EOF. (No
+    ``poll`` per query; the watchdog sleeps until the earliest deadline, or MEMORY_POLL while a child is
+    busy.) A child that dies otherwise (an engine crash) is reported with what is known — the engine's
+    last words, its exit status — logged with the query's hash, and replaced."""
 
     enforces_timeout = True
 
@@ -420,13 +619,17 @@ class ProcessPoolExecutor:
         self._pid: int | None = None
         self._lock = threading.Lock()
         # Last in, first out: at low concurrency the same (hot) child takes every query — its CPU caches
-        # and its store's block cache stay warm; the others only take over under concurrent load.
+        # stay warm; the others only take over under concurrent load.
         self._idle: queue.LifoQueue[_Child] = queue.LifoQueue()
         self._watch = BuildWatch(self.home)
         self._deadlines: dict[_Child, float] = {}
+        self._busy: dict[_Child, float] = {}
         self._wake = threading.Condition()
         self._sleep_until = math.inf
-        self.replaced = 0  # children killed (time limit) or lost (crash) and replaced
+        self._zygote: _Zygote | None = None
+        self._next_zygote: _Zygote | None = None
+        self.replaced = 0  # children killed (time or memory limit), lost (crash) or retired, and replaced
+        self.on_restart: Any = None  # callable(reason): metrics (web/query_metrics.py)
 
     def version(self) -> str | None:
         """The build being served (no store is opened in this process)."""
@@ -439,7 +642,7 @@ class ProcessPoolExecutor:
             threading.Thread(target=self.start, name="executor-start", daemon=True).start()
 
     def start(self) -> None:
-        """Start the children now; otherwise the first query (or :meth:`prewarm`) does."""
+        """Start the zygote and the children now; otherwise the first query (or :meth:`prewarm`) does."""
         if self._pid == os.getpid():
             return
         with self._lock:
@@ -447,26 +650,115 @@ class ProcessPoolExecutor:
                 return
             # A new process (first use, or a fork of a process that had children): a fresh pool.
             self._idle = queue.LifoQueue()
-            self._deadlines = {}
+            self._deadlines, self._busy = {}, {}
             self._wake = threading.Condition()
-            for child in [self._spawn() for _ in range(self.size)]:  # they start in parallel
-                self._idle.put(child)
+            self._zygote = self._start_zygote()
+            if self._zygote.ready.wait(0 if self.env.query_store == "memory" else 10):
+                children = [self._new_child() for _ in range(self.size)]
+            else:  # the zygote is loading the replica: fresh interpreters on disk meanwhile
+                children = [self._spawn() for _ in range(self.size)]
+            for child in children:
+                if child is not None:
+                    self._idle.put(child)
             self._pid = os.getpid()
             threading.Thread(target=self._watchdog, args=(self._pid,), name="executor-watchdog",
                              daemon=True).start()
+        if self._zygote.ready.is_set():  # it got ready while the fresh interpreters started
+            self._retire_idle()
 
-    def _spawn(self) -> _Child:
+    def wait_forked(self, timeout: float = 60.0) -> bool:
+        """Wait until every idle child is a fork of the ready zygote (tests, benchmarks)."""
+        self.start()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            zygote = self._zygote
+            if zygote is not None and zygote.ready.is_set() and self._zygote is zygote:
+                children = list(self._idle.queue)
+                if len(children) >= self.size and all(c.origin is zygote for c in children):
+                    return True
+            time.sleep(0.02)
+        return False
+
+    def _start_zygote(self) -> _Zygote:
+        zygote = _Zygote(self.home.path, self.env)
+
+        def when_ready() -> None:
+            zygote.ready.wait()
+            if not zygote.failed:
+                self._adopt(zygote)
+
+        threading.Thread(target=when_ready, name="zygote-ready", daemon=True).start()
+        return zygote
+
+    def _adopt(self, zygote: _Zygote) -> None:
+        """A zygote is ready: it is the one executors are forked from; those of another origin retire."""
+        old = self._zygote if self._zygote is not zygote else None
+        self._zygote = zygote
+        if self._next_zygote is zygote:
+            self._next_zygote = None
+        if old is not None:
+            old.close()
+        self._retire_idle()
+
+    def _retire_idle(self) -> None:
+        if self._pid != os.getpid():  # the pool is still starting: start() retires them
+            return
+        idle = self._idle
+        with idle.mutex:
+            stale = [c for c in idle.queue if c.origin is not self._zygote]
+            idle.queue[:] = [c for c in idle.queue if c.origin is self._zygote]
+            idle.unfinished_tasks -= len(stale)
+        for child in stale:
+            self._replace(child, "retired")
+
+    def _follow_build(self, version: str | None) -> None:
+        """A new build is current: a new zygote loads it (the old one keeps forking until it is ready)."""
+        zygote = self._zygote
+        if version is None or zygote is None or not zygote.ready.is_set() or zygote.version == version:
+            return
+        if self._next_zygote is None and zygote.version is not None:
+            with self._lock:
+                if self._next_zygote is None:
+                    self._next_zygote = self._start_zygote()
+
+    def _new_child(self) -> _Child | None:
+        """A fork of the ready zygote, or else a fresh interpreter."""
+        zygote = self._zygote
+        if zygote is not None and zygote.ready.is_set() and not zygote.failed:
+            forked = zygote.fork()
+            if forked is not None:
+                pid, sock = forked
+                child = self._hello(_Forked(pid, zygote), Channel(sock), zygote)
+                if child is not None:
+                    return child
+        return self._spawn()
+
+    def _spawn(self) -> _Child | None:
         parent_end, child_end = socket.socketpair()  # a Unix socket: file descriptors can pass
         with child_end:
             process = subprocess.Popen(
                 [sys.executable, "-c", CHILD_CODE, str(child_end.fileno()), str(self.home.path)],
                 pass_fds=(child_end.fileno(),), stdin=subprocess.DEVNULL)
         channel = Channel(parent_end)
-        channel.send(self.env)
-        return _Child(process, channel)
+        try:
+            channel.send(replace(self.env, query_store="disk"))  # the zygote holds the replica
+        except OSError:
+            return None
+        return self._hello(_Spawned(process), channel, None)
+
+    def _hello(self, handle: _Spawned | _Forked, channel: Channel, origin: _Zygote | None) -> _Child | None:
+        try:
+            hello, fd = channel.recv()
+        except (EOFError, OSError):
+            handle.kill()
+            channel.close()
+            return None
+        return _Child(handle, channel, fd, origin, baseline=hello.get("rss", 0))
 
     def run(self, job: Job, timeout: float) -> Outcome:
         self.start()
+        if self._zygote is not None and self._zygote.ready.is_set():
+            self._follow_build(self._watch.version())
         for _attempt in range(2):  # a child that died while idle is replaced, and the job retried once
             try:
                 child = self._idle.get(timeout=timeout)
@@ -475,72 +767,117 @@ class ProcessPoolExecutor:
             try:
                 child.channel.send(job)
             except OSError:
-                self._replace(child)
+                self._replace(child, "crash")
                 continue
             self._arm(child, time.monotonic() + timeout)
             try:
                 header, fd = child.channel.recv()
-            except (EOFError, OSError) as err:
+            except (EOFError, OSError):
                 self._disarm(child)
-                self._replace(child)
-                if child.killed:
-                    return timed_out(timeout)
-                return plain(500, f"The query executor died while evaluating this query ({err}); "
-                                  "it may have run out of memory.")
+                return self._died(child, job, timeout)
             self._disarm(child)
             if child.killed:  # the answer and the deadline crossed: the child is gone anyway
-                self._replace(child)
+                self._replace(child, child.killed)
+            elif header.pop("retire", False) or child.origin is not self._zygote:
+                self._replace(child, "retired")  # its memory grew (below), or a newer zygote is ready
             else:
                 self._idle.put(child)
             return _outcome(header, fd)
         return plain(500, "No query executor could be started.")
 
-    # deadlines --------------------------------------------------------------------------------------
+    def _died(self, child: _Child, job: Job, timeout: float) -> Outcome:
+        """The child's channel closed during a job: killed by the watchdog, or a crash."""
+        reason = child.killed
+        self._replace(child, reason or "crash", reap=False)
+        status = child.handle.status(EXIT_WAIT)
+        said = _read_tail(child.stderr)
+        if child.stderr is not None:
+            os.close(child.stderr)
+        if reason == "time":
+            return timed_out(timeout, job)
+        if reason == "memory":
+            log(f"executor {child.pid} stopped over the memory limit (query {query_hash(job.query)})")
+            return out_of_memory(self.env.memory_bytes)
+        kind = next((k for text, k in ENGINE_ABORTS if text in said), None)
+        how = _describe_status(status)
+        last = _last_words(said)
+        log(f"executor {child.pid} crashed ({how}) evaluating query {query_hash(job.query)}; "
+            f"the engine said: {last}")
+        if kind == "memory":
+            return out_of_memory(self.env.memory_bytes)
+        if kind == "sort":
+            return plain(422, "This query stops the query engine: its ORDER BY compares values that the "
+                              "engine cannot put in one order (pyoxigraph aborts when a sort is not a "
+                              "total order, e.g. xsd:gYear, xsd:date and xsd:dateTime values together; "
+                              "docs/upstream/pyoxigraph-order-by-abort.md). Sort on STR(?x) or on one "
+                              "datatype (FILTER(DATATYPE(?x) = …)), or drop the ORDER BY. "
+                              f"Logged as query {query_hash(job.query)}.")
+        known = {"stack": "it ran out of stack (too deeply nested)"}.get(kind or "", "")
+        return plain(500, "The query engine crashed while evaluating this query"
+                          f"{': ' + known if known else ''} ({how}). The executor was replaced; the query is "
+                          f"logged as {query_hash(job.query)}.")
+
+    # deadlines and memory ---------------------------------------------------------------------------
 
     def _arm(self, child: _Child, deadline: float) -> None:
         with self._wake:
             self._deadlines[child] = deadline
+            self._busy[child] = time.monotonic()
             if deadline < self._sleep_until:
                 self._wake.notify()
 
     def _disarm(self, child: _Child) -> None:
         with self._wake:
             self._deadlines.pop(child, None)
+            self._busy.pop(child, None)
 
     def _watchdog(self, pid: int) -> None:
         wake = self._wake
+        limit = self.env.memory_bytes
         with wake:
             while self._pid == pid:
                 now = time.monotonic()
                 for child, deadline in list(self._deadlines.items()):
                     if deadline <= now:
                         del self._deadlines[child]
-                        child.killed = True
-                        child.process.kill()  # SIGKILL: Oxigraph cannot be interrupted
-                # Wake up at the earliest deadline, and at least every WATCHDOG_HORIZON seconds: then a
-                # query armed with a deadline past that (the usual case) needs no notify(), which would
-                # cost a thread switch per query.
-                self._sleep_until = min(self._deadlines.values(), default=now + WATCHDOG_HORIZON)
-                self._sleep_until = min(self._sleep_until, now + WATCHDOG_HORIZON)
+                        child.killed = "time"
+                        child.handle.kill()  # SIGKILL: Oxigraph cannot be interrupted
+                    elif limit and now - self._busy.get(child, now) >= MEMORY_POLL \
+                            and _rss(child.pid) - child.baseline > limit:
+                        del self._deadlines[child]
+                        child.killed = "memory"
+                        child.handle.kill()
+                # Wake up at the earliest deadline, every MEMORY_POLL while a child is busy (memory),
+                # and at least every WATCHDOG_HORIZON seconds: then a query armed with a deadline past
+                # that (the usual case) needs no notify(), which would cost a thread switch per query.
+                horizon = MEMORY_POLL if (limit and self._deadlines) else WATCHDOG_HORIZON
+                self._sleep_until = min(min(self._deadlines.values(), default=math.inf), now + horizon)
                 wake.wait(self._sleep_until - now)
 
-    def _replace(self, child: _Child) -> None:
+    def _replace(self, child: _Child, reason: str, reap: bool = True) -> None:
         """Kill ``child`` and start another in the background."""
         self.replaced += 1
-        child.process.kill()
+        if self.on_restart is not None:
+            self.on_restart(reason)
+        child.handle.kill()
         child.channel.close()
         pid = self._pid
 
         def reap_and_refill() -> None:
-            child.process.wait()
+            if reap:
+                child.handle.status(EXIT_WAIT)
+                if child.stderr is not None:
+                    os.close(child.stderr)
             if self._pid == pid == os.getpid():
-                self._put_last(self._spawn())
+                new = self._new_child()
+                if new is not None:
+                    self._put_last(new)
 
         threading.Thread(target=reap_and_refill, name="executor-replace", daemon=True).start()
 
     def _put_last(self, child: _Child) -> None:
-        """Make ``child`` the last idle child to be taken (the bottom of the LIFO): a replacement starts
-        on disk and copies its replica; the others, warm and in memory, keep taking the queries."""
+        """Make ``child`` the last idle child to be taken (the bottom of the LIFO): the others, warm,
+        keep taking the queries."""
         idle = self._idle
         with idle.not_empty:  # LifoQueue's own lock and condition (its ``queue`` is a list)
             idle.queue.insert(0, child)
@@ -548,23 +885,72 @@ class ProcessPoolExecutor:
             idle.not_empty.notify()
 
     def close(self) -> None:
-        """Stop the idle children (every child also exits by itself when this process goes away)."""
+        """Stop the idle children and the zygotes (every child also exits by itself when this process
+        goes away: it reads EOF)."""
         if self._pid != os.getpid():
             return
         self._pid = None
         with self._wake:
             self._wake.notify()  # the watchdog sees the pool closed and ends
+        for zygote in (self._zygote, self._next_zygote):
+            if zygote is not None:
+                zygote.close()
         while True:
             try:
                 child = self._idle.get_nowait()
             except queue.Empty:
                 break
             child.channel.close()  # the child sees EOF and exits
-            try:
-                child.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                child.process.kill()
-                child.process.wait()
+            if child.handle.status(5) is None:
+                child.handle.kill()
+                child.handle.status(5)
+            if child.stderr is not None:
+                os.close(child.stderr)
+
+
+def _rss(pid: int) -> int:
+    """Resident memory of ``pid`` in bytes (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _last_words(said: str) -> str:
+    """The informative line of what the engine printed: a known abort's, or the last that is not a
+    backtrace or a note."""
+    lines = [line.strip() for line in said.splitlines() if line.strip()]
+    for line in lines:
+        if any(text in line for text, _ in ENGINE_ABORTS):
+            return line[:300]
+    useful = [line for line in lines if not line.startswith(("note:", "stack backtrace", "at "))
+              and not line.split(":", 1)[0].isdigit()]
+    return useful[-1][:300] if useful else "nothing"
+
+
+def _read_tail(fd: int | None, size: int = 64 << 10) -> str:
+    if fd is None:
+        return ""
+    try:
+        end = os.fstat(fd).st_size
+        return os.pread(fd, size, max(0, end - size)).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _describe_status(status: int | None) -> str:
+    if status is None:
+        return "exit status unknown"
+    if status < 0:
+        try:
+            return f"signal {signal.Signals(-status).name}"
+        except ValueError:
+            return f"signal {-status}"
+    return f"exit code {status}"
 
 
 def _outcome(header: dict[str, Any], fd: int | None) -> Outcome:
@@ -576,10 +962,12 @@ def _outcome(header: dict[str, Any], fd: int | None) -> Outcome:
     return Outcome(body=body, **header)
 
 
-def _send(channel: Channel, outcome: Outcome) -> None:
+def _send(channel: Channel, outcome: Outcome, retire: bool = False) -> None:
     header = {"status": outcome.status, "content_type": outcome.content_type, "size": outcome.size,
               "form": outcome.form, "format_name": outcome.format_name, "version": outcome.version,
               "elapsed": outcome.elapsed, "evaluated_in": outcome.evaluated_in, "headers": outcome.headers}
+    if retire:
+        header["retire"] = True
     if outcome.file is not None:
         channel.send({**header, "body": b""}, fd=outcome.file.fileno())
         outcome.file.close()
@@ -588,29 +976,73 @@ def _send(channel: Channel, outcome: Outcome) -> None:
 
 
 def child_entry() -> None:
-    """``python -c CHILD_CODE FD STORE_HOME``: the executor child process."""
+    """``python -c CHILD_CODE FD STORE_HOME``: an executor started as a fresh interpreter (on disk)."""
     fd, store_home = int(sys.argv[1]), sys.argv[2]
     channel = Channel(socket.socket(fileno=fd))
     try:
         env, _ = channel.recv()
     except (EOFError, OSError):
         return
-    _child_main(channel, store_home, env)
-
-
-def _child_main(channel: Channel, store_home: str, env: Env) -> None:
-    """Open the current build (and replicate it, :mod:`culturegraph.store.oxigraph.replica`), then
-    evaluate jobs until the parent goes away (EOF)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on the server: the parent decides
     home = StoreHome(Path(store_home))
-    current = ReplicatedCurrent(home, env.query_store)
+    executor_main(channel, env, ReplicatedCurrent(home, env.query_store))
+
+
+class Preloaded:
+    """The current build for an executor forked from a zygote: the zygote's store of build ``version``
+    (its replica), or — once another build is current — that build on disk, until the pool retires
+    this executor for a fork of the new build's zygote."""
+
+    def __init__(self, home: StoreHome, version: str | None, store: Store | None, where: QueryStore) -> None:
+        self.watch = BuildWatch(home)
+        self.version, self.store, self.where = version, store, where
+        self._other: tuple[str, Store] | None = None
+
+    def get(self) -> tuple[Store, str, QueryStore] | None:
+        build = self.watch.current()
+        if build is None:
+            return None
+        if build[0] == self.version and self.store is not None:
+            return self.store, build[0], self.where
+        if self._other is None or self._other[0] != build[0]:
+            self._other = (build[0], Store.read_only(str(build[1] / "store")))
+        return self._other[1], build[0], "disk"
+
+
+def executor_main(channel: Channel, env: Env, current: ReplicatedCurrent | Preloaded) -> None:
+    """The executor: say hello (with its memory and the memfd its fd 2 now writes to), then evaluate jobs
+    on a thread with a big stack until the parent goes away (EOF)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on the server: the parent decides
+    os.environ["RUST_BACKTRACE"] = "0"  # a panic's message, not pages of frames
+    # Python's own messages keep going to the server's log; what the engine writes to fd 2 before it
+    # aborts (a Rust panic, an allocation failure) goes to a memfd that the parent reads after a crash.
+    sys.stderr = os.fdopen(os.dup(2), "w", buffering=1)
+    last_words = os.memfd_create("culturegraph-executor-stderr")
+    os.dup2(last_words, 2)
+    baseline = _rss(os.getpid())
+    if env.memory_bytes:
+        _limit_address_space(env.memory_bytes)
     with contextlib.suppress(Exception):  # open (and start replicating) early; errors come at the first job
         current.get()
+    try:
+        channel.send({"hello": os.getpid(), "rss": baseline}, fd=last_words)
+    except OSError:
+        return
+    threading.stack_size(STACK_BYTES)
+    worker = threading.Thread(target=_serve_jobs, args=(channel, env, current, baseline), name="evaluate")
+    worker.start()
+    worker.join()
+
+
+def _serve_jobs(channel: Channel, env: Env, current: ReplicatedCurrent | Preloaded, baseline: int) -> None:
+    home = getattr(current, "home", None) or current.watch.home
     while True:
         try:
             job, _ = channel.recv()
         except (EOFError, OSError):
             return
+        if os.lseek(2, 0, os.SEEK_END):  # forget what the engine said during earlier jobs
+            os.ftruncate(2, 0)
+            os.lseek(2, 0, os.SEEK_SET)
         try:
             found = current.get()
             if found is None:
@@ -621,11 +1053,41 @@ def _child_main(channel: Channel, store_home: str, env: Env) -> None:
                 outcome = evaluate(store, version, job, env)
                 outcome.evaluated_in = where
         except Exception as err:  # noqa: BLE001
-            outcome = plain(500, f"Query failed: {err}")
+            outcome = plain(500, f"Query failed: {str(err)[:500]}")
+        retire = False
+        if env.memory_bytes and outcome.elapsed > 0.05:
+            # A big query leaves memory in the allocator: give it back, and be retired (a fresh fork is
+            # cheap) when much stays, so that the next query starts with its whole allowance.
+            _trim()
+            retire = _rss(os.getpid()) - baseline > env.memory_bytes // 4
         try:
-            _send(channel, outcome)
+            _send(channel, outcome, retire)
         except (OSError, EOFError):
             return
+
+
+def _limit_address_space(memory_bytes: int) -> None:
+    """RLIMIT_AS a little above what this process maps now plus its allowance: the backstop of the
+    parent's memory watch (an allocation past it fails, and Oxigraph aborts with a message we read)."""
+    import resource
+
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            mapped = int(statm.read().split()[0]) * PAGE
+        soft = mapped + memory_bytes + STACK_BYTES + (1 << 30)
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    except (OSError, ValueError):
+        pass
+
+
+def _trim() -> None:
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 Executor = InProcessExecutor | ProcessPoolExecutor
