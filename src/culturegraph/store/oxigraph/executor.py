@@ -716,7 +716,7 @@ class ProcessPoolExecutor:
         zygote = self._zygote
         if version is None or zygote is None or not zygote.ready.is_set() or zygote.version == version:
             return
-        if self._next_zygote is None and zygote.version is not None:
+        if self._next_zygote is None:  # (also when the zygote started before any build existed)
             with self._lock:
                 if self._next_zygote is None:
                     self._next_zygote = self._start_zygote()
