@@ -173,7 +173,7 @@ def query(settings: Settings, sparql: str | None, query_file: Path | None, fmt: 
     except NoStoreError as err:
         raise click.ClickException(str(err)) from None
     except SyntaxError as err:
-        raise click.ClickException(f"SPARQL syntax error: {err}") from None
+        raise click.ClickException(str(err)) from None  # rdf/sparql_syntax.explain's message
     except QueryFormatError as err:
         raise click.BadParameter(str(err), param_hint="--format") from None
     sys.stdout.buffer.write(out)

@@ -19,6 +19,7 @@ from rdflib.compare import isomorphic
 from werkzeug.test import TestResponse
 
 from culturegraph.config import Settings
+from culturegraph.rdf.write import writer_prefixes
 from culturegraph.store.oxigraph.executor import (
     Env,
     InProcessExecutor,
@@ -37,6 +38,7 @@ KASEI = "http://kasei.us/2009/09/sparql/data/data{}.rdf"
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 KGO = rdflib.Namespace("https://culturegraph.example/def/culture/")
+SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 ALL_TRIPLES = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 CONSTRUCT_ALL = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
@@ -245,7 +247,22 @@ def test_syntax_error_is_400_with_the_parser_message(kasei_client: FlaskClient) 
     assert response.status_code == 400
     assert response.mimetype == "text/plain"
     text = response.get_data(as_text=True)
-    assert text.startswith("SPARQL syntax error:") and "1:" in text  # the position from the parser
+    assert text.startswith("SPARQL syntax error at line 1, column ")  # the position from the parser
+
+
+def test_undeclared_prefix_names_the_fix(kasei_client: FlaskClient) -> None:
+    response = get(kasei_client, "SELECT * WHERE {\n  ?s ex:p ?o\n}")
+    assert response.status_code == 400
+    assert response.get_data(as_text=True).startswith(
+        "SPARQL syntax error at line 2, column 6: PREFIX ex: <…> is not declared")
+
+
+def test_common_prefixes_are_predeclared(kasei_client: FlaskClient) -> None:
+    # no PREFIX line: schema:, rdfs:, xsd: come from the one prefix table
+    response = get(kasei_client, "ASK { FILTER(schema:name != rdfs:label && xsd:integer != <x>) }",
+                   accept="application/sparql-results+json")
+    assert response.status_code == 200, response.data
+    assert json.loads(response.data)["boolean"] is True
 
 
 @pytest.mark.parametrize(("kwargs", "fragment"), [
@@ -368,6 +385,11 @@ def test_service_description(kasei_client: FlaskClient, accept: str | None, fmt:
     named = {str(g.value(n, SD.name)): int(g.value(g.value(n, SD.graph), VOID.triples))
              for n in g.objects(dataset, SD.namedGraph)}
     assert named == {KASEI.format(i): 1 for i in (1, 2, 3)}
+    declared = {str(g.value(d, SH.prefix)): str(g.value(d, SH.namespace))
+                for d in g.objects(service, SH.declare)}
+    # the one table, listed as WDQS lists its prefixes
+    assert declared == writer_prefixes(str(KGO).removesuffix("def/culture/"))
+    assert declared["schema"] == "http://schema.org/" and {"qb", "skos", "dcterms", "kgo"} <= set(declared)
 
 
 def test_service_description_endpoint_is_the_request_url(web_settings, kasei_store) -> None:

@@ -8,7 +8,8 @@ from pyoxigraph import QuerySolutions, QueryTriples, Store
 
 from culturegraph.config import Settings
 from culturegraph.rdf import formats
-from culturegraph.rdf.write import write
+from culturegraph.rdf.sparql_syntax import explain
+from culturegraph.rdf.write import write, writer_prefixes
 
 
 class QueryFormatError(ValueError):
@@ -44,7 +45,12 @@ def run_query(store: Store, sparql: str, fmt: str | None = None, *, base_iri: st
     results as an aligned text table and graphs as Turtle.
     """
     settings = settings or (Settings(base_iri=base_iri) if base_iri else Settings())
-    result = store.query(sparql, use_default_graph_as_union=True, base_iri=base_iri or settings.base_iri)
+    declared = writer_prefixes(settings.base_iri)
+    try:
+        result = store.query(sparql, use_default_graph_as_union=True, base_iri=base_iri or settings.base_iri,
+                             prefixes=declared)
+    except SyntaxError as err:  # the endpoint's short message, with the likely fix
+        raise SyntaxError(explain(sparql, err, declared)) from None
     chosen = output_format(fmt, graph=isinstance(result, QueryTriples))
     if isinstance(result, QueryTriples):
         assert chosen is not None

@@ -51,6 +51,7 @@ from culturegraph.rdf import conneg, formats, jsonld
 from culturegraph.rdf.formats import Format
 from culturegraph.rdf.guard import Limits, QueryRefused, normalize_endpoint
 from culturegraph.rdf.guard import check as guard_check
+from culturegraph.rdf.sparql_syntax import declarations
 from culturegraph.rdf.terms import DCTERMS, RDF, RDFS, SD, VOID, XSD, Minter
 from culturegraph.rdf.write import write, writer_prefixes
 from culturegraph.store.oxigraph.executor import (
@@ -561,6 +562,7 @@ def service_description(endpoint_url: str, settings: Settings, counts: dict[str,
         *([Triple(service, SD.feature, SD.BasicFederatedQuery)] if settings.service_allowlist else []),
         *(Triple(service, kgo.federatedEndpoint, NamedNode(iri)) for iri in settings.service_allowlist),
         Triple(service, SD.defaultDataset, dataset),
+        *declarations(service, writer_prefixes(settings.base_iri)),  # the prefixes queries need not declare
         Triple(dataset, RDF.type, SD.Dataset),
         Triple(dataset, SD.defaultGraph, default_graph),
     ]

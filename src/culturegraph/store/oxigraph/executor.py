@@ -49,6 +49,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Rd
 from culturegraph.rdf import formats
 from culturegraph.rdf.formats import Format
 from culturegraph.rdf.jsonld_compactor import Context, compact_bytes
+from culturegraph.rdf.sparql_syntax import explain
 from culturegraph.store.oxigraph.home import BuildWatch, StoreHome
 from culturegraph.store.oxigraph.replica import QueryStore, ReplicatedCurrent
 
@@ -273,9 +274,9 @@ def evaluate(store: Store, version: str, job: Job, env: Env) -> Outcome:
     """Parse, evaluate and serialise ``job`` completely; never raises."""
     started = time.perf_counter()
     try:
-        result = store.query(job.query, base_iri=job.base_iri, **dataset_options(job))
+        result = store.query(job.query, base_iri=job.base_iri, prefixes=env.prefixes, **dataset_options(job))
     except SyntaxError as err:
-        return plain(400, f"SPARQL syntax error: {err}")
+        return plain(400, explain(job.query, err, env.prefixes))
     except ValueError as err:  # e.g. an invalid IRI in the dataset
         return plain(400, f"Bad request: {err}")
     except Exception as err:  # noqa: BLE001 (store errors: report, never kill the child)
