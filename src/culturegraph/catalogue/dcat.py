@@ -33,6 +33,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 
 from culturegraph.catalogue.dumps import COMPRESS_MEDIA_TYPE, WHOLE, Dump, DumpFormat
 from culturegraph.catalogue.void import TARGETS, GraphStatistics, Target
+from culturegraph.datasets import Catalogue
 from culturegraph.rdf.terms import (
     DCAT,
     DCTERMS,
@@ -338,14 +339,30 @@ def catalogue_triples(
         out += [(graph, A, SD.NamedGraph), (graph, SD.name, graph), (graph, SD.graph, dataset)]
 
     # the whole graph
-    whole_entry = Entry(WHOLE, WHOLE_TEXT["title"], WHOLE_TEXT["description"],
-                        landing_pages=tuple(sorted({p for e in entries for p in e.landing_pages})))
+    whole_entry = Entry(WHOLE, WHOLE_TEXT["title"], WHOLE_TEXT["description"], _union(entries),
+                        landing_pages=tuple(sorted({p for e in entries for p in _pages(iris, e)})))
     out += [(catalogue, DCAT.dataset, whole), (service, DCAT.servesDataset, whole)]
     _dataset(out, done, iris, whole_entry, info, publisher, contact, when, by_name.get(WHOLE, []), build_id,
              themes=sorted({t for e in entries for t in _themes(e)}))
     out += [(whole, VOID.uriSpace, Literal(base)), (whole, VOID.sparqlEndpoint, iris.endpoint),
             (whole, VOID.rootResource, catalogue)]
     return out
+
+
+def _union(entries: list[Entry]) -> Catalogue:
+    """The whole graph's keywords and temporal coverage: its parts'."""
+    cats = [e.catalogue for e in entries if e.catalogue is not None]
+    keywords = {lang: tuple(sorted({w for c in cats for w in c.keywords.get(lang, ())}))
+                for lang in ("fr", "en")}
+    periods = [c.temporal for c in cats if c.temporal]
+    temporal = (min(p[0] for p in periods), max(p[1] for p in periods)) if periods else None
+    return Catalogue(keywords={k: v for k, v in keywords.items() if v}, temporal=temporal)
+
+
+def _pages(iris: Iris, entry: Entry) -> tuple[str, ...]:
+    """The portal pages of an entry: given, or its catalogue's sources."""
+    sources = entry.catalogue.sources if entry.catalogue is not None else ()
+    return entry.landing_pages or tuple(iris.expand(p).value for p in sources)
 
 
 def _licence(out: list[Triple3], done: set[tuple[str, str]], licence: str) -> None:
@@ -413,8 +430,7 @@ def _dataset(out: list[Triple3], done: set[tuple[str, str]], iris: Iris, entry: 
                     (period, DCAT.startDate, _date(start)), (period, DCAT.endDate, _date(end))]
         for predicate, obj in cat.extra:
             out.append((dataset, iris.expand(predicate), iris.expand(obj)))
-    sources = cat.sources if cat is not None else ()
-    pages = entry.landing_pages or tuple(iris.expand(p).value for p in sources)
+    pages = _pages(iris, entry)
     for page in pages:
         node = NamedNode(page)
         out += [(dataset, DCAT.landingPage, node), (dataset, PROV.wasDerivedFrom, node)]
