@@ -73,12 +73,15 @@ def build(settings: Settings, if_needed: bool, no_validate: bool, progress: bool
 @click.pass_obj
 def validate(settings: Settings, datasets: tuple[str, ...], fmt: str, output: Path | None,
              severity: str) -> None:
-    """Validate the current graph with the SHACL shapes; every result names its source row."""
+    """Validate the current graph with the SHACL shapes, and its DCAT-AP catalogue; every result names
+    its source row."""
     import tempfile
 
+    from culturegraph.catalogue.stage import read_catalogue
     from culturegraph.datasets import load_registry
     from culturegraph.store.oxigraph.home import NoStoreError, StoreHome
     from culturegraph.store.oxigraph.reader import OxigraphReader
+    from culturegraph.validation import catalogue
     from culturegraph.validation.report import render
     from culturegraph.validation.shacl import validate_store
 
@@ -88,7 +91,7 @@ def validate(settings: Settings, datasets: tuple[str, ...], fmt: str, output: Pa
     except NoStoreError as err:
         raise click.ClickException(str(err)) from None
     specs = list(load_registry(settings.datasets))
-    known = {s.name for s in specs}
+    known = {s.name for s in specs} | {catalogue.NAME}  # the DCAT-AP catalogue and its shapes
     unknown = set(datasets) - known
     if unknown:
         raise click.BadParameter(f"unknown dataset(s) {sorted(unknown)}; known: {sorted(known)}",
@@ -100,7 +103,8 @@ def validate(settings: Settings, datasets: tuple[str, ...], fmt: str, output: Pa
         index = build_dir / "provenance.sqlite"
         if index.exists():
             (directory / "provenance.sqlite").write_bytes(index.read_bytes())
-        report = validate_store(OxigraphReader(store), settings, specs, directory, list(datasets) or None)
+        report = validate_store(OxigraphReader(store), settings, specs, directory, list(datasets) or None,
+                                catalogue=read_catalogue(build_dir))
     text = render(report, fmt, min_severity=severity)
     if output:
         output.write_text(text, encoding="utf-8")

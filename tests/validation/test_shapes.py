@@ -9,15 +9,16 @@ import pytest
 import rdflib
 from culturegraph.mappings import frequentation_musees, geographie, museofile
 from culturegraph.mappings._codes import NOTE_CODES
-from pyoxigraph import RdfFormat, Triple, parse, serialize
+from pyoxigraph import RdfFormat, parse, serialize
 from pyshacl import validate
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
+from culturegraph.catalogue.stage import registry_catalogue
 from culturegraph.config import DEFAULT_BASE_IRI, PROJECT_ROOT, Settings
 from culturegraph.datasets import load_registry
-from culturegraph.pipeline.stages import dataset_node
+from culturegraph.rdf import prefixes
 from culturegraph.rdf.terms import EXTERNAL_PREFIXES
 from culturegraph.store.oxigraph.reader import OxigraphReader
 from culturegraph.validation.prefilter import Scope, check_supported
@@ -39,11 +40,11 @@ def shapes_graph(dataset: str) -> rdflib.Graph:
 
 
 def vocabularies() -> rdflib.Graph:
-    """The vocabulary files and the dataset nodes the build makes from the specs (pipeline/stages.py)."""
+    """The vocabulary files and the dataset nodes the build makes from the specs (the catalogue's)."""
     g = rdflib.Graph()
     for path in VOCABULARY_FILES:
         g.parse(path, format="turtle")
-    nodes = [Triple(*t) for spec in load_registry() for t in dataset_node(spec, DEFAULT_BASE_IRI)]
+    nodes = registry_catalogue(load_registry(), DEFAULT_BASE_IRI, prefixes.for_writers(DEFAULT_BASE_IRI))
     g.parse(data=serialize(nodes, format=RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
     return g
 

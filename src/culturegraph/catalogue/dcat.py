@@ -36,22 +36,21 @@ from culturegraph.catalogue.void import TARGETS, GraphStatistics, Target
 from culturegraph.datasets import Catalogue
 from culturegraph.rdf.terms import (
     DCAT,
+    DCATAP,
     DCTERMS,
     FOAF,
     PROV,
     RDFS,
     SD,
     SKOS,
+    SPDX,
+    VCARD,
     VOID,
     XSD,
     A,
-    Namespace,
     slug,
 )
 
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-DCATAP = Namespace("http://data.europa.eu/r5r/")
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "http://www.iana.org/assignments/media-types/"
 DATA_THEMES = NamedNode(EU + "data-theme")
@@ -415,7 +414,7 @@ def _dataset(out: list[Triple3], done: set[tuple[str, str]], iris: Iris, entry: 
         if theme.startswith(EU + "data-theme/") and (theme, "inScheme") not in done:
             done.add((theme, "inScheme"))
             out.append((NamedNode(theme), SKOS.inScheme, DATA_THEMES))
-    spatial = tuple(getattr(cat, "spatial", ()) or ()) if cat is not None else ()
+    spatial = cat.spatial if cat is not None else ()
     for place in spatial or info.spatial:
         node = iris.expand(place)
         out.append((dataset, DCTERMS.spatial, node))

@@ -27,6 +27,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -149,7 +150,7 @@ def sha256_of(path: Path) -> str:
 
 def open_text(path: Path) -> IO[bytes]:
     """A dump's content, decompressed (every member of the gzip file)."""
-    return gzip.open(path, "rb")
+    return gzip.GzipFile(path, "rb")  # type: ignore[return-value]
 
 
 # writing ------------------------------------------------------------------------------------------------
@@ -165,17 +166,12 @@ def _write_ntriples(reader: Any, graph: NamedNode, path: Path) -> None:
     result.serialize(str(path), RdfFormat.N_TRIPLES)
 
 
-def _gzip(path: Path) -> gzip.GzipFile:
+@contextmanager
+def _gzip(path: Path) -> Iterator[gzip.GzipFile]:
     # No file name and no time in the header: the same content gives the same bytes.
-    return gzip.GzipFile(filename="", mode="wb", fileobj=path.open("wb"), compresslevel=COMPRESSLEVEL,
-                         mtime=0)
-
-
-def _close(out: gzip.GzipFile) -> None:
-    raw = out.fileobj
-    out.close()
-    if raw is not None:
-        raw.close()
+    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw,
+                                               compresslevel=COMPRESSLEVEL, mtime=0) as out:
+        yield out
 
 
 def _line_blocks(path: Path) -> Iterator[list[bytes]]:
@@ -189,8 +185,7 @@ def _nquads(triples: Path, graph: NamedNode, dest: Path,
     """N-Triples → N-Quads (each line ends ``<s> <p> <o> .``: the graph goes before the dot)."""
     suffix = f" <{graph.value}> .\n".encode()
     n = 0
-    out = _gzip(dest)
-    try:
+    with _gzip(dest) as out:
         for lines in _line_blocks(triples):
             if not lines[-1].endswith(b" .\n"):
                 raise ValueError(f"{triples}: not N-Triples as the store writes it "
@@ -199,35 +194,25 @@ def _nquads(triples: Path, graph: NamedNode, dest: Path,
                 observe(lines)
             out.write(b"".join(line[:-3] + suffix for line in lines))
             n += len(lines)
-    finally:
-        _close(out)
     return n
 
 
 def _compress(source: Path, dest: Path) -> None:
-    out = _gzip(dest)
-    try:
-        with source.open("rb") as f:
-            shutil.copyfileobj(f, out, _CHUNK)
-    finally:
-        _close(out)
+    with _gzip(dest) as out, source.open("rb") as f:
+        shutil.copyfileobj(f, out, _CHUNK)
 
 
 def _trig(turtle: Path, graph: NamedNode, dest: Path) -> None:
     """The Turtle's prefix lines, then its statements inside the graph's block."""
-    out = _gzip(dest)
-    try:
-        with turtle.open("rb") as f:
-            line = f.readline()
-            while line.startswith(b"@prefix "):
-                out.write(line)
-                line = f.readline()
-            out.write(f"<{graph.value}> {{\n".encode())
+    with _gzip(dest) as out, turtle.open("rb") as f:
+        line = f.readline()
+        while line.startswith(b"@prefix "):
             out.write(line)
-            shutil.copyfileobj(f, out, _CHUNK)
-            out.write(b"}\n")
-    finally:
-        _close(out)
+            line = f.readline()
+        out.write(f"<{graph.value}> {{\n".encode())
+        out.write(line)
+        shutil.copyfileobj(f, out, _CHUNK)
+        out.write(b"}\n")
 
 
 def _describe(path: Path, name: str, graph: str | None, fmt: DumpFormat, statements: int) -> Dump:

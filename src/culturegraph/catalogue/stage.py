@@ -88,6 +88,15 @@ def entries_of(names: Iterable[str], registry: Iterable[Any]) -> list[Entry]:
     return entries
 
 
+def registry_catalogue(registry: Iterable[Any], base_iri: str, prefixes: Mapping[str, str]) -> list[Triple]:
+    """The catalogue of the registry's datasets alone — what their specs declare, without dumps,
+    statistics or derived graphs (the tests of the datasets' shapes and vocabularies read it)."""
+    specs = list(registry)
+    triples = catalogue_triples(entries_of([s.name for s in specs], specs), [], {}, base=base_iri,
+                                prefixes=prefixes, build_id="memory", modified=datetime.now(UTC))
+    return [Triple(*t) for t in triples]
+
+
 def read_statistics(build: Path | None) -> dict[str, GraphStatistics]:
     path = build / STATISTICS if build is not None else None
     if path is None or not path.is_file():
@@ -182,4 +191,4 @@ def known_names(graphs: Mapping[str, NamedNode]) -> dict[str, str]:
 
 
 __all__ = ["CATALOGUE_FILE", "DERIVED", "STATISTICS", "describe_build", "entries_of", "graph_names",
-           "read_catalogue", "read_manifest", "read_statistics"]
+           "read_catalogue", "read_manifest", "read_statistics", "registry_catalogue"]

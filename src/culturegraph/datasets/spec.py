@@ -23,7 +23,8 @@ The hooks, and who calls them:
 ``shapes``             SHACL shapes files (validation)
 ``vocabulary``         Turtle files loaded into ``/graph/vocabulaires`` (schemes, DSDs, ontology terms)
 ``prefixes``           prefixes for every writer (CLI, /sparql, documents, golden files)
-``catalogue``          DCAT/VoID metadata of ``/data/<name>`` (title/description come from the spec)
+``catalogue``          DCAT/VoID metadata of ``/data/<name>`` in the DCAT-AP catalogue (title and
+                       description come from the spec; docs/catalogue.md)
 ``report``             what the build reports about the dataset (``report.json``, summary, CSV files)
 ``statistics``         counts on the home page
 ``iri_patterns``       rows of the home page's IRI pattern table
@@ -151,6 +152,8 @@ class Catalogue:
     themes: tuple[str, ...] = ()  # dcat:theme
     keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # language → dcat:keyword
     extra: tuple[tuple[str, str], ...] = ()  # more (predicate, object IRI) pairs, e.g. qb:structure
+    # dct:spatial: places (IRIs or CURIEs; default: France, of the EU country table)
+    spatial: tuple[str, ...] = ()
 
 
 # reports -----------------------------------------------------------------------------------------------

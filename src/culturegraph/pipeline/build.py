@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import culturegraph
+from culturegraph.catalogue.stage import read_catalogue
 from culturegraph.config import Settings
 from culturegraph.datasets import Registry, load_registry
 from culturegraph.pipeline.load import (
@@ -144,7 +145,8 @@ def build(
         target.flush()
         target.optimize()
         _maybe_fail(fail_after, "optimize")
-        validation = validate_store(target.reader(), settings, loaded.datasets, partial) if validate else None
+        validation = validate_store(target.reader(), settings, loaded.datasets, partial,
+                                    catalogue=read_catalogue(partial)) if validate else None
         _maybe_fail(fail_after, "validate")
         report = build_report(build_id, started, loaded, validation)
         write_reports(partial, report, loaded)

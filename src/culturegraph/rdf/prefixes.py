@@ -33,6 +33,9 @@ EXTERNAL: dict[str, str] = {
     "foaf": "http://xmlns.com/foaf/0.1/",
     "sh": "http://www.w3.org/ns/shacl#",
     "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "spdx": "http://spdx.org/rdf/terms#",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "dcatap": "http://data.europa.eu/r5r/",
     "wd": "http://www.wikidata.org/entity/",
     "year": "http://reference.data.gov.uk/id/year/",
 }

@@ -52,6 +52,7 @@ from culturegraph.provenance.index import ProvenanceIndex, SourceFields
 from culturegraph.rdf.terms import Minter
 from culturegraph.store.backends import reader_of
 from culturegraph.store.base import GraphReader
+from culturegraph.validation import catalogue as catalogue_shapes
 from culturegraph.validation.prefilter import (
     TARGETS,
     XSD_STRING,
@@ -528,8 +529,10 @@ def trace(findings: list[Finding], index: ProvenanceIndex, source_fields: Source
 # the run ----------------------------------------------------------------------------------------
 
 def validate_store(store: GraphReader | Any, settings: Settings, specs: list[DatasetSpec], directory: Path,
-                   datasets: list[str] | None = None, mode: str = "fast") -> ValidationReport:
-    """Validate each dataset graph ``store`` reads; write ``validation.json`` in ``directory``."""
+                   datasets: list[str] | None = None, mode: str = "fast",
+                   catalogue: Iterable[Any] | None = None) -> ValidationReport:
+    """Validate each dataset graph ``store`` reads, and the ``catalogue`` triples (as generated:
+    validation/catalogue.py) when given; write ``validation.json`` in ``directory``."""
     store = reader_of(store)  # a bare pyoxigraph Store (tests) is read through the Protocol
     iris = Minter(settings.base_iri)
     report = ValidationReport(base_iri=settings.base_iri)
@@ -545,6 +548,15 @@ def validate_store(store: GraphReader | Any, settings: Settings, specs: list[Dat
         report.findings += findings
         report.seconds[spec.name] = time.perf_counter() - t0
         report.triples[spec.name] = store.count(iris.graph(spec.name))
+    if catalogue is not None and (not datasets or catalogue_shapes.NAME in datasets):
+        t0 = time.perf_counter()
+        data = catalogue_shapes.data_graph(catalogue)
+        report.triples[catalogue_shapes.NAME] = len(data)
+        conforms, findings = validate_graph(data, catalogue_shapes.shapes_graph(settings),
+                                            catalogue_shapes.NAME, advanced=True)
+        report.conforms[catalogue_shapes.NAME] = conforms
+        report.findings += findings
+        report.seconds[catalogue_shapes.NAME] = time.perf_counter() - t0
     index_path = directory / "provenance.sqlite"
     if index_path.exists():
         with ProvenanceIndex(index_path) as index:

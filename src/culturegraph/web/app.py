@@ -1,5 +1,6 @@
 """The Flask application factory. Blueprints per concern: ``sparql`` (the protocol endpoint),
-``resources`` (/id → 303 → /doc, content negotiation), ``pages`` (home, HTML views, static). The factory
+``resources`` (/id → 303 → /doc, content negotiation), ``pages`` (home, HTML views, static), ``catalogue``
+(the DCAT-AP catalogue, dumps, VoID, changes). The factory
 hands the registry (datasets, their panels and templates) and the graph source to the views through
 ``web/context.py``."""
 
@@ -14,7 +15,7 @@ from culturegraph.datasets import Registry, load_registry
 from culturegraph.store import backends
 from culturegraph.store.oxigraph.executor import Job
 from culturegraph.store.oxigraph.sources import FixedSource
-from culturegraph.web import context, http, ops, pages, resources, security, sparql
+from culturegraph.web import catalogue, context, http, ops, pages, resources, security, sparql
 
 FixedStore = FixedSource  # the name tests use for a store handed in
 
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None, ver
     app.register_blueprint(sparql.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(catalogue.bp)  # /catalogue, /dumps, /.well-known/void, /changes
     # GET/HEAD /sparql?query=… skip Flask (same parser, same answers): see sparql.FastPath.
     app.wsgi_app = sparql.FastPath(app.wsgi_app, app)  # type: ignore[method-assign]
     _harden(app, settings)  # issue 9

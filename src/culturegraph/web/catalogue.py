@@ -22,24 +22,27 @@ integer type as ``xsd:integer``, which would turn ``dcat:byteSize``'s ``xsd:nonN
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, send_file
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
+from pyoxigraph import Literal, NamedNode, Quad, Triple
 
 from culturegraph.catalogue import changes
 from culturegraph.catalogue.dcat import CATALOGUE_GRAPH
 from culturegraph.catalogue.dumps import COMPRESS_MEDIA_TYPE, WHOLE, Dump, dumps_dir, read_manifest
 from culturegraph.catalogue.stage import CATALOGUE_FILE, read_catalogue
-from culturegraph.rdf import conneg, formats, jsonld
+from culturegraph.rdf import conneg, formats
 from culturegraph.rdf.formats import DOCUMENT_FORMATS, HTML, Format
+from culturegraph.rdf.write import write
 from culturegraph.web import context, urls
 
 bp = Blueprint("catalogue", __name__)
@@ -52,13 +55,6 @@ DCT = "http://purl.org/dc/terms/"
 VOID = "http://rdfs.org/ns/void#"
 SPDX = "http://spdx.org/rdf/terms#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-CATALOGUE_PREFIXES = {"dcat": DCAT, "dcterms": DCT, "void": VOID, "spdx": SPDX,
-                      "dcatap": "http://data.europa.eu/r5r/", "vcard": "http://www.w3.org/2006/vcard/ns#",
-                      "foaf": "http://xmlns.com/foaf/0.1/", "prov": "http://www.w3.org/ns/prov#",
-                      "skos": "http://www.w3.org/2004/02/skos/core#", "xsd": "http://www.w3.org/2001/XMLSchema#",
-                      "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-                      "sd": "http://www.w3.org/ns/sparql-service-description#",
-                      "eu": "http://publications.europa.eu/resource/authority/"}
 
 
 def build_directory() -> Path | None:
@@ -109,7 +105,8 @@ def catalogue_document(suffix: str | None = None) -> Response:
             fmt = conneg.negotiate(request.accept_mimetypes, DOCUMENT_FORMATS, HTML,
                                    explicit=request.args.get("format"))
         except conneg.UnknownFormat:
-            return _plain(400, "unknown format; offered: " + ", ".join(f.name for f in DOCUMENT_FORMATS) + "\n")
+            offered = ", ".join(f.name for f in DOCUMENT_FORMATS)
+            return _plain(400, f"unknown format; offered: {offered}\n")
     if fmt is None:
         response = _plain(406, "Not Acceptable. The catalogue is available as: "
                           + conneg.offered_list(DOCUMENT_FORMATS) + "\n")
@@ -120,7 +117,7 @@ def catalogue_document(suffix: str | None = None) -> Response:
                             f"{request.host}".encode()).hexdigest()[:32]
     response = Response(content_type=fmt.content_type)
     response.set_etag(digest, weak=True)
-    response.last_modified = (build / CATALOGUE_FILE).stat().st_mtime
+    response.last_modified = datetime.fromtimestamp((build / CATALOGUE_FILE).stat().st_mtime, UTC)
     response.headers["Cache-Control"] = CACHE_CONTROL
     response.headers["Link"] = ", ".join(
         f'<{request.url_root}doc/catalogue.{f.suffix}>; rel="alternate"; type="{f.media_type}"'
@@ -152,20 +149,10 @@ def _render(triples: list[Triple], fmt: Format) -> bytes:
     settings = context.settings()
     if fmt is HTML:
         return render_template("catalogue.html", **catalogue_view(triples)).encode("utf-8")
-    if fmt is formats.JSON_LD:
-        return jsonld.compact(triples, settings)
-    assert fmt.rdf is not None
-    if fmt.datasets:
+    if fmt.datasets:  # TriG, N-Quads: the catalogue's own graph
         graph = NamedNode(settings.base_iri + "graph/" + CATALOGUE_GRAPH)
-        return serialize([Quad(t.subject, t.predicate, t.object, graph) for t in triples], format=fmt.rdf,
-                         prefixes=_prefixes(settings.base_iri) if fmt.rdf == RdfFormat.TRIG else None) or b""
-    if fmt.rdf in (RdfFormat.TURTLE, RdfFormat.RDF_XML):
-        return serialize(triples, format=fmt.rdf, prefixes=_prefixes(settings.base_iri)) or b""
-    return serialize(triples, format=fmt.rdf) or b""
-
-
-def _prefixes(base: str) -> dict[str, str]:
-    return {**CATALOGUE_PREFIXES, "data": base + "data/", "dumps": base + "dumps/"}
+        return write([Quad(t.subject, t.predicate, t.object, graph) for t in triples], fmt, settings)
+    return write(triples, fmt, settings)
 
 
 # the HTML view -------------------------------------------------------------------------------------------
@@ -174,7 +161,7 @@ def catalogue_view(triples: Iterable[Triple]) -> dict[str, Any]:
     """What catalogue.html shows, read from the catalogue's triples."""
     by: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for t in triples:
-        by[t.subject.value][t.predicate.value].append(t.object)
+        by[str(getattr(t.subject, "value", t.subject))][t.predicate.value].append(t.object)
     base = context.settings().base_iri
 
     def text(node: str, predicate: str, lang: str = "fr") -> str:
@@ -216,7 +203,8 @@ def catalogue_view(triples: Iterable[Triple]) -> dict[str, Any]:
             "keywords": sorted(v.value for v in by[d][DCAT + "keyword"] if v.language == "fr"),
             "themes": [text(t.value, "http://www.w3.org/2004/02/skos/core#prefLabel") or t.value
                        for t in by[d][DCAT + "theme"]],
-            "temporal": (first(period, DCAT + "startDate"), first(period, DCAT + "endDate")) if period else None,
+            "temporal": ((first(period, DCAT + "startDate"), first(period, DCAT + "endDate"))
+                         if period else None),
             "landing": [p.value for p in by[d][DCAT + "landingPage"]],
             "licence": first(d, DCT + "license"),
             "triples": number(d, VOID + "triples"), "entities": number(d, VOID + "entities"),
@@ -265,19 +253,31 @@ def human_bytes(n: int | None) -> str:
     return str(n)
 
 
-def downloads() -> list[dict[str, Any]]:
-    """The dumps of the whole graph, for the home page (empty without a build)."""
+def downloads(name: str = WHOLE) -> list[dict[str, Any]]:
+    """The dumps of graph ``name`` (default: of the whole graph) in the build being served, for the
+    pages (empty without a build or dumps)."""
     build = build_directory()
     if build is None:
         return []
     return [{"file": d.file, "href": f"{request.url_root}dumps/{d.file}", "format": d.dump_format.label,
-             "bytes": d.bytes, "size": human_bytes(d.bytes), "sha256": d.sha256, "statements": d.statements}
-            for d in read_manifest(build) if d.name == WHOLE]
+             "bytes": d.bytes, "size": human_bytes(d.bytes), "sha256": d.sha256, "statements": d.statements,
+             "statements_text": french_number(d.statements)}
+            for d in read_manifest(build) if d.name == name]
+
+
+def downloads_of(iri: str) -> list[dict[str, Any]]:
+    """The dumps a resource page offers: those of ``/graph/<name>`` and of ``/data/<name>``."""
+    base = context.settings().base_iri
+    for family in ("graph/", "data/"):
+        if iri.startswith(base + family):
+            name = iri[len(base + family):]
+            return downloads(name) if re.fullmatch(r"[A-Za-z0-9_-]{1,100}", name) else []
+    return []
 
 
 @bp.app_context_processor
 def _template_helpers() -> dict[str, Any]:
-    return {"catalogue_downloads": downloads}
+    return {"catalogue_downloads": downloads, "downloads_of": downloads_of}
 
 
 # the dumps -------------------------------------------------------------------------------------------------
@@ -297,12 +297,14 @@ def dump(name: str) -> Response:
         return _plain(404, "Not Found: no such dump in the build being served; the catalogue lists them "
                       "(/catalogue).\n")
     path = dumps_dir(build) / found.file
-    response = send_file(path, mimetype=COMPRESS_MEDIA_TYPE, as_attachment=True, download_name=found.file,
-                         conditional=True, etag=found.sha256, max_age=3600, last_modified=path.stat().st_mtime)
+    response = send_file(path, mimetype=COMPRESS_MEDIA_TYPE, as_attachment=True,
+                         download_name=found.file, conditional=True, etag=found.sha256, max_age=3600,
+                         last_modified=path.stat().st_mtime)
     response.headers["Cache-Control"] = DUMP_CACHE_CONTROL
-    response.headers["Repr-Digest"] = "sha-256=:" + base64.b64encode(bytes.fromhex(found.sha256)).decode() + ":"
-    response.headers["Link"] = (f'<{context.settings().base_iri}data/{found.name}/distribution/{found.format}>; '
-                                f'rel="describedby"')
+    digest = base64.b64encode(bytes.fromhex(found.sha256)).decode()
+    response.headers["Repr-Digest"] = f"sha-256=:{digest}:"
+    distribution = f"{context.settings().base_iri}data/{found.name}/distribution/{found.format}"
+    response.headers["Link"] = f'<{distribution}>; rel="describedby"'
     return response
 
 
@@ -313,10 +315,8 @@ def change_reports() -> list[dict[str, Any]]:
     reports = []
     build = build_directory()
     if build is not None and (build / changes.REPORT).is_file():
-        try:
+        with contextlib.suppress(ValueError):  # being written: the history has the others
             reports.append(json.loads((build / changes.REPORT).read_text(encoding="utf-8")))
-        except ValueError:
-            pass
     seen = {r["build"] for r in reports}
     for report in changes.history(context.settings().store_home):
         if report.get("build") not in seen:
@@ -331,7 +331,8 @@ def changes_page() -> Response:
                            summary=changes.summary, local_url=_local)
     response = Response(body, content_type=HTML.content_type)
     response.headers["Cache-Control"] = CACHE_CONTROL
-    response.headers["Link"] = f'<{request.url_root}changes.atom>; rel="alternate"; type="application/atom+xml"'
+    feed = f"{request.url_root}changes.atom"
+    response.headers["Link"] = f'<{feed}>; rel="alternate"; type="application/atom+xml"'
     return response
 
 

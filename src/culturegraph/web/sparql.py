@@ -563,6 +563,9 @@ def service_description(endpoint_url: str, settings: Settings, counts: dict[str,
         *(Triple(service, kgo.federatedEndpoint, NamedNode(iri)) for iri in settings.service_allowlist),
         Triple(service, SD.defaultDataset, dataset),
         *declarations(service, writer_prefixes(settings.base_iri)),  # the prefixes queries need not declare
+        # The VoID description of the graph (the DCAT-AP catalogue: web/catalogue.py, issue 14).
+        Triple(service, RDFS.seeAlso, NamedNode(settings.base_iri + ".well-known/void")),
+        Triple(dataset, RDFS.seeAlso, NamedNode(settings.base_iri + "data/culturegraph")),
         Triple(dataset, RDF.type, SD.Dataset),
         Triple(dataset, SD.defaultGraph, default_graph),
     ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from culturegraph.catalogue.shapes import SEMIC, semic_shapes
 from culturegraph.config import PROJECT_ROOT
+from culturegraph.validation.catalogue import SEMIC, semic_shapes
 
 PINNED = "990d3e42721de6a4be8cc338a7171559f195e62dea89c0b56531356b78cc026f"
 
