@@ -100,3 +100,40 @@ def make_home_fixture() -> Callable[..., StoreHome]:
 def generated_quads_fixture() -> Callable[..., Iterator[Quad]]:
     """``generated_quads(n_subjects=2000)``: ~10 triples per subject in three named graphs."""
     return generated_quads
+
+
+# two builds of a small dataset (the catalogue's tests: dumps, VoID, change report, downloads) ---------
+
+TOY = PROJECT_ROOT / "tests" / "fixtures" / "toy_dataset"
+TOY_CHANGED = [  # the second build's records: T1 vanishes, T2 is retitled, T4 and T5 appear
+    {"id": "T2", "titre": "Le deuxième jouet, repeint", "annee": "1915"},
+    {"id": "T3", "titre": "", "annee": 1916},
+    {"id": "T4", "titre": "Le quatrième jouet", "annee": 1917},
+    {"id": "T5", "titre": "Le cinquième jouet", "annee": 1918},
+]
+
+
+@pytest.fixture(scope="session")
+def toy_builds(tmp_path_factory: pytest.TempPathFactory):
+    """Two real builds (``culturegraph build``'s code) of the toy dataset into one store home, the second
+    of changed data; returns (settings, registry, first BuildResult, second BuildResult)."""
+    import dataclasses
+    import json
+    import shutil
+
+    from culturegraph.pipeline.build import build
+
+    tmp = tmp_path_factory.mktemp("toy-builds")
+    data = tmp / "toy"
+    shutil.copytree(TOY / "data" / "toy", data)
+    settings = load_settings(store_home=tmp / "store").with_(datasets=(str(TOY),))
+    full = load_registry(settings.datasets)
+    toy = dataclasses.replace(full.get("toy"), source_folders={"toy": data})
+    registry = dataclasses.replace(full.only(["toy"]), datasets=(toy,),
+                                   everything=tuple(toy if s.name == "toy" else s for s in full))
+    first = build(settings, progress=False, registry=registry)
+    features = [{"type": "Feature", "properties": p} for p in TOY_CHANGED]
+    (data / "toy.json").write_text(json.dumps({"type": "FeatureCollection", "features": features}),
+                                   encoding="utf-8")
+    second = build(settings, progress=False, registry=registry)
+    return settings, registry, first, second

@@ -109,7 +109,7 @@ def read_catalogue(build: Path) -> list[Triple] | None:
     path = build / CATALOGUE_FILE
     if not path.is_file():
         return None
-    return list(parse(path=str(path), format=RdfFormat.N_TRIPLES))
+    return [q.triple for q in parse(path=str(path), format=RdfFormat.N_TRIPLES)]
 
 
 def issued_date(store_home: Path, now: datetime, write: bool) -> str:

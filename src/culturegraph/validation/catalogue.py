@@ -49,7 +49,7 @@ def semic_shapes(ontology_dir: Path) -> rdflib.Graph:
 
 
 def data_graph(triples: Iterable[Triple | tuple]) -> rdflib.Graph:
-    items = [t if isinstance(t, Triple) else Triple(*t) for t in triples]
+    items = [t if isinstance(t, Triple) else Triple(t[0], t[1], t[2]) for t in triples]
     return rdflib.Graph().parse(data=serialize(items, format=RdfFormat.N_TRIPLES) or b"", format="nt")
 
 
