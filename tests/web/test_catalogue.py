@@ -129,7 +129,8 @@ def test_a_resumed_download_is_the_whole_file(toy):
     half = len(whole) // 2
     first = client.get(f"/dumps/{dump.file}", headers={"Range": f"bytes=0-{half - 1}"})
     assert first.status_code == 206 and len(first.data) == half
-    rest = client.get(f"/dumps/{dump.file}", headers={"Range": f"bytes={half}-", "If-Range": f'"{dump.sha256}"'})
+    rest = client.get(f"/dumps/{dump.file}",
+                      headers={"Range": f"bytes={half}-", "If-Range": f'"{dump.sha256}"'})
     assert rest.status_code == 206
     assert rest.headers["Content-Range"] == f"bytes {half}-{len(whole) - 1}/{len(whole)}"
     assert first.data + rest.data == whole
@@ -203,7 +204,8 @@ def test_download_from_a_real_server_with_a_resumed_range(toy, live_server):
     response = connection.getresponse()
     head = response.read()
     assert response.status == 206 and len(head) == 100
-    connection.request("GET", f"/dumps/{dump.file}", headers={"Range": "bytes=100-", "If-Range": f'"{dump.sha256}"'})
+    connection.request("GET", f"/dumps/{dump.file}",
+                       headers={"Range": "bytes=100-", "If-Range": f'"{dump.sha256}"'})
     response = connection.getresponse()
     rest = response.read()
     assert response.status == 206
