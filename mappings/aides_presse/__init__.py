@@ -30,7 +30,8 @@ NAME = mapping.NAME
 
 # An observation IRI of each cube, whatever the base: the aid type tells the column of a figure.
 _MONEY = re.compile(rf"/data/{NAME}/titre/[^/]+/annee/[0-9]+/type-aide/(?P<code>[^/#?]+)$")
-_PER_COPY = re.compile(rf"/data/{NAME}/{mapping.PER_COPY}/titre/[^/]+/annee/[0-9]+/type-aide/(?P<code>[^/#?]+)$")
+_PER_COPY = re.compile(
+    rf"/data/{NAME}/{mapping.PER_COPY}/titre/[^/]+/annee/[0-9]+/type-aide/(?P<code>[^/#?]+)$")
 
 
 @cache
@@ -52,12 +53,12 @@ DATASET = DatasetSpec(
     name=NAME,
     title={"fr": "Aides à la presse", "en": "State aid to the press"},
     description={
-        "fr": "Montants des aides de l'État aux titres de presse, par titre, année et type d'aide (2012 : les "
-              "200 titres les plus aidés), avec la diffusion et l'aide par exemplaire, en cube de données W3C ; "
-              "chaque montant est aussi une subvention schema:MonetaryGrant du ministère.",
-        "en": "State aid to press titles, per title, year and aid type (2012: the 200 most-aided titles), with "
-              "copies sold and aid per copy, as a W3C Data Cube; each amount is also a schema:MonetaryGrant of "
-              "the Ministry.",
+        "fr": "Montants des aides de l'État aux titres de presse, par titre, année et type d'aide (2012 : "
+              "les 200 titres les plus aidés), avec la diffusion et l'aide par exemplaire, en cube de "
+              "données W3C ; chaque montant est aussi une subvention schema:MonetaryGrant du ministère.",
+        "en": "State aid to press titles, per title, year and aid type (2012: the 200 most-aided titles), "
+              "with copies sold and aid per copy, as a W3C Data Cube; each amount is also a "
+              "schema:MonetaryGrant of the Ministry.",
     },
     mapping=mapping.triples,
     home=HOME,
@@ -71,7 +72,8 @@ DATASET = DatasetSpec(
         "types-aide": TableLoader("tables/types-aide.csv", load_aid_types),
     },
     fields={
-        "rdfs:label": "titre", "schema:name": "titre", "kgo:libelleSource": "titre", "kgo:titrePresse": "titre",
+        "rdfs:label": "titre", "schema:name": "titre", "kgo:libelleSource": "titre",
+        "kgo:titrePresse": "titre",
         "dcterms:type": "famille", "schema:publisher": "editeur", "kgo:exemplairesDiffuses": "diffusion",
         "kgo:montant": "<montant>", "kgo:aideParExemplaire": "<aide par exemplaire>",
     },
@@ -92,7 +94,8 @@ DATASET = DatasetSpec(
         vocabularies=("http://purl.org/linked-data/cube#", "http://schema.org/",
                       "http://www.w3.org/2004/02/skos/core#"),
         example_resources=("id/titre-presse/le-monde",),
-        keywords={"fr": ("presse", "aides à la presse", "subventions"), "en": ("press", "press aid", "grants")},
+        keywords={"fr": ("presse", "aides à la presse", "subventions"),
+                  "en": ("press", "press aid", "grants")},
         extra=(("qb:structure", "def/dsd/aides-presse"),
                ("sdmx-attribute:unitMeasure", "http://publications.europa.eu/resource/authority/currency/EUR")),
     ),
@@ -116,7 +119,8 @@ DATASET = DatasetSpec(
                     "def/famille-presse/pqr"),
     ),
     property_groups=(
-        PropertyGroup("identite", ("kgo:libelleSource", "kgo:editionRegroupee", "schema:issn", "kgo:titreTronque",
+        PropertyGroup("identite", ("kgo:libelleSource", "kgo:editionRegroupee", "schema:issn",
+                                   "kgo:titreTronque",
                                    "kgo:titreNonCure")),
     ),
     enrichers=panels.ENRICHERS,

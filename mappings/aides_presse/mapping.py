@@ -33,8 +33,8 @@ from culturegraph.rdf.terms import (
     WD,
     A,
     Minter,
-    boolean,
     bnode,
+    boolean,
     decimal,
     en,
     fr,
@@ -87,7 +87,6 @@ def triples(inputs: Any, iris: Minter) -> Iterator[Any]:
     families: dict[str, Family] = inputs.table("familles-presse")
     aid_types: list[AidType] = inputs.table("types-aide")
     by_code = {t.code: t for t in aid_types}
-    kgo = iris.kgo
     funder = iris.id("organisation", FUNDER)
     seen: dict[str, TitleSeen] = {}
     rows: dict[tuple[str, int], Record] = {}

@@ -16,7 +16,8 @@ from .titles import TitleTable
 def compute(inputs: Any) -> dict[str, Any]:
     titles: TitleTable = inputs.table("titres-presse")
     families: dict[str, Family] = inputs.table("familles-presse")
-    years: dict[int, dict[str, Any]] = defaultdict(lambda: {"rows": 0, "titles": Counter(), "total_eur": Decimal(0)})
+    years: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"rows": 0, "titles": Counter(), "total_eur": Decimal(0)})
     minted: list[dict[str, Any]] = []
     for r in inputs.records(NAME):
         year = record_year(r)

@@ -5,9 +5,10 @@ The tables write titles in upper case, without their article (``MONDE`` is Le Mo
 bundled in one row (``OUEST FRANCE -  DIMANCHE OUEST FRANCE``), sometimes with the family repeated at the
 end (``SUD OUEST - SUD OUEST DIMANCHE PQR``) or glued there while the Famille column is empty
 (``MEDECINS SANS FRONTIERES INFO GROUPEMENTS``), and sometimes cut by the PDF extraction
-(``JOURNAL DE LA HAUTE``). The key makes spellings of one title meet (accents, case, dashes, spaces and
-hyphens inside a name and leading articles do not count); the table says which title a key is. A title the table does not know
-still gets a deterministic slug (never a crash), and the mapping says so in the quarantine report.
+(``JOURNAL DE LA HAUTE``). The key makes spellings of one title meet (accents, case, dashes, spaces,
+hyphens inside a name and leading articles do not count); the table says which title a key is. A title
+the table does not know still gets a deterministic slug (never a crash), and the mapping says so in the
+quarantine report.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 # A hyphen with a space on at least one side separates editions ("METRONEWS -Toutes editions"); one
 # inside a word does not ("LA LOI-LE QUOTIDIEN").
 _EDITIONS = re.compile(r"\s+-\s*|\s*-\s+")
-# Words a title does not end with: the PDF extraction cut it there ("JOURNAL DE LA HAUTE", "DES COMMUNES DES").
+# Words a title does not end with: the PDF extraction cut it there ("JOURNAL DE LA HAUTE",
+# "DES COMMUNES DES").
 _CUT_WORDS = {"DE", "DU", "DES", "LA", "LE", "LES", "L'", "D'", "ET", "AU", "AUX", "EN", "SUR", "HAUTE",
               "BASSE", "SAINT", "SAINTE"}
 _ISSN = re.compile(r"^[0-9]{4}-[0-9]{3}[0-9X]$")
@@ -42,7 +44,8 @@ def _strip_article(part: str) -> str:
 
 def title_key(raw: str) -> str:
     """Upper case, no accents, one kind of dash, single spaces, no leading article on each edition:
-    ``"Le Dauphiné Libéré – Le Dauphiné libéré Dimanche"`` → ``"DAUPHINE LIBERE - DAUPHINE LIBERE DIMANCHE"``."""
+    ``"Le Dauphiné Libéré – Le Dauphiné libéré Dimanche"`` →
+    ``"DAUPHINE LIBERE - DAUPHINE LIBERE DIMANCHE"``."""
     text = _DASHES.sub("-", raw).replace("\u2019", "'").replace("`", "'")
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = collapse(text.upper())
@@ -56,7 +59,8 @@ def editions(key: str) -> list[str]:
 
 
 def glued_family(key: str, families: Iterable[str]) -> tuple[str, str | None]:
-    """``("SUD OUEST - SUD OUEST DIMANCHE PQR", [… "PQR" …])`` → ``("SUD OUEST - SUD OUEST DIMANCHE", "PQR")``:
+    """``("SUD OUEST - SUD OUEST DIMANCHE PQR", [… "PQR" …])`` →
+    ``("SUD OUEST - SUD OUEST DIMANCHE", "PQR")``:
     the key without a family code written at its end, and that code (``None`` when there is none)."""
     for code in sorted(families, key=len, reverse=True):
         tail = " " + title_key(code)
@@ -127,9 +131,11 @@ class TitleTable:
                 raise ValueError(f"{where}: {wikidata!r} is not a Wikidata item id (Q…)")
             title_slug = row["slug"].strip()
             if slug(title_slug) != title_slug:
-                raise ValueError(f"{where}: slug {title_slug!r} is not a slug (lower-case ASCII, digits, hyphens)")
+                raise ValueError(f"{where}: slug {title_slug!r} is not a slug "
+                                 "(lower-case ASCII, digits, hyphens)")
             title = Title(
-                slug=title_slug, label=row["libelle"].strip(), family=(row.get("famille") or "").strip() or None,
+                slug=title_slug, label=row["libelle"].strip(),
+                family=(row.get("famille") or "").strip() or None,
                 editions=tuple(e.strip() for e in (row.get("editions") or "").split("|") if e.strip()),
                 issn=issn, wikidata=wikidata, truncated=(row.get("tronque") or "").strip() == "oui",
                 note=(row.get("note") or "").strip(),

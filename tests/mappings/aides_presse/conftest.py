@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from culturegraph.mappings.aides_presse import DATASET, HOME
 from pyoxigraph import DefaultGraph, Quad, Store
 
 from culturegraph.datasets import Inputs
-from culturegraph.mappings.aides_presse import DATASET, HOME
 from culturegraph.rdf.terms import Minter
 from culturegraph.sources.aliases import AliasTable
 from culturegraph.sources.model import Problem, ReadResult, Record

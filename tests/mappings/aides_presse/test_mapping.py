@@ -9,7 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from culturegraph.mappings.aides_presse.tables import Status, parse_montant
 
 from .conftest import FIXTURES, TSV, Mapped, map_files, read

@@ -6,7 +6,6 @@ import csv
 from pathlib import Path
 
 import pytest
-
 from culturegraph.mappings.aides_presse import HOME
 from culturegraph.mappings.aides_presse.tables import load_families, load_titles
 from culturegraph.mappings.aides_presse.titles import (
