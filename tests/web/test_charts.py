@@ -30,11 +30,13 @@ def test_bar_chart_places_one_bar_per_series_and_category() -> None:
     assert chart is not None and chart.kind == "bars"
     left, top, right, bottom = chart.plot
     total, postal = chart.series
-    assert [p.category for p in total.points] == ["2012", "2013"] and [p.category for p in postal.points] == ["2012"]
+    assert [p.category for p in total.points] == ["2012", "2013"]
+    assert [p.category for p in postal.points] == ["2012"]
     tallest = total.points[0]
     assert tallest.y + tallest.height == bottom and tallest.height == bottom - top  # 100 is the axis top
     assert total.points[1].height == pytest.approx(tallest.height / 2, abs=0.1)
-    assert postal.points[0].x > tallest.x and left <= tallest.x < postal.points[0].x + postal.points[0].width <= right
+    assert postal.points[0].x > tallest.x
+    assert left <= tallest.x < postal.points[0].x + postal.points[0].width <= right
     assert [label for _, label in chart.x_ticks] == ["2012", "2013"]
     assert chart.y_ticks[-1][1] == "100" and total.colour != postal.colour
 
@@ -44,7 +46,8 @@ def test_line_chart_over_years() -> None:
     assert chart is not None and chart.kind == "line"
     a, b = chart.series
     left, _, right, _ = chart.plot
-    assert (a.points[0].x, a.points[-1].x) == (left, right) and b.points[0].x == pytest.approx((left + right) / 2)
+    assert (a.points[0].x, a.points[-1].x) == (left, right)
+    assert b.points[0].x == pytest.approx((left + right) / 2)
     assert a.path.count(",") == 2
 
 

@@ -40,7 +40,8 @@ class Mapped:
 
 
 def read(path: Path) -> ReadResult:
-    table = AliasTable.load(DATASET.path(DATASET.aliases["aides-presse"]), parsers={**PARSERS, **DATASET.parsers})
+    table = AliasTable.load(DATASET.path(DATASET.aliases["aides-presse"]),
+                            parsers={**PARSERS, **DATASET.parsers})
     return read_table(path, table, root=ROOT)
 
 
@@ -50,7 +51,8 @@ def map_files(*paths: Path) -> Mapped:
     inputs = Inputs({"aides-presse": results}, tables)
     assert DATASET.mapping is not None
     out = list(DATASET.mapping(inputs, Minter()))
-    return Mapped(results, [o for o in out if isinstance(o, tuple)], [o for o in out if isinstance(o, Problem)],
+    return Mapped(results, [o for o in out if isinstance(o, tuple)],
+                  [o for o in out if isinstance(o, Problem)],
                   [o for o in out if isinstance(o, Record)], inputs)
 
 

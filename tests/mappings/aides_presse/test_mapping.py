@@ -29,7 +29,8 @@ def grants(mapped: Mapped) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("raw", "value"), [
-    ("18685441", Decimal("18685441")), ("1 234 567,89", Decimal("1234567.89")), ("250000,50", Decimal("250000.50")),
+    ("18685441", Decimal("18685441")), ("1 234 567,89", Decimal("1234567.89")),
+    ("250000,50", Decimal("250000.50")),
     ("12 345 €", Decimal("12345")), ("N.c.", Status("nc")), ("n.c", Status("nc")), ("NC", Status("nc")),
 ])
 def test_parse_montant(raw: str, value: object) -> None:
@@ -45,7 +46,8 @@ def test_parse_montant_refuses(raw: str) -> None:
 
 def test_every_row_is_mapped_or_quarantined_with_a_reason(real: Mapped) -> None:
     (result,) = real.read
-    assert (result.vintage, result.rows, len(result.records), result.problems) == ("top200-2012", 200, 200, [])
+    read = (result.vintage, result.rows, len(result.records), result.problems)
+    assert read == ("top200-2012", 200, 200, [])
     quarantined = [p for p in real.problems if p.action == "row quarantined"]
     assert quarantined == []
     # Each of the 200 rows has its total: one total observation per row, under 200 different titles.
@@ -80,7 +82,8 @@ def test_empty_amounts_and_zero_circulation_are_reported(real: Mapped) -> None:
              ("Dont postale", "Aides postales par exemplaire en €"),
              ("Dont aides aux tiers", "Aides aux tiers par exemplaire en €"),
              ("Dont aides directes", "Aides directes par exemplaire en €")]
-    ratio_of_unknown = sum(1 for r in rows for amount, ratio in pairs if not r[amount].strip() and r[ratio].strip())
+    ratio_of_unknown = sum(1 for r in rows for amount, ratio in pairs
+                           if not r[amount].strip() and r[ratio].strip())
     assert ratio_of_unknown == 109
     assert sum(n for reason, n in by_reason.items() if "whose amount is empty" in reason) == ratio_of_unknown
     dropped = {(p.line, p.header) for p in real.problems if p.action == "value dropped"}
@@ -89,7 +92,8 @@ def test_empty_amounts_and_zero_circulation_are_reported(real: Mapped) -> None:
 
 def test_families_glued_to_titles_are_reported(real: Mapped) -> None:
     normalised = {(p.line, p.value): p.reason for p in real.problems if p.action == "value normalised"}
-    assert set(normalised) == {(19, "SUD OUEST - SUD OUEST DIMANCHE PQR"), (35, "NICE MATIN - NICE MATIN DIMANCHE PQR"),
+    assert set(normalised) == {(19, "SUD OUEST - SUD OUEST DIMANCHE PQR"),
+                               (35, "NICE MATIN - NICE MATIN DIMANCHE PQR"),
                                (138, "MEDECINS SANS FRONTIERES INFO GROUPEMENTS")}
     assert "read from the title" in normalised[(138, "MEDECINS SANS FRONTIERES INFO GROUPEMENTS")]
     msf = BASE + "id/titre-presse/medecins-sans-frontieres-info"
@@ -119,7 +123,8 @@ def portal() -> Mapped:
 
 def test_portal_table_is_one_alias_entry(portal: Mapped) -> None:
     (result,) = portal.read
-    assert (result.vintage, len(result.records), result.problems, result.warnings) == ("portail-libelles", 4, [], [])
+    read = (result.vintage, len(result.records), result.problems, result.warnings)
+    assert read == ("portail-libelles", 4, [], [])
 
 
 def test_portal_table_in_field_ids_reads_the_same(tmp_path: Path, portal: Mapped) -> None:
@@ -151,16 +156,19 @@ def test_non_communicable_is_a_status_not_an_amount(portal: Mapped) -> None:
     assert portal.objects(obs, "http://schema.org/amount") == []
     assert portal.objects(obs, "http://purl.org/linked-data/sdmx/2009/attribute#obsStatus") == [
         BASE + "def/statut-montant/nc"]
-    assert portal.objects(BASE + "def/statut-montant/nc", "http://www.w3.org/2004/02/skos/core#notation") == ["N.c."]
+    notation = "http://www.w3.org/2004/02/skos/core#notation"
+    assert portal.objects(BASE + "def/statut-montant/nc", notation) == ["N.c."]
 
 
 def test_portal_titles_and_publishers(portal: Mapped) -> None:
     monde = BASE + "id/titre-presse/le-monde"
-    assert portal.objects(monde, "http://schema.org/publisher") == [BASE + "id/organisation/societe-editrice-du-monde"]
+    publisher = BASE + "id/organisation/societe-editrice-du-monde"
+    assert portal.objects(monde, "http://schema.org/publisher") == [publisher]
     assert portal.objects(monde, KGO + "libelleSource") == ["Le Monde"]
     gazette = BASE + "id/titre-presse/gazette-du-val-d-argent"
     assert portal.objects(gazette, KGO + "titreNonCure") == ["true"]
-    assert portal.objects(gazette, "http://www.w3.org/2000/01/rdf-schema#label") == ["GAZETTE DU VAL D'ARGENT"]
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    assert portal.objects(gazette, label) == ["GAZETTE DU VAL D'ARGENT"]
     minted = [p for p in portal.problems if "not in tables/titres.csv" in p.reason]
     assert [(p.line, p.header) for p in minted] == [(5, "Titre")]
     # The ancestors of the types used are emitted (the sum rule walks skos:broader in this graph).
@@ -183,7 +191,8 @@ def test_a_row_without_year_is_quarantined(tmp_path: Path) -> None:
 def test_a_second_row_for_a_title_and_year_is_quarantined(tmp_path: Path) -> None:
     lines = (FIXTURES / "portail-synthetique.csv").read_text(encoding="utf-8-sig").splitlines()
     copy = tmp_path / "doublon.csv"
-    copy.write_text("\n".join([lines[0], lines[1], lines[1].replace("Le Monde", "MONDE")]) + "\n", encoding="utf-8")
+    twice = [lines[0], lines[1], lines[1].replace("Le Monde", "MONDE")]
+    copy.write_text("\n".join(twice) + "\n", encoding="utf-8")
     mapped = map_files(copy)
     assert [(p.line, p.action) for p in mapped.problems] == [(3, "row quarantined")]
     assert "second row for title 'le-monde' in 2019 (first at line 2)" in mapped.problems[0].reason

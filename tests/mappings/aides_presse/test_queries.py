@@ -8,9 +8,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
-from pyoxigraph import Store
-
 from culturegraph.mappings.aides_presse import DATASET
+from pyoxigraph import Store
 
 from .conftest import TSV, Mapped
 
@@ -81,9 +80,11 @@ def test_share_of_postal_aid(store: Store) -> None:
         selected = [r for r in rows() if family(r) == code]
         total = sum(int(r[TOTAL]) for r in selected)
         postal = sum(int(r[POSTAL]) for r in selected if r[POSTAL].strip())
-        assert (int(Decimal(answer[label]["aides"])), int(Decimal(answer[label]["postale"]))) == (total, postal)
+        found = (int(Decimal(answer[label]["aides"])), int(Decimal(answer[label]["postale"])))
+        assert found == (total, postal)
         assert float(answer[label]["partPostalePourcent"]) == round(1000 * postal / total) / 10
-    assert float(answer["Presse des groupements (associations, mutuelles, syndicats)"]["partPostalePourcent"]) == 100
+    groupements = answer["Presse des groupements (associations, mutuelles, syndicats)"]
+    assert float(groupements["partPostalePourcent"]) == 100
 
 
 def test_aid_per_copy_above_a_threshold(store: Store) -> None:
@@ -94,7 +95,8 @@ def test_aid_per_copy_above_a_threshold(store: Store) -> None:
         round(Decimal(r[TOTAL]) / Decimal(r[COPIES]), 4) for r in ranked]
     first = ranked[0]
     assert answer[0]["libelle"] == "L'Humanité" and first["Titre"] == "HUMANITE"
-    assert Decimal(answer[0]["ratioPublie"]) == Decimal(first["Aides totales par exemplaire en €"].replace(",", "."))
+    published = Decimal(first["Aides totales par exemplaire en €"].replace(",", "."))
+    assert Decimal(answer[0]["ratioPublie"]) == published
     assert all(int(a["exemplaires"]) > 1_000_000 for a in answer)
 
 
@@ -103,7 +105,8 @@ def test_a_titles_aid_over_the_years(store: Store) -> None:
     monde = next(r for r in rows() if r["Titre"] == "MONDE")
     assert {(a["libelleType"], int(Decimal(a["montant"]))) for a in answer} == {
         ("Total des aides", int(monde[TOTAL])), ("Aide postale", int(monde[POSTAL])),
-        ("Aides aux tiers", int(monde["Dont aides aux tiers"])), ("Aides directes", int(monde["Dont aides directes"]))}
+        ("Aides aux tiers", int(monde["Dont aides aux tiers"])),
+        ("Aides directes", int(monde["Dont aides directes"]))}
     assert {a["annee"] for a in answer} == {"http://reference.data.gov.uk/id/year/2012"}
 
 

@@ -16,7 +16,7 @@ from culturegraph.mappings.aides_presse.titles import (
     title_key,
 )
 
-TSV = HOME.parents[1] / "data/sources/aides-presse/aides-presse-2012-200-titres-les-plus-aides_extraction-pdf.tsv"
+from .conftest import TSV
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,8 @@ def test_title_key(raw: str, key: str) -> None:
 
 
 def test_glued_family(families: list[str]) -> None:
-    assert glued_family("SUD OUEST - SUD OUEST DIMANCHE PQR", families) == ("SUD OUEST - SUD OUEST DIMANCHE", "PQR")
+    assert glued_family("SUD OUEST - SUD OUEST DIMANCHE PQR", families) == (
+        "SUD OUEST - SUD OUEST DIMANCHE", "PQR")
     assert glued_family("MEDECINS SANS FRONTIERES INFO GROUPEMENTS", families) == (
         "MEDECINS SANS FRONTIERES INFO", "GROUPEMENTS")
     assert glued_family("ANNUAIRE TECH/PRO", families) == ("ANNUAIRE", "TECH/PRO")
