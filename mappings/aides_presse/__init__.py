@@ -63,8 +63,8 @@ DATASET = DatasetSpec(
     mapping=mapping.triples,
     home=HOME,
     order=40,
-    sources=(NAME,),
-    aliases={NAME: "aliases/aides-presse.toml"},
+    sources=(NAME, mapping.GROUPS),
+    aliases={NAME: "aliases/aides-presse.toml", mapping.GROUPS: "aliases/aides-presse-groupes.toml"},
     parsers={"montant": parse_montant},
     tables={
         "titres-presse": TableLoader("tables/titres.csv", load_titles),

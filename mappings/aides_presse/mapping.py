@@ -33,6 +33,7 @@ from culturegraph.rdf.terms import (
     WD,
     A,
     Minter,
+    Namespace,
     bnode,
     boolean,
     decimal,
@@ -49,6 +50,7 @@ from .tables import AidType, Family, Status
 from .titles import Resolution, Title, TitleTable
 
 NAME = "aides-presse"
+GROUPS = "aides-presse-groupes"  # the source of the groups table, and /data/aides-presse/groupes
 FUNDER = "ministere-culture"
 DIFFUSION = "diffusion"  # /data/aides-presse/diffusion
 PER_COPY = "aide-par-exemplaire"  # /data/aides-presse/aide-par-exemplaire
@@ -56,6 +58,7 @@ FAMILY_SCHEME = "famille-presse"
 AID_SCHEME = "type-aide"
 STATUS_SCHEME = "statut-montant"
 ISSN_PORTAL = "https://portal.issn.org/resource/ISSN/"
+ORG = Namespace("http://www.w3.org/ns/org#")
 _YEAR_IN_HEADER = re.compile(r"\b((?:19|20)\d\d)\b")
 
 
@@ -129,8 +132,29 @@ def triples(inputs: Any, iris: Minter) -> Iterator[Any]:
             if aid.field not in r:
                 continue
             used_types.setdefault(aid.code, r)
-            yield from grant(iris, periodical, funder, year, aid, r[aid.field])
+            obs = iris.data(NAME, "titre", title.slug, "annee", str(year), AID_SCHEME, aid.code)
+            yield from grant(iris, obs, iris.kgo.ObservationAidePresse, iris.dataset(NAME),
+                             iris.kgo.titrePresse, periodical, funder, year, aid, r[aid.field])
         yield from circulation_and_ratios(r, iris, periodical, year, aid_types)
+
+    groups: dict[tuple[str, int], Record] = {}
+    for r in inputs.records(GROUPS):
+        key = slug_of(r["groupe"])
+        first = groups.setdefault((key, r["annee"]), r)
+        if first is not r:
+            yield r.problem("groupe", r["groupe"], f"second row for group {key!r} in {r['annee']} (first at "
+                            f"line {first.line}): not published", "row quarantined")
+            continue
+        yield r
+        org = iris.id("organisation", key)
+        yield from organisation(org, r["groupe"])
+        for aid in aid_types:
+            if aid.field not in r:
+                continue
+            used_types.setdefault(aid.code, r)
+            obs = iris.data(NAME, "groupe", key, "annee", str(r["annee"]), AID_SCHEME, aid.code)
+            yield from grant(iris, obs, iris.kgo.ObservationAideGroupePresse, iris.data(NAME, "groupes"),
+                             iris.kgo.groupePresse, org, funder, r["annee"], aid, r[aid.field])
 
     for info in sorted(seen.values(), key=lambda i: i.title.slug):
         yield info.record
@@ -148,7 +172,8 @@ def triples(inputs: Any, iris: Minter) -> Iterator[Any]:
     for code in sorted(wanted):
         yield wanted[code]
         yield from aid_type_concept(iris, by_code[code])
-    if any(isinstance(r.get(t.field), Status) for r in rows.values() for t in aid_types):
+    records = [*rows.values(), *groups.values()]
+    if any(isinstance(r.get(t.field), Status) for r in records for t in aid_types):
         yield from status_concept(iris)
 
 
@@ -171,26 +196,27 @@ def title_problems(r: Record, resolution: Resolution) -> Iterator[Problem]:
                         f"as /id/titre-presse/{title.slug} (add it to the table)", "value normalised")
 
 
-def grant(iris: Minter, periodical: NamedNode, funder: NamedNode, year: int, aid: AidType,
+def grant(iris: Minter, obs: NamedNode, kind: NamedNode, dataset: NamedNode, dimension: NamedNode,
+          funded: NamedNode, funder: NamedNode, year: int, aid: AidType,
           value: Decimal | Status) -> Iterator[Any]:
+    """One observation of a cube of grants (``dimension``: the title, or the group, it funds)."""
     kgo = iris.kgo
-    slug_ = periodical.value.rsplit("/", 1)[-1]
-    obs = iris.data(NAME, "titre", slug_, "annee", str(year), AID_SCHEME, aid.code)
     yield obs, A, QB.Observation
-    yield obs, A, kgo.ObservationAidePresse
+    yield obs, A, kind
     yield obs, A, SCHEMA.MonetaryGrant
-    yield obs, QB.dataSet, iris.dataset(NAME)
-    yield obs, kgo.titrePresse, periodical
+    yield obs, QB.dataSet, dataset
+    yield obs, dimension, funded
     yield obs, SDMX_DIMENSION.refPeriod, year_iri(year)
     yield obs, kgo.typeAide, iris.concept(AID_SCHEME, aid.code)
     yield obs, SCHEMA.funder, funder
-    yield obs, SCHEMA.fundedItem, periodical
+    yield obs, SCHEMA.fundedItem, funded
     if isinstance(value, Status):
         yield obs, SDMX_ATTRIBUTE.obsStatus, iris.concept(STATUS_SCHEME, str(value))
         return
     amount = decimal(value)
     yield obs, kgo.montant, amount
-    money = bnode(f"montant_{slug_}_{year}_{aid.code}")
+    path = obs.value.split(f"/data/{NAME}/", 1)[1]  # titre/le-monde/annee/2012/type-aide/total
+    money = bnode("montant_" + path.replace("/annee/", "_").replace(f"/{AID_SCHEME}/", "_"))
     yield obs, SCHEMA.amount, money
     yield money, A, SCHEMA.MonetaryAmount
     yield money, SCHEMA.value, amount
@@ -264,9 +290,15 @@ def periodical_triples(iris: Minter, info: TitleSeen, families: dict[str, Family
     for name in sorted(info.publishers):
         org = iris.id("organisation", slug_of(name))
         yield s, SCHEMA.publisher, org
-        yield org, A, SCHEMA.Organization
-        yield org, RDFS.label, fr(name)
-        yield org, SCHEMA.name, fr(name)
+        yield from organisation(org, name)
+
+
+def organisation(org: NamedNode, name: str) -> Iterator[Any]:
+    """A publishing company or a press group, known by its name only (no SIREN in the tables)."""
+    yield org, A, SCHEMA.Organization
+    yield org, A, ORG.Organization
+    yield org, RDFS.label, fr(name)
+    yield org, SCHEMA.name, fr(name)
 
 
 def slug_of(name: str) -> str:

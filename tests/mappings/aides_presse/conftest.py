@@ -39,16 +39,16 @@ class Mapped:
         return sorted(o.value for s, p, o in self.triples if s.value == subject and p.value == predicate)
 
 
-def read(path: Path) -> ReadResult:
-    table = AliasTable.load(DATASET.path(DATASET.aliases["aides-presse"]),
-                            parsers={**PARSERS, **DATASET.parsers})
+def read(path: Path, source: str = "aides-presse") -> ReadResult:
+    table = AliasTable.load(DATASET.path(DATASET.aliases[source]), parsers={**PARSERS, **DATASET.parsers})
     return read_table(path, table, root=ROOT)
 
 
-def map_files(*paths: Path) -> Mapped:
+def map_files(*paths: Path, groups: tuple[Path, ...] = ()) -> Mapped:
     results = [read(p) for p in paths]
     tables = {name: loader.load(DATASET.path(loader.path)) for name, loader in DATASET.tables.items()}
-    inputs = Inputs({"aides-presse": results}, tables)
+    inputs = Inputs({"aides-presse": results, "aides-presse-groupes": [read(p, "aides-presse-groupes")
+                                                                       for p in groups]}, tables)
     assert DATASET.mapping is not None
     out = list(DATASET.mapping(inputs, Minter()))
     return Mapped(results, [o for o in out if isinstance(o, tuple)],

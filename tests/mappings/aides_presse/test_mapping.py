@@ -196,3 +196,22 @@ def test_a_second_row_for_a_title_and_year_is_quarantined(tmp_path: Path) -> Non
     mapped = map_files(copy)
     assert [(p.line, p.action) for p in mapped.problems] == [(3, "row quarantined")]
     assert "second row for title 'le-monde' in 2019 (first at line 2)" in mapped.problems[0].reason
+
+
+# --- the portal's groups table (synthetic, in the documented shape) ---------------------------------------
+
+def test_groups_table() -> None:
+    mapped = map_files(groups=(FIXTURES / "groupes-synthetique.csv",))
+    assert mapped.inputs.files["aides-presse-groupes"][0].vintage == "portail-groupes-libelles"
+    monde = BASE + "id/organisation/groupe-le-monde"
+    obs = BASE + "data/aides-presse/groupe/groupe-le-monde/annee/2020/type-aide/total"
+    assert mapped.objects(obs, KGO + "groupePresse") == [monde]
+    assert mapped.objects(obs, "http://schema.org/fundedItem") == [monde]
+    assert mapped.objects(obs, KGO + "montant") == ["10100000.5"]
+    cube = BASE + "data/aides-presse/groupes"
+    assert mapped.objects(obs, "http://purl.org/linked-data/cube#dataSet") == [cube]
+    assert "http://www.w3.org/ns/org#Organization" in mapped.objects(monde, RDF_TYPE)
+    unknown = BASE + "data/aides-presse/groupe/groupe-val-d-argent/annee/2020/type-aide/total"
+    assert mapped.objects(unknown, KGO + "montant") == []
+    assert mapped.objects(unknown, "http://purl.org/linked-data/sdmx/2009/attribute#obsStatus") == [
+        BASE + "def/statut-montant/nc"]
