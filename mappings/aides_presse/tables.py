@@ -14,8 +14,19 @@ from .titles import TitleTable
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a curated table; a row with more or fewer cells than the header (an unquoted ``;`` in a
+    text) is an error naming the file and line, not a silently shifted row."""
     with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader((line for line in f if not line.startswith("#")), delimiter=";"))
+        lines = [(n, line) for n, line in enumerate(f, 1) if not line.startswith("#")]
+    reader = csv.DictReader((line for _, line in lines), delimiter=";")
+    rows = []
+    for row in reader:
+        if None in row or None in row.values():
+            line = lines[reader.line_num - 1][0]
+            raise ValueError(f"{path}:{line}: {len(reader.fieldnames or ())} columns in the header, not "
+                             f"as many in this row (quote a text holding ';')")
+        rows.append(row)
+    return rows
 
 
 @dataclass(frozen=True)

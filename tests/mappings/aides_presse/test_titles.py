@@ -153,3 +153,17 @@ def test_two_titles_with_one_key_are_refused() -> None:
             {"cle": "FIGARO", "autres_cles": "MONDE", "slug": "le-figaro", "libelle": "Le Figaro"}]
     with pytest.raises(ValueError, match="already names 'le-monde'"):
         TitleTable.from_rows(rows)
+
+
+def test_a_row_shifted_by_an_unquoted_semicolon_is_refused(tmp_path: Path) -> None:
+    from culturegraph.mappings.aides_presse.tables import load_aid_types
+
+    shipped = (HOME / "tables/types-aide.csv").read_text(encoding="utf-8")
+    assert len(load_aid_types(HOME / "tables/types-aide.csv")) > 10  # the shipped table is well formed
+    bad = tmp_path / "types-aide.csv"
+    bad.write_text(shipped.replace('"Aides versées directement', "Aides versées directement")
+                   .replace('chaque année."', "chaque année."), encoding="utf-8")  # unquoted again
+    line = next(n for n, text in enumerate(bad.read_text(encoding="utf-8").splitlines(), 1)
+                if text.startswith("directes;"))
+    with pytest.raises(ValueError, match=rf"types-aide.csv:{line}: 9 columns in the header"):
+        load_aid_types(bad)
