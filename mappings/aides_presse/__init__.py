@@ -103,6 +103,15 @@ DATASET = DatasetSpec(
     statistics=(
         Statistic("titres-presse", {"fr": "titres de presse aidés", "en": "aided press titles"},
                   "?x a schema:Periodical ; ^schema:fundedItem ?grant .", order=40),
+        # Euros to titles: the sum of the "total" observations (the parts are in it already); groups
+        # have their own cube and are not added (their aid is that of their titles).
+        Statistic("euros-titres-presse", {"fr": "d'aides à la presse versées à ces titres",
+                                          "en": "of press aid paid to these titles"},
+                  "?x a kgo:ObservationAidePresse ; kgo:typeAide type-aide:total ; kgo:montant ?montant",
+                  order=41, sum="?montant", unit="€"),
+        Statistic("observations-aides-presse", {"fr": "observations d'aide à la presse",
+                                                "en": "press aid observations"},
+                  "?x a kgo:ObservationAidePresse", order=42),
     ),
     iri_patterns=(
         IriPattern({"fr": "Titre de presse", "en": "Press title"}, "/id/titre-presse/{slug}",

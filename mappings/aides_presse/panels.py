@@ -19,8 +19,9 @@ from pyoxigraph import Literal, NamedNode
 
 from culturegraph.datasets import Described, Enricher, Panel, PanelView
 from culturegraph.rdf.terms import SCHEMA, SDMX_ATTRIBUTE, SDMX_DIMENSION, Minter
+from culturegraph.sources.values import french_number
 from culturegraph.store.base import GraphReader
-from culturegraph.web.charts import bar_chart, french_number
+from culturegraph.web.charts import bar_chart
 
 from .mapping import AID_SCHEME, FAMILY_SCHEME
 

@@ -73,7 +73,7 @@ DATASET = DatasetSpec(
         Statistic("sites", {"fr": "sites Patrimostat", "en": "Patrimostat sites"}, "?x a kgo:SitePatrimostat",
                   order=20),
         Statistic("observations", {"fr": "observations de fréquentation", "en": "attendance observations"},
-                  "?x a qb:Observation", order=30),
+                  "?x a kgo:ObservationFrequentation", order=30),
     ),
     iri_patterns=(
         IriPattern({"fr": "Site Patrimostat", "en": "Patrimostat site"}, "/id/site/{code}",

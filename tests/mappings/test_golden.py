@@ -45,7 +45,10 @@ def test_every_dataset_has_golden_cases() -> None:
 
 
 # The museum datasets' cases; other datasets check their provenance in their own test modules.
-@pytest.mark.parametrize("case", [c for c in cases() if c.parent.name in ("museofile", "frequentation-musees")],
+MUSEUM_CASES = [c for c in cases() if c.parent.name in ("museofile", "frequentation-musees")]
+
+
+@pytest.mark.parametrize("case", MUSEUM_CASES,
                          ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_provenance_points_at_the_right_row(case: Path) -> None:
     """Each museum, site and observation is traced to a row about that museum, site and year (the build

@@ -228,3 +228,12 @@ def test_every_alias_type_has_a_parser() -> None:
         fields = tomllib.loads(path.read_text(encoding="utf-8"))["fields"]
         for name, spec in fields.items():
             assert spec.get("type", "string") in registry.parsers(), f"{path.name}: {name}"
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (0, "0"), (1234567, "1\u202f234\u202f567"), (Decimal("18685441.0"), "18\u202f685\u202f441"),
+    (Decimal("0.1931"), "0,1931"), (Decimal("1234.50"), "1\u202f234,5"), (-1200, "-1\u202f200"),
+    (Decimal("-0.5"), "-0,5"), (2.5, "2,5"),
+])
+def test_french_number(value: int | float | Decimal, text: str) -> None:
+    assert v.french_number(value) == text

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
-from culturegraph.web.charts import bar_chart, french_number, line_chart, nice_ceiling
-
-
-@pytest.mark.parametrize(("value", "text"), [
-    (0, "0"), (1234567, "1\u202f234\u202f567"), (Decimal("18685441.0"), "18\u202f685\u202f441"),
-    (Decimal("0.1931"), "0,1931"), (Decimal("1234.50"), "1\u202f234,5"), (-1200, "-1\u202f200"),
-])
-def test_french_number(value: object, text: str) -> None:
-    assert french_number(value) == text  # type: ignore[arg-type]
+from culturegraph.web.charts import bar_chart, line_chart, nice_ceiling
 
 
 @pytest.mark.parametrize(("value", "top"), [

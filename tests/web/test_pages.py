@@ -220,7 +220,7 @@ def test_home_page_counts_and_entry_points(client, graph):
     figures = [e["text"] for e in doc.find("li") if "musées" in e["text"]]
     assert any(f"{museums:,}".replace(",", "\u202f") in f for f in figures)
     observations = count(graph, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE "
-                                "{ ?o a <http://purl.org/linked-data/cube#Observation> }")
+                                f"{{ ?o a <{KGO}ObservationFrequentation> }}")
     assert f"{observations:,}".replace(",", "\u202f") in html
     museofile = count(graph, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{BASE}graph/museofile> "
                              "{ ?s ?p ?o } }")
@@ -229,6 +229,43 @@ def test_home_page_counts_and_entry_points(client, graph):
     assert f"{HOST}/sparql" in hrefs and f"{HOST}/id/musee/M0963" in hrefs
     assert f"{HOST}/doc/graph/museofile" in hrefs
 
+
+
+def test_home_page_figures_count_or_sum(settings):
+    """A Statistic counts distinct ?x, or with ``sum`` adds a variable's values (distinct (?x, value)
+    pairs: a grant matched twice by the pattern is added once), written with its unit; no match is 0."""
+    from decimal import Decimal
+
+    from culturegraph.datasets import DatasetSpec, Registry, Statistic
+    from culturegraph.web.app import create_app
+
+    schema = "http://schema.org/"
+    store = Store()
+    grant = NamedNode(schema + "MonetaryGrant")
+    for i, amount in enumerate(("1200000.50", "34.25", "1000")):
+        g = NamedNode(f"{BASE}data/g/{i}")
+        store.add(Quad(g, RDF_TYPE, grant, NamedNode(BASE + "graph/g")))
+        store.add(Quad(g, NamedNode(schema + "amount"), Literal(amount, datatype=NamedNode(
+            "http://www.w3.org/2001/XMLSchema#decimal")), NamedNode(BASE + "graph/g")))
+        # the same grant in a second graph: still one (?x, value) pair
+        store.add(Quad(g, RDF_TYPE, grant, NamedNode(BASE + "graph/h")))
+    spec = DatasetSpec(name="g", title={"fr": "Subventions"}, description={"fr": "…"}, statistics=(
+        Statistic("grants", {"fr": "subventions"}, "?x a schema:MonetaryGrant"),
+        Statistic("euros", {"fr": "versés"}, "?x a schema:MonetaryGrant ; schema:amount ?v", sum="?v",
+                  unit="€"),
+        Statistic("none", {"fr": "rien"}, "?x a schema:Nothing ; schema:amount ?v", sum="?v"),
+    ))
+    registry = Registry((spec,))
+    from culturegraph.store.oxigraph.reader import OxigraphReader
+    from culturegraph.web.pages import graph_statistics
+
+    stats = graph_statistics(OxigraphReader(store, "sum-test"), registry, BASE)
+    assert stats["counts"] == {"grants": 3, "euros": Decimal("1201034.75"), "none": 0}
+    doc, _ = page(create_app(settings, store=store, registry=registry).test_client(), "/")
+    figures = [e["text"].strip() for e in doc.find("li")]
+    assert "3 subventions" in figures
+    assert "1\u202f201\u202f034,75\u00a0€ versés" in figures
+    assert "0 rien" in figures
 
 # the query UI ---------------------------------------------------------------------------------------------
 

@@ -173,13 +173,17 @@ class Report:
 
 @dataclass(frozen=True)
 class Statistic:
-    """A count on the home page: distinct ``?x`` matching ``pattern`` (SPARQL, registry prefixes, over
-    the union of all graphs)."""
+    """A figure on the home page: the number of distinct ``?x`` matching ``pattern`` (SPARQL, registry
+    prefixes, over the union of all graphs); or, when ``sum`` names a variable of the pattern
+    (``"?montant"``), the sum of its values over the distinct ``(?x, value)`` pairs (e.g. euros), written
+    with ``unit`` after it."""
 
     key: str
     label: Text
     pattern: str
     order: int = 50
+    sum: str | None = None
+    unit: str = ""
 
 
 @dataclass(frozen=True)

@@ -179,6 +179,13 @@ def register(parsers: dict[str, Callable[[str], Any]]) -> None:
         PARSERS[name] = parse
 
 
-def french_number(n: int) -> str:
-    """12345 → '12\u202f345' (French thousands separator, a narrow no-break space)."""
-    return f"{n:,}".replace(",", "\u202f")
+def french_number(n: int | float | Decimal) -> str:
+    """12345 → '12\u202f345' (French thousands separator, a narrow no-break space); a decimal keeps its
+    digits after a comma, trailing zeros dropped: ``Decimal("0.1930")`` → ``'0,193'``."""
+    if isinstance(n, int):
+        return f"{n:,}".replace(",", "\u202f")
+    number = Decimal(str(n))
+    sign = "-" if number < 0 else ""
+    whole, _, fraction = format(abs(number), "f").partition(".")
+    fraction = fraction.rstrip("0")
+    return sign + f"{int(whole):,}".replace(",", "\u202f") + ("," + fraction if fraction else "")

@@ -13,19 +13,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from culturegraph.sources.values import french_number
+
 Number = int | float | Decimal
 
 PALETTE = ("#1f4e9c", "#b3391f", "#2d7a3a", "#7a3d8f", "#8a6d00", "#1c6f78", "#5b5b5b", "#c2185b")
-
-
-def french_number(value: Number) -> str:
-    """``1234567`` → ``1 234 567`` (narrow no-break spaces), ``0.1931`` → ``0,1931``."""
-    number = Decimal(str(value))
-    sign = "-" if number < 0 else ""
-    whole, _, fraction = format(abs(number), "f").partition(".")
-    fraction = fraction.rstrip("0")
-    grouped = f"{int(whole):,}".replace(",", "\u202f")
-    return sign + grouped + ("," + fraction if fraction else "")
 
 
 def nice_ceiling(value: Number) -> Number:

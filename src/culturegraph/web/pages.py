@@ -16,6 +16,7 @@ import sqlite3
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -25,7 +26,7 @@ from markupsafe import Markup
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 from culturegraph.config import Settings
-from culturegraph.datasets import Registry
+from culturegraph.datasets import Registry, Statistic
 from culturegraph.provenance.index import ProvenanceIndex, SourceFields
 from culturegraph.rdf import formats, jsonld, prefixes
 from culturegraph.rdf.formats import DOCUMENT_FORMATS, GRAPH_FORMATS, RESULTS_FORMATS
@@ -403,7 +404,7 @@ def home() -> Response:
     others = [{"name": g.rsplit("/", 1)[-1], "href": local_url(g), "triples": n}
               for g, n in sorted(stats["graphs"].items())
               if g.rsplit("/", 1)[-1] not in {d["name"] for d in datasets}]
-    figures = [(stats["counts"][s.key], s.label.get("fr", s.key)) for _, s in registry.statistics()]
+    figures = [(stats["counts"][s.key], s.unit, s.label.get("fr", s.key)) for _, s in registry.statistics()]
     pages = [(e.label.get("fr", e.path), e.path) for spec in registry for e in spec.examples]
     patterns = [(p.label.get("fr", ""), p.pattern, p.example) for spec in registry for p in spec.iri_patterns]
     body = render_template(
@@ -437,14 +438,22 @@ def _statistics(reader: GraphReader, registry: Registry, base_iri: str) -> dict[
     table = prefixes.table(base_iri)
     prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in table.items())
 
-    def count(pattern: str) -> int:
-        query = f"{prologue}SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?x WHERE {{ {pattern} }} }}"
-        result = reader.query(query, union_default_graph=True)
-        return int(next(iter(result))["n"].value)
+    def count(statistic: Statistic) -> int | Decimal:
+        if statistic.sum is None:
+            query = (f"{prologue}SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?x WHERE "
+                     f"{{ {statistic.pattern} }} }}")
+        else:  # SUM of nothing is 0; a value that is not a number makes it unbound (counted as 0 too)
+            query = (f"{prologue}SELECT (SUM({statistic.sum}) AS ?n) WHERE {{ SELECT DISTINCT ?x "
+                     f"{statistic.sum} WHERE {{ {statistic.pattern} }} }}")
+        result = next(iter(reader.query(query, union_default_graph=True)))["n"]
+        if statistic.sum is None:
+            return int(result.value)
+        total = Decimal(result.value) if result is not None else Decimal(0)
+        return int(total) if total == total.to_integral_value() else total
 
     graphs = {row["g"].value: int(row["n"].value) for row in reader.query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
-    counts = {s.key: count(s.pattern) for _, s in registry.statistics()}
+    counts = {s.key: count(s) for _, s in registry.statistics()}
     return {"graphs": graphs, "triples": sum(graphs.values()), "counts": counts, **counts}
 
 

@@ -14,7 +14,8 @@ SOURCE_LABEL = BASE + "def/culture/libelleSource"
 TITLE = BASE + "def/culture/titrePresse"
 
 
-@pytest.mark.parametrize("case", [c for c in cases() if c.parent.name == "aides-presse"], ids=lambda p: p.name)
+@pytest.mark.parametrize("case", [c for c in cases() if c.parent.name == "aides-presse"],
+                         ids=lambda p: p.name)
 def test_titles_and_observations_are_traced_to_their_row(case: Path) -> None:
     output = run_case(case)
     labels = {t.subject.value: t.object.value for t in output.triples if t.predicate.value == SOURCE_LABEL}
