@@ -21,7 +21,12 @@ class _TimedQueries:
         self.reader, self.timeout, self.timed_out = reader, timeout, False
 
     def query(self, query: str, *, base_iri: str | None = None, use_default_graph_as_union: bool = False,
-              default_graph: list[Any] | None = None, named_graphs: list[Any] | None = None) -> Any:
+              default_graph: list[Any] | None = None, named_graphs: list[Any] | None = None,
+              prefixes: dict[str, str] | None = None) -> Any:
+        if prefixes:
+            # The pre-declared prefixes (rdf/sparql_syntax.py) as PREFIX lines: the query's own come after
+            # them, and a later declaration of a prefix wins.
+            query = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items()) + query
         if base_iri and "base" not in query[:200].lower():
             # The protocol has no base parameter; a BASE line resolves the query's relative IRIs the same way
             # (syntax errors then count one more line: the message says which line of the query it is).
