@@ -48,6 +48,7 @@ from culturegraph.rdf.terms import (
     VOID,
     XSD,
     A,
+    Minter,
     slug,
 )
 
@@ -120,18 +121,19 @@ class Entry:
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
 
 
-class Iris:
-    """The catalogue's IRIs (model.md §6 patterns) and the expansion of the registry's short forms."""
+class Iris(Minter):
+    """The catalogue's IRIs (model.md §6 patterns) and the expansion of the registry's short forms; the
+    IRIs every layer mints (``/data/{name}``, ``/graph/{name}``) come from the one :class:`Minter`."""
 
     def __init__(self, base: str, prefixes: Mapping[str, str]) -> None:
-        self.base = base
-        self.prefixes = {k: (v if _SCHEME.match(v) else base + v) for k, v in prefixes.items()}
+        super().__init__(base)
+        self.namespaces = {k: (v if _SCHEME.match(v) else base + v) for k, v in prefixes.items()}
 
     def expand(self, value: str) -> NamedNode:
         """An IRI, a CURIE of the registry's prefixes, or a path relative to the base."""
         prefix, colon, local = value.partition(":")
-        if colon and prefix in self.prefixes and not local.startswith("//"):
-            return NamedNode(self.prefixes[prefix] + local)
+        if colon and prefix in self.namespaces and not local.startswith("//"):
+            return NamedNode(self.namespaces[prefix] + local)
         if _SCHEME.match(value):
             return NamedNode(value)
         return NamedNode(self.base + value.lstrip("/"))
@@ -152,12 +154,6 @@ class Iris:
     def void_document(self) -> NamedNode:
         return NamedNode(self.base + ".well-known/void")
 
-    def dataset(self, name: str) -> NamedNode:
-        return NamedNode(f"{self.base}data/{name}")
-
-    def graph(self, name: str) -> NamedNode:
-        return NamedNode(f"{self.base}graph/{name}")
-
     def distribution(self, name: str, kind: str) -> NamedNode:
         return NamedNode(f"{self.base}data/{name}/distribution/{kind}")
 
@@ -172,7 +168,7 @@ class Iris:
 
     def short(self, iri: str) -> str:
         """A readable, path-safe key for a term: ``schema-sameas`` for schema:sameAs."""
-        for name, ns in sorted(self.prefixes.items(), key=lambda kv: -len(kv[1])):
+        for name, ns in sorted(self.namespaces.items(), key=lambda kv: -len(kv[1])):
             if iri.startswith(ns) and len(iri) > len(ns):
                 return slug(f"{name}-{iri[len(ns):]}")
         return slug(iri.split("://", 1)[-1])
