@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -104,17 +104,24 @@ def build_provenance(settings: Settings, build_id: str, started: datetime, loade
             if file.url:
                 triples.append((entity, DCAT.downloadURL, NamedNode(file.url)))
     modified = Literal(ended.isoformat(), datatype=XSD.dateTime)
+
+    def generated_graph(name: str) -> list[tuple[Any, Any, Any]]:
+        """A named graph this build generated (a dataset's or a derived one)."""
+        data_graph = iris.graph(name)
+        return [
+            (data_graph, A, PROV.Entity),
+            (data_graph, RDFS.label, fr(f"Graphe nommé {name}")),
+            (data_graph, RDFS.label, en(f"Named graph {name}")),
+            (data_graph, PROV.wasGeneratedBy, activity),
+            (data_graph, DCTERMS.modified, modified),
+        ]
+
     for spec in loaded.datasets:
         data_graph = iris.graph(spec.name)
         dataset = iris.dataset(spec.name)
-        triples += [
-            (data_graph, A, PROV.Entity),
-            (data_graph, RDFS.label, fr(f"Graphe nommé {spec.name}")),
-            (data_graph, RDFS.label, en(f"Named graph {spec.name}")),
-            (data_graph, PROV.wasGeneratedBy, activity),
+        triples += generated_graph(spec.name) + [
             (data_graph, PROV.generatedAtTime, modified),
             (dataset, PROV.wasGeneratedBy, activity),
-            (data_graph, DCTERMS.modified, modified),
             (data_graph, DCTERMS.isPartOf, dataset),
         ]
         for source in spec.sources:
@@ -141,12 +148,5 @@ def build_provenance(settings: Settings, build_id: str, started: datetime, loade
                 (data_graph, PROV.wasInfluencedBy, plan),
             ]
     for name in derived:
-        data_graph = iris.graph(name)
-        triples += [
-            (data_graph, A, PROV.Entity),
-            (data_graph, RDFS.label, fr(f"Graphe nommé {name}")),
-            (data_graph, RDFS.label, en(f"Named graph {name}")),
-            (data_graph, PROV.wasGeneratedBy, activity),
-            (data_graph, DCTERMS.modified, modified),
-        ]
+        triples += generated_graph(name)
     return [Quad(s, p, o, graph) for s, p, o in triples]  # type: ignore[arg-type]
