@@ -27,9 +27,9 @@ class _TimedQueries:
             # The pre-declared prefixes (rdf/sparql_syntax.py) as PREFIX lines: the query's own come after
             # them, and a later declaration of a prefix wins.
             query = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items()) + query
-        if base_iri and "base" not in query[:200].lower():
-            # The protocol has no base parameter; a BASE line resolves the query's relative IRIs the same way
-            # (syntax errors then count one more line: the message says which line of the query it is).
+        if base_iri:
+            # The protocol has no base parameter: a BASE line resolves the query's relative IRIs the same way,
+            # and a BASE of the query's own, coming later, still wins (syntax errors count one more line).
             query = f"BASE <{base_iri}>\n{query}"
         try:
             return self.reader.client.query(
