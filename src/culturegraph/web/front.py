@@ -289,8 +289,12 @@ class Call:
             if close is not None:
                 close()
 
+    async def _send(self, message: dict[str, Any]) -> None:
+        # Granian's send() returns an awaitable that is not a coroutine: run_coroutine_threadsafe needs one.
+        await self.send(message)
+
     def _push(self, message: dict[str, Any]) -> None:
-        future = asyncio.run_coroutine_threadsafe(self.send(message), self.loop)
+        future = asyncio.run_coroutine_threadsafe(self._send(message), self.loop)
         try:
             future.result(self.send_timeout)
         except TimeoutError:
