@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from culturegraph.mappings.aides_presse import DATASET, HOME
-from pyoxigraph import DefaultGraph, Quad, Store
+from pyoxigraph import Quad, Store
 
 from culturegraph.datasets import Inputs
 from culturegraph.rdf.terms import Minter
@@ -17,8 +17,9 @@ from culturegraph.sources.model import Problem, ReadResult, Record
 from culturegraph.sources.read import read_table
 from culturegraph.sources.values import PARSERS
 
+from .query_facts import TSV
+
 ROOT = HOME.parents[1]
-TSV = ROOT / "data/sources/aides-presse/aides-presse-2012-200-titres-les-plus-aides_extraction-pdf.tsv"
 FIXTURES = ROOT / "tests/fixtures/aides-presse"
 
 
@@ -32,7 +33,9 @@ class Mapped:
 
     def store(self) -> Store:
         store = Store()
-        store.bulk_extend([Quad(s, p, o, DefaultGraph()) for s, p, o in self.triples])
+        # In the dataset's named graph, as a build loads it (queries read the union, as the endpoint does).
+        graph = Minter().graph(DATASET.name)
+        store.bulk_extend([Quad(s, p, o, graph) for s, p, o in self.triples])
         return store
 
     def objects(self, subject: str, predicate: str) -> list[str]:
