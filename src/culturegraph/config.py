@@ -203,6 +203,16 @@ class Settings:
     # One line per request on stderr (production server).
     access_log: bool = True
     # --- end of issue 9, connections ---------------------------------------------------------------
+    # --- issue 15, remarks (docs/remarks.md; src/culturegraph/remarks/) ---------------------------
+    # The remarks' own store (SQLite in WAL mode), its secret key and its backups: outside builds/.
+    # None: beside the store home, never in it (a rebuild prunes builds/) — see ``remarks_dir``.
+    remarks_home: Path | None = None
+    # Remarks one client (a salted hash of its address) may send per window, then 429 + Retry-After.
+    remarks_per_window: int = 5
+    remarks_window_s: int = 600
+    # Longest remark text and proposed value, characters (the form and the protocol refuse longer).
+    remark_max_chars: int = 4000
+    # --- end of issue 15 ---------------------------------------------------------------------------
 
     def __post_init__(self) -> None:
         # bool is an int: refuse it too (a flag passed where a count was meant).
@@ -229,6 +239,11 @@ class Settings:
                                 f"number of seconds, not {self.query_timeout_s!r}")
         self._check_connections()
         _check_query_limits(self)  # issue 9, queries
+        for name, low in (("remarks_per_window", 1), ("remarks_window_s", 1), ("remark_max_chars", 100)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise SettingsError(f"{name} (CULTUREGRAPH_{name.upper()}) must be an integer >= {low}, "
+                                    f"not {value!r}")
 
     def _check_connections(self) -> None:
         """Issue 9, connections: the limits of web/front.py (each has a CULTUREGRAPH_* variable)."""
@@ -246,6 +261,17 @@ class Settings:
     @property
     def sources_dir(self) -> Path:
         return self.project_root / "data" / "sources"
+
+    @property
+    def remarks_dir(self) -> Path:
+        """Issue 15: the remarks' store. ``remarks_home`` if set; else ``var/remarks`` beside the default
+        store home (``$XDG_DATA_HOME/culturegraph/remarks`` for an installed package), or
+        ``<store home>-remarks`` beside any other store home (each test home gets its own)."""
+        if self.remarks_home is not None:
+            return self.remarks_home
+        if self.store_home == _default_store():
+            return self.store_home.parent / "remarks"
+        return self.store_home.parent / f"{self.store_home.name}-remarks"
 
     @property
     def ontology_dir(self) -> Path:
@@ -302,10 +328,16 @@ def load_settings(**overrides: object) -> Settings:
                        if d.strip()),
         **_connection_settings(),
         **_query_settings_from_env(),  # issue 9, queries
+        remarks_home=_env_path("CULTUREGRAPH_REMARKS", Path()) if os.environ.get("CULTUREGRAPH_REMARKS")
+        else None,
+        remarks_per_window=_env_number("CULTUREGRAPH_REMARKS_PER_WINDOW", 5, int, "an integer"),
+        remarks_window_s=_env_number("CULTUREGRAPH_REMARKS_WINDOW_S", 600, int, "an integer"),
+        remark_max_chars=_env_number("CULTUREGRAPH_REMARK_MAX_CHARS", 4000, int, "an integer"),
     )
     given = {k: v for k, v in overrides.items() if v is not None}
-    if "store_home" in given:
-        given["store_home"] = Path(str(given["store_home"])).expanduser().resolve()
+    for name in ("store_home", "remarks_home"):
+        if name in given:
+            given[name] = Path(str(given[name])).expanduser().resolve()
     if "base_iri" in given and not str(given["base_iri"]).endswith("/"):
         given["base_iri"] = f"{given['base_iri']}/"
     return settings.with_(**given) if given else settings

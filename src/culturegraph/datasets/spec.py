@@ -318,6 +318,9 @@ class DatasetSpec:
     templates: Path | str | None = None
     queries: Path | str | None = None
     stages: tuple[Stage, ...] = ()
+    # Issue 15: the committed corrections table the build applies to this dataset's graph (curators'
+    # accepted remarks, pipeline/corrections.py); relative to ``home``, read only if the file exists.
+    corrections: Path | str = "corrections.csv"
 
     def path(self, relative: Path | str) -> Path:
         """A file of the dataset: ``relative`` to ``home`` (an absolute path is kept)."""

@@ -84,14 +84,17 @@ def _build_into(target: BuildTarget, settings: Settings, registry: Registry, *, 
     read_problems = [p for read in sources.values() for r in read.results for p in r.problems]
     t_read = time.perf_counter()
     iris = Minter(settings.base_iri)
+    corrections: list[Any] = []
     counts, problems, provenance, mapped, reports = map_and_load(target, registry, inputs, iris,
-                                                                 progress=progress)
+                                                                 progress=progress, settings=settings,
+                                                                 corrections=corrections)
     t_map = time.perf_counter()
     rows = {r.file: r.rows for read in sources.values() for r in read.results}
     loaded = LoadResult(
         triples_per_graph=dict(counts), problems=read_problems + problems, rows_read=rows,
         records_mapped=dict(mapped), provenance=provenance, reports=reports, sources=sources,
         datasets=list(registry), seconds={"read": t_read - t0, "map_load": t_map - t_read},
+        corrections=corrections,
     )
     ctx = Context(settings, registry, iris, loaded, target, build_id, started)
     reader = target.reader()

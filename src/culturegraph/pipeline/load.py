@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from culturegraph.config import Settings
 from culturegraph.datasets import DatasetSpec, Inputs, Registry, Triple3
+from culturegraph.pipeline.corrections import CorrectionsError, Corrector, read_corrections
 from culturegraph.rdf.terms import Minter
 from culturegraph.sources.manifest import Manifest, load_manifests
 from culturegraph.sources.model import Problem, ReadResult, Record
@@ -49,6 +50,7 @@ class LoadResult:
     sources: dict[str, SourceRead]
     datasets: list[DatasetSpec]
     seconds: dict[str, float] = field(default_factory=dict)
+    corrections: list[Any] = field(default_factory=list)  # the curators' corrections applied (issue 15)
 
     @property
     def triples(self) -> int:
@@ -144,8 +146,11 @@ Mapped = tuple[Counter[str], list[Problem], dict[str, Record], Counter[str], dic
 
 
 def map_and_load(target: BuildTarget, registry: Registry, inputs: Inputs, iris: Minter, *,
-                 progress: bool = False) -> Mapped:
-    """Every dataset's mapping, bulk-loaded into its graph ``/graph/<name>``; the reports computed."""
+                 progress: bool = False, settings: Settings | None = None,
+                 corrections: list[Any] | None = None) -> Mapped:
+    """Every dataset's mapping, bulk-loaded into its graph ``/graph/<name>``; the reports computed. With
+    ``settings``, each dataset's corrections table is applied on the way (pipeline/corrections.py); the
+    corrections applied are appended to ``corrections``, those that no longer apply to the problems."""
     counts: Counter[str] = Counter()
     problems: list[Problem] = []
     provenance: dict[str, Record] = {}
@@ -163,9 +168,20 @@ def map_and_load(target: BuildTarget, registry: Registry, inputs: Inputs, iris: 
         bar.set_description(f"map + load {spec.name}")
         run = MappingRun(spec, inputs, iris, problems, provenance, mapped)
         stream = run.quads(iris.graph(spec.name))
+        corrector = None
+        if settings is not None:
+            try:
+                corrector = Corrector(read_corrections(spec.path(spec.corrections), settings))
+            except CorrectionsError as err:
+                raise BuildError(str(err)) from None
+            stream = corrector.apply(stream, iris.graph(spec.name))
         target.load(with_progress(stream) if progress else stream)
         if run.count:
             counts[spec.name] += run.count
+        if corrector is not None:
+            problems.extend(corrector.problems())
+            if corrections is not None:
+                corrections.extend(corrector.applied)
         if spec.report is not None:
             reports[spec.name] = dict(spec.report.compute(inputs))
     bar.close()

@@ -5,6 +5,8 @@
 
 - ``vocabularies`` (10): our ontology, the datasets' vocabulary files (schemes, DSDs) and the labels of
   external terms → ``/graph/vocabulaires``;
+- ``corrections`` (80): the provenance of the curators' corrections the build applied while loading
+  (pipeline/corrections.py) → ``/graph/corrections``, only when there are some;
 - ``provenance`` (90): PROV-O of the build (sources, checksums, times, mapping versions; what each named
   graph was made by and from) → ``/graph/provenance``, only in a real build (a build into a memory
   store in tests has no build id);
@@ -32,6 +34,8 @@ from culturegraph.catalogue.dcat import CATALOGUE_GRAPH
 from culturegraph.catalogue.stage import describe_build
 from culturegraph.config import Settings
 from culturegraph.datasets import Registry, Stage, load_registry
+from culturegraph.pipeline.corrections import GRAPH as CORRECTIONS
+from culturegraph.pipeline.corrections import provenance_quads
 from culturegraph.pipeline.load import BuildError, LoadResult
 from culturegraph.provenance.prov import build_provenance
 from culturegraph.rdf import prefixes
@@ -97,6 +101,12 @@ def _vocabularies(ctx: Any) -> None:
     load_vocabularies(ctx.target, ctx.settings, ctx.iris, ctx.registry)
 
 
+def _corrections(ctx: Any) -> None:
+    """Issue 15: the provenance of the curators' corrections applied while loading → /graph/corrections."""
+    if ctx.loaded.corrections:
+        ctx.load(provenance_quads(ctx.loaded.corrections, ctx.settings.base_iri, ctx.iris.graph(CORRECTIONS)))
+
+
 def _provenance(ctx: Any) -> None:
     if not ctx.build_id or ctx.started is None:
         return  # not a real build (tests: a build into a memory store)
@@ -112,6 +122,7 @@ def _catalogue(ctx: Any) -> None:
 
 STAGES: tuple[Stage, ...] = (
     Stage("vocabularies", _vocabularies, order=10, graph=VOCABULARY_GRAPH),
+    Stage("corrections", _corrections, order=80),
     Stage("provenance", _provenance, order=90),
     Stage("catalogue", _catalogue, order=95, graph=CATALOGUE_GRAPH),
 )

@@ -52,6 +52,11 @@ def environment(settings: Settings) -> dict[str, str]:
         **{variable: str(getattr(settings, name)) for name, variable, _, _ in CONNECTION_LIMITS},
         "CULTUREGRAPH_ALLOWED_HOSTS": ",".join(settings.allowed_hosts),
         "CULTUREGRAPH_ACCESS_LOG": "on" if settings.access_log else "off",
+        # issue 15, remarks
+        "CULTUREGRAPH_REMARKS": str(settings.remarks_dir),
+        "CULTUREGRAPH_REMARKS_PER_WINDOW": str(settings.remarks_per_window),
+        "CULTUREGRAPH_REMARKS_WINDOW_S": str(settings.remarks_window_s),
+        "CULTUREGRAPH_REMARK_MAX_CHARS": str(settings.remark_max_chars),
     }
 
 

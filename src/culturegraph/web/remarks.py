@@ -1,0 +1,300 @@
+"""Issue 15, the visitors' side: report an error on any resource, follow one's remark, the privacy notice.
+
+* ``/remarques/signaler?cible=IRI[&valeur=P TERM]`` — "Signaler une erreur / proposer une correction":
+  the value concerned (the resource's properties and values, from the graph served), a kind, a text,
+  optionally a proposed value and an e-mail. A plain HTML form (works without JavaScript; with it,
+  ``static/remarks.js`` adds a "signaler" link beside each value of a resource page that preselects it).
+  The POST is refused without the session's CSRF token (400); a filled honeypot field is thanked and
+  dropped; past ``remarks_per_window`` remarks per ``remarks_window_s`` from one client (a salted hash of
+  its address) the answer is 429 with ``Retry-After``; texts are at most ``remark_max_chars``. A remark
+  with a spam word, too many links or in neither French nor English is held for review, not published.
+  Then 303 to its permalink.
+* ``/remarques/<id>?cle=KEY`` — the permalink: the remark's status and the curator's reply for its
+  author (the key is the author's secret); without the key, only a published remark.
+* ``/remarques/`` — the published remarks; ``/remarques/confidentialite`` — the RGPD notice.
+
+The remarks' store, the session (signed cookie: HttpOnly, SameSite=Lax, Secure except on loopback
+hosts) and the CSRF tokens are set up here for the curation pages too (``init_app``).
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+from datetime import timedelta
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, Flask, Response, abort, current_app, redirect, render_template, request, session
+from flask.sessions import SecureCookieSessionInterface
+from pyoxigraph import Literal, NamedNode
+
+from culturegraph.rdf import formats
+from culturegraph.rdf.terms import RDFS, SCHEMA, SKOS, Minter
+from culturegraph.remarks.abuse import client_key, hold_reason
+from culturegraph.remarks.fixes import corrections_of, sync_fixed
+from culturegraph.remarks.model import KINDS, STATUSES, Remark
+from culturegraph.remarks.store import RemarkStore, now
+from culturegraph.web import context
+from culturegraph.web.urls import local_url, short_name
+
+bp = Blueprint("remarks", __name__)
+
+STORE = "culturegraph.remarks"
+MAX_EMAIL = 254
+MAX_PROPOSED = 1000
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+HONEYPOT = "site_web"
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
+PRIVATE = "no-store, private"
+
+
+# the store, the session, CSRF -----------------------------------------------------------------------
+
+def remark_store() -> RemarkStore:
+    """This app's remarks store (opened at first use, in the worker: never before a fork)."""
+    store = current_app.extensions.get(STORE)
+    if store is None:
+        store = current_app.extensions[STORE] = RemarkStore(context.settings().remarks_dir)
+    return store
+
+
+class Sessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, its key kept in the remarks store (shared by every worker), read
+    only by requests that carry the cookie or need a session (the remarks' and curators' pages)."""
+
+    def get_signing_serializer(self, app: Flask) -> Any:
+        if not app.secret_key:
+            with app.app_context():
+                app.secret_key = remark_store().secret("session-key")
+        return super().get_signing_serializer(app)
+
+    def open_session(self, app: Flask, request: Any) -> Any:
+        if self.get_cookie_name(app) not in request.cookies and not request.path.startswith(SESSION_PATHS):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+        if not session.modified and not session:
+            return
+        super().save_session(app, session, response)
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure everywhere but on a loopback host (a developer's http://127.0.0.1)."""
+        return request.host.rsplit(":", 1)[0] not in LOOPBACK or request.scheme == "https"
+
+
+SESSION_PATHS = ("/remarques", "/curation")
+
+
+def init_app(app: Flask) -> None:
+    app.session_interface = Sessions()
+    app.config.update(SESSION_COOKIE_NAME="culturegraph_session", SESSION_COOKIE_HTTPONLY=True,
+                      SESSION_COOKIE_SAMESITE="Lax", PERMANENT_SESSION_LIFETIME=timedelta(hours=8))
+    app.context_processor(lambda: {"csrf_token": csrf_token, "remark_panel": remark_panel,
+                                   "KINDS": KINDS, "STATUSES": STATUSES})
+
+
+def csrf_token() -> str:
+    token = session.get("csrf")
+    if not token:
+        token = session["csrf"] = secrets.token_urlsafe(24)
+    return token
+
+
+def csrf_ok() -> bool:
+    sent, kept = request.form.get("csrf", ""), session.get("csrf", "")
+    return bool(sent) and bool(kept) and hmac.compare_digest(sent, kept)
+
+
+def refuse_csrf() -> Response:
+    return page(400, "remarks/message.html", title="Formulaire expiré",
+                message="Ce formulaire a expiré ou ne vient pas de ce site (jeton CSRF absent ou faux). "
+                        "Rechargez la page et recommencez.")
+
+
+def page(status: int, template: str, **variables: Any) -> Response:
+    response = Response(render_template(template, **variables), status=status,
+                        content_type=formats.HTML.content_type)
+    response.headers["Cache-Control"] = PRIVATE
+    return response
+
+
+def client() -> str:
+    return client_key(request.remote_addr or "", remark_store().secret("address-salt"))
+
+
+def too_many(kind: str) -> Response | None:
+    """429 with Retry-After when this client went past its limit of ``kind`` requests."""
+    settings = context.settings()
+    wait = remark_store().hit(f"{kind}:{client()}", settings.remarks_per_window, settings.remarks_window_s)
+    if not wait:
+        return None
+    response = page(429, "remarks/message.html", title="Trop de remarques",
+                    message=f"Vous avez envoyé beaucoup de remarques en peu de temps. Réessayez dans "
+                            f"{int(wait) + 1} secondes.")
+    response.headers["Retry-After"] = str(int(wait) + 1)
+    return response
+
+
+# what the graph says about a target -----------------------------------------------------------------
+
+def dataset_of(target: str) -> str:
+    """The dataset whose graph describes ``target`` ("" if none)."""
+    settings = context.settings()
+    try:
+        node = NamedNode(target)
+    except ValueError:
+        return ""
+    iris = Minter(settings.base_iri)
+    graphs = {iris.graph(spec.name).value: spec.name for spec in context.registry()}
+    for quad in context.reader().quads(subject=node):
+        name = graphs.get(getattr(quad.graph_name, "value", ""))
+        if name:
+            return name
+    return ""
+
+
+def values_of(target: NamedNode) -> list[dict[str, str]]:
+    """The resource's properties and values as a form lists them (property label, value, its key)."""
+    reader = context.reader()
+    labels: dict[str, str] = {}
+
+    def label(iri: str) -> str:
+        if iri not in labels:
+            found = [q.object for p in (RDFS.label, SKOS.prefLabel, SCHEMA.name)
+                     for q in reader.quads(subject=NamedNode(iri), predicate=p)]
+            french = [t.value for t in found if isinstance(t, Literal) and t.language in ("fr", None)]
+            labels[iri] = french[0] if french else short_name(iri)
+        return labels[iri]
+
+    out, seen = [], set()
+    for quad in reader.quads(subject=target):
+        key = f"{quad.predicate.value} {quad.object}"
+        if key in seen:
+            continue
+        seen.add(key)
+        shown = label(quad.object.value) if isinstance(quad.object, NamedNode) else quad.object.value
+        out.append({"key": key, "property": label(quad.predicate.value), "predicate": quad.predicate.value,
+                    "value": shown})
+    out.sort(key=lambda v: (v["property"].casefold(), v["value"].casefold()))
+    return out
+
+
+def remark_panel(iri: str) -> dict[str, Any]:
+    """What a resource page shows of its remarks: the report link, published remarks, corrections."""
+    try:
+        remarks = remark_store().query(published=True, target=iri, limit=20, newest_first=True)
+        count = remark_store().count(published=True, target=iri)
+    except Exception:  # the remarks' store must never break a page of the graph
+        remarks, count = [], 0
+    corrections = corrections_of(context.reader(), context.settings().base_iri, iri)
+    return {"report": f"{request.url_root}remarques/signaler?cible={quote(iri, safe='')}",
+            "remarks": remarks, "count": count, "corrections": corrections,
+            "link": lambda r: f"{request.url_root}remarques/{r.id}"}
+
+
+def page_of(iri: str) -> str | None:
+    return local_url(iri, context.settings().base_iri, request.url_root)
+
+
+def _sync() -> None:
+    """Remarks whose fix is in the build being served turn "fixed" (once per new build)."""
+    try:
+        sync_fixed(remark_store(), context.reader(), context.settings().base_iri)
+    except Exception:  # no build yet
+        return
+
+
+# the report form --------------------------------------------------------------------------------------
+
+@bp.route("/remarques/signaler", methods=["GET", "POST"])
+def report() -> Response:
+    settings = context.settings()
+    target = (request.values.get("cible") or "").strip()
+    if not target.startswith(settings.base_iri) or len(target) > 2000:
+        return page(404, "remarks/message.html", title="Ressource inconnue",
+                    message="On ne peut signaler une erreur que sur une ressource de ce graphe.")
+    try:
+        node = NamedNode(target)
+    except ValueError:
+        abort(404)
+    if not context.reader().exists(node):
+        return page(404, "remarks/message.html", title="Ressource inconnue",
+                    message="Cette ressource n'est pas dans le graphe publié.")
+    values = values_of(node)
+    form = {"valeur": request.values.get("valeur", ""), "type": request.values.get("type", "error"),
+            "texte": request.values.get("texte", ""), "proposition": request.values.get("proposition", ""),
+            "courriel": request.values.get("courriel", "")}
+    variables = {"target": target, "page_url": page_of(target), "values": values, "form": form,
+                 "max_chars": settings.remark_max_chars, "errors": []}
+    if request.method == "GET":
+        return page(200, "remarks/report.html", **variables)
+    if not csrf_ok():
+        return refuse_csrf()
+    if request.form.get(HONEYPOT):
+        return page(200, "remarks/message.html", title="Merci", message="Merci pour votre remarque.")
+    limited = too_many("remark")
+    if limited is not None:
+        return limited
+    errors = _check(form, {v["key"] for v in values}, settings.remark_max_chars)
+    if errors:
+        return page(400, "remarks/report.html", **{**variables, "errors": errors})
+    predicate, _, value = form["valeur"].partition(" ")
+    label = next((v["value"] for v in values if v["key"] == form["valeur"]), "")
+    held = hold_reason(form["texte"], form["proposition"])
+    stamp = now()
+    remark = Remark(id=remark_store().new_id(), target=target, kind=form["type"], text=form["texte"].strip(),
+                    created=stamp, modified=stamp, published=not held, predicate=predicate, value=value,
+                    value_label=label, proposed=form["proposition"].strip(), dataset=dataset_of(target),
+                    email=form["courriel"].strip() or None, held=held)
+    remark, key = remark_store().add(remark, client=client())
+    return redirect(f"{request.url_root}remarques/{remark.id}?cle={key}", code=303)
+
+
+def _check(form: dict[str, str], keys: set[str], max_chars: int) -> list[str]:
+    errors = []
+    if form["type"] not in KINDS:
+        errors.append("Choisissez le type de remarque.")
+    if form["valeur"] and form["valeur"] not in keys:
+        errors.append("La valeur choisie n'est plus dans le graphe : choisissez-en une autre.")
+    if not form["texte"].strip():
+        errors.append("Décrivez le problème en quelques mots.")
+    if len(form["texte"]) > max_chars:
+        errors.append(f"Le texte dépasse {max_chars} caractères.")
+    if len(form["proposition"]) > MAX_PROPOSED:
+        errors.append(f"La valeur proposée dépasse {MAX_PROPOSED} caractères.")
+    email = form["courriel"].strip()
+    if email and (len(email) > MAX_EMAIL or not EMAIL.fullmatch(email)):
+        errors.append("L'adresse électronique n'est pas valide.")
+    return errors
+
+
+# the permalink, the list, the notice --------------------------------------------------------------------
+
+@bp.route("/remarques/<remark_id>")
+def remark_page(remark_id: str) -> Response:
+    _sync()
+    store = remark_store()
+    key = request.args.get("cle", "")
+    remark = store.by_author_key(remark_id, key) if key else store.get(remark_id)
+    author = bool(key) and remark is not None
+    if remark is None or (not author and not remark.published):
+        return page(404, "remarks/message.html", title="Remarque introuvable",
+                    message="Cette remarque n'existe pas, ou elle n'est pas publiée.")
+    return page(200, "remarks/remark.html", remark=remark, author=author, page_url=page_of(remark.target),
+                annotation=f"{request.url_root}annotations/{remark.id}")
+
+
+@bp.route("/remarques/")
+def remark_list() -> Response:
+    _sync()
+    remarks = remark_store().query(published=True, newest_first=True, limit=200)
+    return page(200, "remarks/list.html", remarks=remarks, page_of=page_of,
+                total=remark_store().count(published=True))
+
+
+@bp.route("/remarques/confidentialite")
+def privacy() -> Response:
+    return page(200, "remarks/privacy.html")
