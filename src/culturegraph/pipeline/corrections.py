@@ -100,7 +100,8 @@ class Corrector:
         if not self.corrections:
             yield from quads
             return
-        wanted = {(c.subject, c.predicate, c.value): c for c in self.corrections if c.value is not None}
+        wanted: dict[tuple[Any, Any, Any], Correction] = {
+            (c.subject, c.predicate, c.value): c for c in self.corrections if c.value is not None}
         found: set[int] = set()
         for quad in quads:
             hit = wanted.get((quad.subject, quad.predicate, quad.object))
@@ -120,8 +121,9 @@ class Corrector:
         """The corrections whose value was not found (already fixed at the source?)."""
         applied = {id(c) for c in self.applied}
         return [Problem(c.file, c.line, None, "value", str(c.value),
-                        "the value this correction replaces is not in the data any more (fixed at the source?)",
-                        "correction not applied") for c in self.corrections if id(c) not in applied]
+                        "the value this correction replaces is not in the data any more "
+                        "(fixed at the source?)", "correction not applied")
+                for c in self.corrections if id(c) not in applied]
 
 
 def provenance_quads(applied: list[Correction], base_iri: str, graph: NamedNode) -> Iterator[Quad]:
@@ -137,8 +139,8 @@ def provenance_quads(applied: list[Correction], base_iri: str, graph: NamedNode)
         yield Quad(node, NamedNode(rdf + "subject"), c.subject, graph)
         yield Quad(node, NamedNode(rdf + "predicate"), c.predicate, graph)
         yield Quad(node, NamedNode(rdf + "object"), c.corrected, graph)
-        yield Quad(node, NamedNode(prov + "wasDerivedFrom"), NamedNode(f"{base_iri}annotations/{c.annotation}"),
-                   graph)
+        source = NamedNode(f"{base_iri}annotations/{c.annotation}")
+        yield Quad(node, NamedNode(prov + "wasDerivedFrom"), source, graph)
         yield Quad(node, NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
                    Literal(f"Correction d'après la remarque {c.annotation}", language="fr"), graph)
         if c.accepted:

@@ -14,11 +14,19 @@ import hmac
 import re
 
 # Words that, in a remark about cultural open data, mean advertising far more often than not.
-SPAM_WORDS = frozenset(["viagra", "cialis", "casino", "poker", "bitcoin", "crypto", "cryptocurrency", "forex", "loan", "loans", "porn", "porno", "escort", "sex", "xxx", "seo", "backlinks", "backlink", "payday", "replica", "rolex", "pharmacy", "pills", "betting", "bet365", "onlyfans"])
+SPAM_WORDS = frozenset("""
+viagra cialis casino poker bitcoin crypto cryptocurrency forex loan loans porn porno escort sex xxx
+seo backlinks backlink payday replica rolex pharmacy pills betting bet365 onlyfans
+""".split())  # noqa: SIM905 (a list of words, one per space)
 MAX_LINKS = 2
 # Common words of French and English: a text of some length with none of them is in another language
 # (or is gibberish) and waits for review.
-STOPWORDS = frozenset(["le", "la", "les", "un", "une", "des", "de", "du", "et", "est", "en", "dans", "pour", "pas", "que", "qui", "sur", "au", "aux", "ce", "cette", "il", "elle", "ne", "ou", "par", "plus", "son", "sa", "ses", "avec", "mais", "nom", "adresse", "musée", "musee", "ville", "valeur", "erreur", "faux", "fausse", "correct", "correcte", "date", "numéro", "numero", "site", "page", "bonjour", "merci", "the", "a", "an", "of", "and", "is", "in", "to", "for", "not", "that", "this", "it", "on", "with", "are", "was", "wrong", "name", "address", "museum", "value", "error", "date", "number"])
+STOPWORDS = frozenset("""
+le la les un une des de du et est en dans pour pas que qui sur au aux ce cette il elle ne ou par
+plus son sa ses avec mais nom adresse musée musee ville valeur erreur faux fausse correct correcte
+date numéro numero site page bonjour merci the a an of and is in to for not that this it on with
+are was wrong name address museum value error date number
+""".split())  # noqa: SIM905 (a list of words, one per space)
 MIN_WORDS_FOR_LANGUAGE = 6
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 LINK = re.compile(r"https?://|www\.", re.IGNORECASE)

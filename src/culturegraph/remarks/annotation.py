@@ -16,6 +16,7 @@ appears in an annotation. :func:`remark_quads` gives the RDF of a published rema
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -58,7 +59,8 @@ def to_json(remark: Remark, url: str, base_iri: str, site: str) -> dict[str, Any
 def _target(remark: Remark) -> dict[str, Any] | str:
     if not remark.predicate:
         return {"type": "SpecificResource", "source": remark.target}
-    selector: dict[str, Any] = {"type": "culturegraph:ValueSelector", "rdf:predicate": {"id": remark.predicate}}
+    selector: dict[str, Any] = {"type": "culturegraph:ValueSelector",
+                                "rdf:predicate": {"id": remark.predicate}}
     if remark.value:
         selector["rdf:object"] = remark.value
     if remark.value_label:
@@ -149,10 +151,8 @@ def remark_quads(remark: Remark, base_iri: str, graph: NamedNode) -> list[Quad]:
         selector = NamedNode(f"{node.value}#selecteur")
         quads += [Quad(target, oa("hasSelector"), selector, graph),
                   Quad(selector, A, kgo("ValueSelector"), graph)]
-        try:
+        with suppress(ValueError):
             quads.append(Quad(selector, RDF.predicate, NamedNode(remark.predicate), graph))
-        except ValueError:
-            pass
         if remark.value_label:
             quads.append(Quad(selector, RDF.value, Literal(remark.value_label), graph))
     for purpose, name in PURPOSE_FIELDS.items():
@@ -160,5 +160,6 @@ def remark_quads(remark: Remark, base_iri: str, graph: NamedNode) -> list[Quad]:
         if value:
             body = NamedNode(f"{node.value}#{purpose}")
             quads += [Quad(node, oa("hasBody"), body, graph), Quad(body, A, oa("TextualBody"), graph),
-                      Quad(body, oa("hasPurpose"), oa(purpose), graph), Quad(body, RDF.value, Literal(value), graph)]
+                      Quad(body, oa("hasPurpose"), oa(purpose), graph),
+                      Quad(body, RDF.value, Literal(value), graph)]
     return quads

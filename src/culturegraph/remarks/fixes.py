@@ -43,7 +43,8 @@ def corrected_term(remark: Remark) -> Any:
         try:
             return NamedNode(proposed)
         except ValueError:
-            raise CorrectionError(f"la valeur remplacée est une IRI : {proposed!r} n'en est pas une") from None
+            raise CorrectionError(f"la valeur remplacée est une IRI : {proposed!r} n'en est pas une") \
+                from None
     if isinstance(old, Literal):
         if old.language:
             return Literal(proposed, language=old.language)

@@ -305,9 +305,10 @@ class RemarkStore:
     # backup -------------------------------------------------------------------------------------------
 
     def backup(self, destination: Path) -> Path:
-        """A consistent copy of the database (SQLite's online backup), while the server keeps writing."""
+        """A consistent copy of the database (SQLite's online backup), while the server keeps writing.
+        ``destination``: a file (``*.sqlite``) or a folder (made if need be) to put a dated copy in."""
         destination = Path(destination)
-        if destination.is_dir():
+        if destination.is_dir() or not destination.suffix:
             destination = destination / f"remarks-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.sqlite"
         destination.parent.mkdir(parents=True, exist_ok=True)
         target = sqlite3.connect(destination)

@@ -55,7 +55,8 @@ def _curator() -> str | None:
 
 def _unauthorised() -> Response:
     return plain_text(401, "Writing annotations needs a curator's token: Authorization: Bearer NAME:SECRET "
-                           "(culturegraph remarks token NAME).", {"WWW-Authenticate": 'Bearer realm="annotations"'})
+                           "(culturegraph remarks token NAME).",
+                      {"WWW-Authenticate": 'Bearer realm="annotations"'})
 
 
 def _acceptable() -> bool:
@@ -124,9 +125,9 @@ def container() -> Response:
             return plain_text(400, "page must be a whole number (0 is the first page).")
         if not 0 <= page <= last:
             return plain_text(404, f"There is no page {page} (pages 0 to {last}).")
-        data = _page(page, last, total, published, target, base, query, bool(request.args.get("iris")))
-        data["@context"] = "http://www.w3.org/ns/anno.jsonld"
-        return _json_reply(data, 200, CONTAINER_ALLOW, CONSTRAINED_BY, extra_vary=("Prefer",))
+        page_data = _page(page, last, total, published, target, base, query, bool(request.args.get("iris")))
+        page_data["@context"] = "http://www.w3.org/ns/anno.jsonld"
+        return _json_reply(page_data, 200, CONTAINER_ALLOW, CONSTRAINED_BY, extra_vary=("Prefer",))
     data: dict[str, Any] = {
         "@context": ["http://www.w3.org/ns/anno.jsonld", "http://www.w3.org/ns/ldp.jsonld"],
         "id": base + (f"?{query[:-1]}" if query else ""), "type": ["BasicContainer", "AnnotationCollection"],
@@ -230,7 +231,8 @@ def annotation(remark_id: str) -> Response:
         if not _acceptable():
             return plain_text(406, f"Annotations are served as {MEDIA_TYPE} (or application/json).")
         reply = _json_reply(_annotation(remark), 200, ANNOTATION_ALLOW, ANNOTATION_LINKS, etag=_etag(remark))
-        return reply.make_conditional(request)
+        reply.make_conditional(request)
+        return reply
     if curator is None:
         return _unauthorised()
     match = request.headers.get("If-Match")

@@ -15,7 +15,8 @@ from culturegraph.datasets import Registry, load_registry
 from culturegraph.store import backends
 from culturegraph.store.oxigraph.executor import Job
 from culturegraph.store.oxigraph.sources import FixedSource
-from culturegraph.web import annotations, catalogue, context, http, ops, pages, remarks, resources, security, sparql
+from culturegraph.web import annotations as annotation_protocol
+from culturegraph.web import catalogue, context, http, ops, pages, remarks, resources, security, sparql
 
 FixedStore = FixedSource  # the name tests use for a store handed in
 
@@ -43,7 +44,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None, ver
     app.register_blueprint(catalogue.bp)  # /catalogue, /dumps, /.well-known/void, /changes
     remarks.init_app(app)  # issue 15: the remarks' store, session and CSRF
     app.register_blueprint(remarks.bp)
-    app.register_blueprint(annotations.bp)
+    app.register_blueprint(annotation_protocol.bp)
     # GET/HEAD /sparql?query=… skip Flask (same parser, same answers): see sparql.FastPath.
     app.wsgi_app = sparql.FastPath(app.wsgi_app, app)  # type: ignore[method-assign]
     _harden(app, settings)  # issue 9

@@ -26,7 +26,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Flask, Response, abort, current_app, redirect, render_template, request, session
+from flask import Blueprint, Flask, Response, abort, current_app, render_template, request, session
 from flask.sessions import SecureCookieSessionInterface
 from pyoxigraph import Literal, NamedNode
 
@@ -175,7 +175,8 @@ def values_of(target: NamedNode) -> list[dict[str, str]]:
         if key in seen:
             continue
         seen.add(key)
-        shown = label(quad.object.value) if isinstance(quad.object, NamedNode) else quad.object.value
+        obj = quad.object
+        shown = label(obj.value) if isinstance(obj, NamedNode) else getattr(obj, "value", str(obj))
         out.append({"key": key, "property": label(quad.predicate.value), "predicate": quad.predicate.value,
                     "value": shown})
     out.sort(key=lambda v: (v["property"].casefold(), v["value"].casefold()))
@@ -250,7 +251,10 @@ def report() -> Response:
                     value_label=label, proposed=form["proposition"].strip(), dataset=dataset_of(target),
                     email=form["courriel"].strip() or None, held=held)
     remark, key = remark_store().add(remark, client=client())
-    return redirect(f"{request.url_root}remarques/{remark.id}?cle={key}", code=303)
+    response = Response(b"", status=303)
+    response.headers["Location"] = f"{request.url_root}remarques/{remark.id}?cle={key}"
+    response.headers["Cache-Control"] = PRIVATE
+    return response
 
 
 def _check(form: dict[str, str], keys: set[str], max_chars: int) -> list[str]:
