@@ -63,8 +63,9 @@ def _acceptable() -> bool:
     accept = request.headers.get("Accept", "")
     if not accept.strip():
         return True
-    parsed = parse_accept_header(accept)
-    return any(parsed[t] > 0 for t in JSON_TYPES) or parsed["*/*"] > 0 or parsed["application/*"] > 0
+    # Media ranges compared without their parameters: the profile= of ours is what a client asks.
+    ranges = {value.split(";", 1)[0].strip().lower(): q for value, q in parse_accept_header(accept)}
+    return any(ranges.get(t, 0) > 0 for t in (*JSON_TYPES, "*/*", "application/*"))
 
 
 def _json_reply(data: dict[str, Any], status: int, allow: str, links: str, etag: str | None = None,

@@ -36,7 +36,7 @@ from culturegraph.remarks.abuse import client_key, hold_reason
 from culturegraph.remarks.fixes import corrections_of, sync_fixed
 from culturegraph.remarks.model import KINDS, STATUSES, Remark
 from culturegraph.remarks.store import RemarkStore, now
-from culturegraph.web import context
+from culturegraph.web import context, sparql
 from culturegraph.web.urls import local_url, short_name
 
 bp = Blueprint("remarks", __name__)
@@ -122,7 +122,10 @@ def page(status: int, template: str, **variables: Any) -> Response:
 
 
 def client() -> str:
-    return client_key(request.remote_addr or "", remark_store().secret("address-salt"))
+    """The client's rate-limit key: a salted hash of its address (IPv6: its /64), read through the
+    trusted proxies as the SPARQL budget reads it (web/budget.py); the address itself is never kept."""
+    address = sparql.service().budget.client(request.environ)
+    return client_key(address, remark_store().secret("address-salt"))
 
 
 def too_many(kind: str) -> Response | None:

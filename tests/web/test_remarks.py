@@ -1,0 +1,178 @@
+"""The report form, the permalink and the privacy notice (web/remarks.py), through Flask's test client
+on a one-museum graph: CSRF, honeypot, rate limit (429 + Retry-After), every size limit, the spam hold,
+nothing a user sends echoed unescaped, and the client's address never stored."""
+
+from __future__ import annotations
+
+import html
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from pyoxigraph import Literal, NamedNode, Quad, Store
+
+from culturegraph.config import Settings, load_settings
+from culturegraph.remarks.store import RemarkStore
+from culturegraph.web.app import create_app
+from culturegraph.web.remarks import MAX_EMAIL, MAX_PROPOSED
+
+NAME = NamedNode("https://schema.org/name")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(store_home=tmp_path / "graph", remarks_per_window=3, remark_max_chars=200)
+
+
+@pytest.fixture
+def museum(settings: Settings) -> str:
+    return settings.base_iri + "id/musee/M0001"
+
+
+@pytest.fixture
+def app(settings: Settings, museum: str) -> Flask:
+    store = Store()
+    graph = NamedNode(settings.base_iri + "graph/museofile")
+    store.add(Quad(NamedNode(museum), NAME, Literal("Musee X", language="fr"), graph))
+    return create_app(settings, store=store)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def form(client: FlaskClient, museum: str) -> dict[str, str]:
+    page = client.get(f"/remarques/signaler?cible={museum}")
+    assert page.status_code == 200
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    value = re.search(r'name="valeur" id="v1" value="([^"]+)"', page.text)
+    assert token and value
+    return {"csrf": token[1], "cible": museum, "valeur": html.unescape(value[1]), "type": "error",
+            "texte": "Le nom du musée est mal orthographié.", "proposition": "Musée X"}
+
+
+def post(client: FlaskClient, data: dict[str, str], **changes: str):  # type: ignore[no-untyped-def]
+    return client.post("/remarques/signaler", data={**data, **changes})
+
+
+def stored(settings: Settings) -> RemarkStore:
+    return RemarkStore(settings.remarks_dir)
+
+
+def test_the_form_lists_the_values_and_posts_a_remark(client: FlaskClient, settings: Settings,
+                                                      museum: str) -> None:
+    data = form(client, museum)
+    assert data["valeur"] == f'https://schema.org/name "Musee X"@fr'
+    sent = post(client, data, courriel="anne@example.org")
+    assert sent.status_code == 303
+    location = sent.headers["Location"]
+    assert re.search(r"/remarques/[0-9a-f]{16}\?cle=", location)
+    remark = stored(settings).query()[0]
+    assert (remark.target, remark.predicate, remark.value, remark.proposed, remark.dataset, remark.email) == (
+        museum, NAME.value, '"Musee X"@fr', "Musée X", "museofile", "anne@example.org")
+    assert remark.published and remark.motivation == "editing"
+    permalink = client.get(location)
+    assert permalink.status_code == 200 and "Nouvelle" in permalink.text
+    assert "votre lien personnel" in permalink.text
+    assert "anne@example.org" not in permalink.text  # never shown, not even to its author
+    assert permalink.headers["Cache-Control"] == "no-store, private"
+
+
+def test_a_resource_page_links_to_the_form(client: FlaskClient, museum: str) -> None:
+    page = client.get("/doc/musee/M0001")
+    assert page.status_code == 200
+    assert "Signaler une erreur / proposer une correction" in page.text
+    assert "remarques/signaler?cible=" in page.text
+
+
+def test_without_csrf_token_the_post_is_refused(client: FlaskClient, settings: Settings, museum: str) -> None:
+    data = form(client, museum)
+    assert post(client, data, csrf="").status_code == 400
+    assert post(client, data, csrf="forged").status_code == 400
+    other = client.application.test_client()  # a session of its own: the token of another is no good
+    assert other.post("/remarques/signaler", data=data).status_code == 400
+    assert stored(settings).count() == 0
+
+
+def test_the_honeypot_is_thanked_and_dropped(client: FlaskClient, settings: Settings, museum: str) -> None:
+    reply = post(client, form(client, museum), site_web="http://spam.example")
+    assert reply.status_code == 200 and "Merci" in reply.text
+    assert stored(settings).count() == 0
+
+
+def test_past_the_limit_429_with_retry_after(client: FlaskClient, settings: Settings, museum: str) -> None:
+    data = form(client, museum)
+    assert [post(client, data).status_code for _ in range(3)] == [303, 303, 303]
+    refused = post(client, data)
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= settings.remarks_window_s + 1
+    assert stored(settings).count() == 3
+    other = client.post("/remarques/signaler", data=data, environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert other.status_code == 303  # the limit is per client
+
+
+def test_the_address_is_never_stored(client: FlaskClient, settings: Settings, museum: str) -> None:
+    client.post("/remarques/signaler", data=form(client, museum), environ_base={"REMOTE_ADDR": "198.51.100.23"})
+    raw = Path(stored(settings).path).read_bytes()
+    for wal in Path(settings.remarks_dir).glob("*-wal"):
+        raw += wal.read_bytes()
+    assert b"198.51.100.23" not in raw
+    with sqlite3.connect(stored(settings).path) as db:
+        client_key = db.execute("SELECT client FROM remark").fetchone()[0]
+    assert re.fullmatch(r"[0-9a-f]{64}", client_key)
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("texte", "x" * 201, "Le texte dépasse 200 caractères"),
+    ("texte", "   ", "Décrivez le problème"),
+    ("proposition", "x" * (MAX_PROPOSED + 1), f"dépasse {MAX_PROPOSED} caractères"),
+    ("courriel", "pas-une-adresse", "adresse électronique n'est pas valide"),
+    ("courriel", "a@" + "b" * MAX_EMAIL + ".fr", "adresse électronique n'est pas valide"),
+    ("type", "insult", "Choisissez le type"),
+    ("valeur", 'https://schema.org/name "Autre"@fr', "plus dans le graphe"),
+])
+def test_every_field_limit(client: FlaskClient, settings: Settings, museum: str, field: str, value: str,
+                           message: str) -> None:
+    reply = post(client, form(client, museum), **{field: value})
+    assert reply.status_code == 400
+    assert message in html.unescape(reply.text)
+    assert stored(settings).count() == 0
+
+
+def test_only_resources_of_the_graph(client: FlaskClient, museum: str) -> None:
+    assert client.get("/remarques/signaler?cible=https://evil.example/x").status_code == 404
+    assert client.get(f"/remarques/signaler?cible={museum}9").status_code == 404
+    assert client.get("/remarques/signaler").status_code == 404
+
+
+def test_a_script_remark_is_shown_inert(client: FlaskClient, settings: Settings, museum: str) -> None:
+    script = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    sent = post(client, form(client, museum), texte=f"Faux nom {script}", proposition=script)
+    assert sent.status_code == 303
+    pages = [client.get(sent.headers["Location"]), client.get("/remarques/"), client.get("/doc/musee/M0001")]
+    for page in pages:
+        assert page.status_code == 200
+        assert "<script>alert" not in page.text and "<img src=x" not in page.text
+        assert "&lt;script&gt;" in page.text
+    echoed = post(client, form(client, museum), texte="", proposition=script)  # the form shown again
+    assert echoed.status_code == 400 and "<script>alert" not in echoed.text
+
+
+def test_spam_is_held_not_published(client: FlaskClient, settings: Settings, museum: str) -> None:
+    sent = post(client, form(client, museum), texte="Best casino bonus, visit now")
+    held = stored(settings).query()[0]
+    assert not held.published and held.held.startswith("mot indésirable")
+    assert client.get(sent.headers["Location"]).status_code == 200  # its author sees it
+    public = sent.headers["Location"].split("?")[0]
+    assert client.get(public).status_code == 404  # nobody else
+    assert held.target not in client.get("/remarques/").text
+
+
+def test_privacy_notice(client: FlaskClient) -> None:
+    page = client.get("/remarques/confidentialite")
+    assert page.status_code == 200
+    assert "effacée dès que la remarque est close" in page.text and "jamais conservée" in page.text
