@@ -135,8 +135,8 @@ def test_create_read_update_delete(server: Server) -> None:
 
 def test_the_container(server: Server) -> None:
     for i in range(3):
-        assert server.call("POST", "/annotations/", annotation(f"c{i}", f"{EX}id/musee/M0002"), token=True)[0] \
-            == 201
+        sent = server.call("POST", "/annotations/", annotation(f"c{i}", f"{EX}id/musee/M0002"), token=True)
+        assert sent[0] == 201
     status, headers, body = server.call("GET", "/annotations/", headers={"Accept": MEDIA})
     assert status == 200 and headers["Content-Type"] == MEDIA
     found = links(headers["Link"])

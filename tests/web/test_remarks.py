@@ -66,7 +66,7 @@ def stored(settings: Settings) -> RemarkStore:
 def test_the_form_lists_the_values_and_posts_a_remark(client: FlaskClient, settings: Settings,
                                                       museum: str) -> None:
     data = form(client, museum)
-    assert data["valeur"] == f'https://schema.org/name "Musee X"@fr'
+    assert data["valeur"] == 'https://schema.org/name "Musee X"@fr'
     sent = post(client, data, courriel="anne@example.org")
     assert sent.status_code == 303
     location = sent.headers["Location"]
@@ -116,7 +116,8 @@ def test_past_the_limit_429_with_retry_after(client: FlaskClient, settings: Sett
 
 
 def test_the_address_is_never_stored(client: FlaskClient, settings: Settings, museum: str) -> None:
-    client.post("/remarques/signaler", data=form(client, museum), environ_base={"REMOTE_ADDR": "198.51.100.23"})
+    client.post("/remarques/signaler", data=form(client, museum),
+                environ_base={"REMOTE_ADDR": "198.51.100.23"})
     raw = Path(stored(settings).path).read_bytes()
     for wal in Path(settings.remarks_dir).glob("*-wal"):
         raw += wal.read_bytes()
