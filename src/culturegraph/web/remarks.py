@@ -124,7 +124,8 @@ def page(status: int, template: str, **variables: Any) -> Response:
 def client() -> str:
     """The client's rate-limit key: a salted hash of its address (IPv6: its /64), read through the
     trusted proxies as the SPARQL budget reads it (web/budget.py); the address itself is never kept."""
-    address = sparql.service().budget.client(request.environ)
+    budget = sparql.service().budget
+    address = budget.client(request.environ) if budget is not None else request.remote_addr or ""
     return client_key(address, remark_store().secret("address-salt"))
 
 
