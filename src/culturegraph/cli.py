@@ -1,4 +1,4 @@
-"""``culturegraph [--store PATH] build|validate|query|serve|fetch``."""
+"""``culturegraph [--store PATH] build|validate|query|serve|fetch|remarks``."""
 
 from __future__ import annotations
 
@@ -6,10 +6,14 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from culturegraph.config import QUERY_STORES, Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from culturegraph.remarks.store import RemarkStore
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -232,6 +236,73 @@ def fetch(settings: Settings, datasets: tuple[str, ...], portal: str | None, tim
         raise click.ClickException(str(err)) from None
     for line in results:
         click.echo(line)
+
+
+# issue 15: remarks (docs/remarks.md) ------------------------------------------------------------------
+
+@main.group()
+def remarks() -> None:
+    """The remarks' store: curators, tokens, backups, a person's remarks (RGPD)."""
+
+
+def _remark_store(settings: Settings) -> RemarkStore:
+    from culturegraph.remarks.store import RemarkStore
+
+    return RemarkStore(settings.remarks_dir)
+
+
+@remarks.command("curator")
+@click.argument("name")
+@click.password_option(help="At least 12 characters (asked twice when not given; env CULTUREGRAPH_PASSWORD).",
+                       envvar="CULTUREGRAPH_PASSWORD")
+@click.pass_obj
+def remarks_curator(settings: Settings, name: str, password: str) -> None:
+    """Create a curator account (or set its password)."""
+    try:
+        _remark_store(settings).add_curator(name, password)
+    except ValueError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"curator {name} can log in at /curation/connexion")
+
+
+@remarks.command("token")
+@click.argument("name")
+@click.pass_obj
+def remarks_token(settings: Settings, name: str) -> None:
+    """A new token for NAME (the Web Annotation Protocol's writes, the Atom feed); replaces the old one."""
+    try:
+        click.echo(_remark_store(settings).new_token(name))
+    except LookupError as err:
+        raise click.ClickException(str(err)) from None
+
+
+@remarks.command("backup")
+@click.argument("destination", type=click.Path(path_type=Path), required=False)
+@click.pass_obj
+def remarks_backup(settings: Settings, destination: Path | None) -> None:
+    """A consistent copy of the remarks' store (safe while the server writes); default: <store>/backups/."""
+    store = _remark_store(settings)
+    click.echo(store.backup(destination or settings.remarks_dir / "backups"))
+
+
+@remarks.command("export")
+@click.option("--email", required=True, help="The address the person gave.")
+@click.pass_obj
+def remarks_export(settings: Settings, email: str) -> None:
+    """A person's remarks as JSON (their right of access)."""
+    import json
+    from dataclasses import asdict
+
+    found = [asdict(r) for r in _remark_store(settings).by_email(email)]
+    click.echo(json.dumps(found, ensure_ascii=False, indent=1))
+
+
+@remarks.command("erase")
+@click.option("--email", required=True, help="The address the person gave.")
+@click.pass_obj
+def remarks_erase(settings: Settings, email: str) -> None:
+    """Erase a person's remarks (their right to erasure)."""
+    click.echo(f"{_remark_store(settings).erase_email(email, 'cli')} remark(s) erased")
 
 
 if __name__ == "__main__":

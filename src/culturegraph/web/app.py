@@ -16,7 +16,9 @@ from culturegraph.store import backends
 from culturegraph.store.oxigraph.executor import Job
 from culturegraph.store.oxigraph.sources import FixedSource
 from culturegraph.web import annotations as annotation_protocol
-from culturegraph.web import catalogue, context, http, ops, pages, remarks, resources, security, sparql
+from culturegraph.web import catalogue, context, http, ops, pages, resources, security, sparql
+from culturegraph.web import curation as curation_views
+from culturegraph.web import remarks as remark_views
 
 FixedStore = FixedSource  # the name tests use for a store handed in
 
@@ -42,9 +44,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None, ver
     app.register_blueprint(resources.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(catalogue.bp)  # /catalogue, /dumps, /.well-known/void, /changes
-    remarks.init_app(app)  # issue 15: the remarks' store, session and CSRF
-    app.register_blueprint(remarks.bp)
+    remark_views.init_app(app)  # issue 15: the remarks' store, session and CSRF
+    app.register_blueprint(remark_views.bp)
     app.register_blueprint(annotation_protocol.bp)
+    app.register_blueprint(curation_views.bp)
     # GET/HEAD /sparql?query=… skip Flask (same parser, same answers): see sparql.FastPath.
     app.wsgi_app = sparql.FastPath(app.wsgi_app, app)  # type: ignore[method-assign]
     _harden(app, settings)  # issue 9

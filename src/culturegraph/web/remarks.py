@@ -204,7 +204,7 @@ def page_of(iri: str) -> str | None:
     return local_url(iri, context.settings().base_iri, request.url_root)
 
 
-def _sync() -> None:
+def sync_fixed_remarks() -> None:
     """Remarks whose fix is in the build being served turn "fixed" (once per new build)."""
     try:
         sync_fixed(remark_store(), context.reader(), context.settings().base_iri)
@@ -283,7 +283,7 @@ def _check(form: dict[str, str], keys: set[str], max_chars: int) -> list[str]:
 
 @bp.route("/remarques/<remark_id>")
 def remark_page(remark_id: str) -> Response:
-    _sync()
+    sync_fixed_remarks()
     store = remark_store()
     key = request.args.get("cle", "")
     remark = store.by_author_key(remark_id, key) if key else store.get(remark_id)
@@ -297,7 +297,7 @@ def remark_page(remark_id: str) -> Response:
 
 @bp.route("/remarques/")
 def remark_list() -> Response:
-    _sync()
+    sync_fixed_remarks()
     remarks = remark_store().query(published=True, newest_first=True, limit=200)
     return page(200, "remarks/list.html", remarks=remarks, page_of=page_of,
                 total=remark_store().count(published=True))
