@@ -247,6 +247,15 @@ def build_report() -> Response:
                 build=build.name if build else None)
 
 
+@bp.route("/validation")
+@bp.route("/quarantine")
+@bp.route("/rapport")
+def findings_shortcut() -> Response:
+    """The paths the home page links to (``pages._curator_links``): the curators' pages."""
+    where = {"/validation": "validation", "/quarantine": "quarantaine", "/rapport": "rapport"}[request.path]
+    return _see_other(f"curation/{where}")
+
+
 @bp.route("/curation/constat", methods=["POST"])
 @curators_only
 def finding_to_remark() -> Response:

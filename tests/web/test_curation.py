@@ -1,0 +1,249 @@
+"""The curators' queue (web/curation.py) through Flask's test client: login (hashed passwords, CSRF,
+rate limit on failures), every page refused without a session, filters, bulk spam, decisions, an
+accepted proposed value written to the dataset's corrections table, the build's findings pages with
+"turn into a remark", the Atom feed, and the CLI that makes curators and tokens."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+from pyoxigraph import Literal, NamedNode, Quad, Store
+
+from culturegraph.cli import main as cli
+from culturegraph.config import Settings, load_settings
+from culturegraph.datasets import DatasetSpec, Registry
+from culturegraph.remarks.model import Remark
+from culturegraph.remarks.store import RemarkStore, now
+from culturegraph.store.oxigraph.home import StoreHome
+from culturegraph.web.app import create_app
+
+NAME = NamedNode("https://schema.org/name")
+PASSWORD = "un mot de passe assez long"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(store_home=tmp_path / "graph", remarks_per_window=3)
+
+
+@pytest.fixture
+def spec(tmp_path: Path) -> DatasetSpec:
+    (tmp_path / "museofile").mkdir()
+    return DatasetSpec(name="museofile", title={"fr": "Muséofile"}, description={"fr": "Musées"},
+                       home=tmp_path / "museofile")
+
+
+@pytest.fixture
+def museum(settings: Settings) -> str:
+    return settings.base_iri + "id/musee/M0001"
+
+
+@pytest.fixture
+def app(settings: Settings, museum: str, spec: DatasetSpec) -> Flask:
+    store = Store()
+    store.add(Quad(NamedNode(museum), NAME, Literal("Musee X", language="fr"),
+                   NamedNode(settings.base_iri + "graph/museofile")))
+    return create_app(settings, store=store, registry=Registry((spec,)))
+
+
+@pytest.fixture
+def store(settings: Settings) -> RemarkStore:
+    made = RemarkStore(settings.remarks_dir)
+    made.add_curator("marie", PASSWORD)
+    return made
+
+
+def token_of(client: FlaskClient, path: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
+    assert found
+    return found[1]
+
+
+def login(client: FlaskClient) -> None:
+    reply = client.post("/curation/connexion", data={"csrf": token_of(client, "/curation/connexion"),
+                                                     "nom": "marie", "mot_de_passe": PASSWORD})
+    assert reply.status_code == 303 and reply.headers["Location"].endswith("/curation")
+
+
+def add(store: RemarkStore, museum: str, **fields: object) -> Remark:
+    stamp = now()
+    values: dict[str, object] = {"target": museum, "kind": "error", "text": "Nom mal orthographié",
+                                 "created": stamp, "modified": stamp, "dataset": "museofile", **fields}
+    return store.add(Remark(id=store.new_id(), **values))[0]  # type: ignore[arg-type]
+
+
+def test_every_page_needs_a_curator(app: Flask, store: RemarkStore, museum: str) -> None:
+    client = app.test_client()
+    remark = add(store, museum)
+    for path in ("/curation", f"/curation/remarques/{remark.id}", "/curation/validation",
+                 "/curation/quarantaine", "/curation/rapport"):
+        reply = client.get(path)
+        assert reply.status_code == 303 and reply.headers["Location"].endswith("/curation/connexion"), path
+    assert client.post("/curation/lot", data={"action": "spam", "ids": remark.id}).status_code == 303
+    assert client.get("/curation/flux.atom").status_code == 401
+    shortcuts = (("/validation", "validation"), ("/quarantine", "quarantaine"), ("/rapport", "rapport"))
+    for short, page in shortcuts:
+        assert client.get(short).headers["Location"].endswith(f"/curation/{page}")
+    home = client.get("/")
+    assert "/validation" in home.text and "/quarantine" in home.text  # the home page links them now
+    assert store.get(remark.id).status == "new"  # type: ignore[union-attr]
+
+
+def test_login(app: Flask, store: RemarkStore) -> None:
+    client = app.test_client()
+    no_csrf = client.post("/curation/connexion", data={"nom": "marie", "mot_de_passe": PASSWORD})
+    assert no_csrf.status_code == 400
+    csrf = token_of(client, "/curation/connexion")
+    wrong = [client.post("/curation/connexion", data={"csrf": csrf, "nom": "marie", "mot_de_passe": "faux"})
+             for _ in range(4)]
+    assert [r.status_code for r in wrong] == [401, 401, 401, 429]  # remarks_per_window=3 failures
+    assert "Retry-After" in wrong[-1].headers
+    other = app.test_client()
+    login(other)
+    cookie = other.get_cookie("culturegraph_session")
+    assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
+    assert other.get("/curation").status_code == 200
+    logout = other.post("/curation/deconnexion", data={"csrf": token_of(other, "/curation")})
+    assert logout.status_code == 303
+    assert other.get("/curation").status_code == 303
+
+
+def test_secure_cookie_off_loopback(app: Flask, store: RemarkStore) -> None:
+    client = app.test_client()
+    client.get("/curation/connexion", base_url="https://culturegraph.example")
+    cookie = client.get_cookie("culturegraph_session", domain="culturegraph.example")
+    assert cookie is not None and cookie.secure
+
+
+def test_queue_filters_and_bulk_spam(app: Flask, store: RemarkStore, museum: str) -> None:
+    client = app.test_client()
+    login(client)
+    a = add(store, museum, text="première <b>remarque</b>")
+    b = add(store, museum, kind="question", text="deuxième")
+    c = add(store, museum, dataset="presse", text="troisième")
+    page = client.get("/curation")
+    assert all(r.id in page.text for r in (a, b, c)) and "&lt;b&gt;remarque" in page.text
+    page = client.get("/curation?kind=question")
+    assert b.id in page.text and a.id not in page.text
+    page = client.get("/curation?dataset=presse")
+    assert c.id in page.text and a.id not in page.text
+    csrf = token_of(client, "/curation")
+    assert client.post("/curation/lot", data={"action": "spam", "ids": [a.id, c.id]}).status_code == 400
+    assert client.post("/curation/lot", data={"csrf": csrf, "action": "spam", "ids": [a.id, c.id]}) \
+        .status_code == 303
+    assert [store.get(r.id).status for r in (a, b, c)] == ["spam", "new", "spam"]  # type: ignore[union-attr]
+    assert not store.get(a.id).published  # type: ignore[union-attr]
+    assert c.id in client.get("/curation?status=spam").text
+
+
+def test_accepting_a_proposed_value_writes_the_correction(app: Flask, store: RemarkStore, museum: str,
+                                                          spec: DatasetSpec) -> None:
+    client = app.test_client()
+    login(client)
+    remark = add(store, museum, predicate=NAME.value, value='"Musee X"@fr', proposed="Musée X",
+                 email="anne@example.org")
+    path = f"/curation/remarques/{remark.id}"
+    csrf = token_of(client, path)
+    assert client.post(path, data={"action": "accept", "texte": "orthographe"}).status_code == 400
+    reply = client.post(path, data={"csrf": csrf, "action": "reply", "texte": "Merci, nous regardons."})
+    assert reply.status_code == 303
+    assert client.post(path, data={"csrf": csrf, "action": "reject", "texte": ""}).status_code == 400
+    accept = {"csrf": csrf, "action": "accept", "texte": "orthographe"}
+    assert client.post(path, data=accept).status_code == 303
+    accepted = store.get(remark.id)
+    assert accepted is not None and accepted.status == "accepted"
+    assert accepted.reply == "Merci, nous regardons."
+    assert accepted.email == "anne@example.org"  # kept until the remark is closed (fixed)
+    with (spec.home / "corrections.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["annotation"], r["subject"], r["predicate"], r["value"], r["corrected"], r["curator"],
+             r["reason"]) for r in rows] == [
+        (remark.id, museum, NAME.value, '"Musee X"@fr', '"Musée X"@fr', "marie", "orthographe")]
+    again = client.post(path, data={"csrf": csrf, "action": "accept", "texte": "encore"})
+    assert again.status_code == 400  # accepted once
+    history = [h["action"] for h in store.history(remark.id)]
+    assert history == ["created", "replied", "accepted"]
+
+
+def test_a_correction_that_cannot_be_written_is_refused(app: Flask, store: RemarkStore, museum: str) -> None:
+    client = app.test_client()
+    login(client)
+    remark = add(store, museum, predicate=NAME.value, value=f"<{museum}>", proposed="pas une IRI")
+    path = f"/curation/remarks/{remark.id}".replace("remarks", "remarques")
+    reply = client.post(path, data={"csrf": token_of(client, path), "action": "accept", "texte": ""})
+    assert reply.status_code == 400 and "IRI" in reply.text
+    assert store.get(remark.id).status == "new"  # type: ignore[union-attr]
+
+
+def test_findings_pages_and_finding_to_remark(app: Flask, store: RemarkStore, settings: Settings,
+                                              museum: str) -> None:
+    home = StoreHome(settings.store_home)
+    build = home.new_build("20260101T000000Z-test01")
+    (build / "store").mkdir()  # what makes a build servable
+    (build / "validation.json").write_text(json.dumps({"summary": {}, "findings": [{
+        "dataset": "museofile", "severity": "Violation", "focus": museum, "path": NAME.value,
+        "value": "Musee X", "value_term": '"Musee X"@fr', "message_fr": "Nom <i>invalide</i>",
+        "file": "data/sources/museofile/m.csv", "line": 7}]}), encoding="utf-8")
+    with (build / "quarantine.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["file", "line", "column", "header", "value", "reason", "action", "pointer"],
+                                 ["m.csv", "9", "", "ville", "<script>", "bad", "value dropped", ""]])
+    (build / "frequentation_musees-overlap.csv").write_text("annee,musee\n2019,M0001\n", encoding="utf-8")
+    home.switch(home.finish(build))
+    client = app.test_client()
+    login(client)
+    page = client.get("/curation/validation")
+    assert page.status_code == 200 and "Nom &lt;i&gt;invalide&lt;/i&gt;" in page.text
+    assert "/doc/musee/M0001" in page.text and "En faire une remarque" in page.text
+    quarantine = client.get("/curation/quarantaine")
+    assert "&lt;script&gt;" in quarantine.text and "<script>" not in quarantine.text.split("<main")[1]
+    assert "frequentation_musees-overlap.csv" in client.get("/curation/rapport").text
+    made = client.post("/curation/constat", data={
+        "csrf": token_of(client, "/curation/validation"), "cible": museum, "propriete": NAME.value,
+        "valeur": '"Musee X"@fr', "libelle": "Musee X", "texte": "Nom invalide"})
+    assert made.status_code == 303
+    remark = store.query(newest_first=True, limit=1)[0]
+    assert (remark.origin, remark.target, remark.predicate, remark.dataset, remark.published) == (
+        "finding", museum, NAME.value, "museofile", False)
+
+
+def test_atom_feed(app: Flask, store: RemarkStore, museum: str) -> None:
+    add(store, museum, text="un & deux <trois>")
+    client = app.test_client()
+    token = store.new_token("marie")
+    wrong = client.get("/curation/flux.atom", headers={"Authorization": "Bearer marie:faux"})
+    assert wrong.status_code == 401
+    feed = client.get("/curation/flux.atom", headers={"Authorization": f"Bearer {token}"})
+    assert feed.status_code == 200 and feed.mimetype == "application/atom+xml"
+    root = ET.fromstring(feed.data)
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = root.findall(f"{atom}entry")
+    assert [e.findtext(f"{atom}content") for e in entries] == ["un & deux <trois>"]
+
+
+def test_cli_curator_token_backup_export_erase(tmp_path: Path, museum: str) -> None:
+    runner = CliRunner()
+    home = ["--store", str(tmp_path / "graph")]
+    made = runner.invoke(cli, [*home, "remarks", "curator", "paul"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert made.exit_code == 0, made.output
+    short = runner.invoke(cli, [*home, "remarks", "curator", "jean", "--password", "court"])
+    assert short.exit_code != 0 and "12 characters" in short.output
+    store = RemarkStore(load_settings(store_home=tmp_path / "graph").remarks_dir)
+    assert store.check_curator("paul", PASSWORD)
+    token = runner.invoke(cli, [*home, "remarks", "token", "paul"])
+    assert token.exit_code == 0 and store.check_token(token.output.strip()) == "paul"
+    assert runner.invoke(cli, [*home, "remarks", "token", "personne"]).exit_code != 0
+    add(store, museum, email="anne@example.org", text="à effacer")
+    exported = runner.invoke(cli, [*home, "remarks", "export", "--email", "anne@example.org"])
+    assert json.loads(exported.output)[0]["text"] == "à effacer"
+    backup = runner.invoke(cli, [*home, "remarks", "backup", str(tmp_path / "copies")])
+    assert backup.exit_code == 0 and Path(backup.output.strip()).is_file()
+    erased = runner.invoke(cli, [*home, "remarks", "erase", "--email", "anne@example.org"])
+    assert erased.output.startswith("1 remark") and store.count() == 0
