@@ -100,6 +100,14 @@ def test_report_accept_rebuild_fixed(project) -> None:  # type: ignore[no-untype
     assert derived == [f"{settings.base_iri}annotations/{remark_id}"]
     assert list(store.quads_for_pattern(correction, NamedNode(PROV + "wasRevisionOf"), None))
 
+    # the published remark, without personal data, in SPARQL's /graph/remarques
+    remarks_graph = NamedNode(f"{settings.base_iri}graph/remarques")
+    annotation = NamedNode(f"{settings.base_iri}annotations/{remark_id}")
+    described = list(store.quads_for_pattern(None, None, None, remarks_graph))
+    assert any(q.subject == annotation for q in described)
+    assert not any("anne@example.org" in str(q.object) for q in described)
+    assert any(q.object.value == "Le tout premier jouet" for q in described)  # the proposed value
+
     page = visitor.get("/doc/jouet/T1").text
     assert "Le tout premier jouet" in page and f"remarque {remark_id}" in page
     assert "Le premier jouet</del>" in page  # the value it replaced, shown as such

@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from culturegraph.config import Settings, load_settings
+from culturegraph.datasets import load_registry
 from culturegraph.remarks.store import RemarkStore
 from culturegraph.web.app import create_app
 from culturegraph.web.remarks import MAX_EMAIL, MAX_PROPOSED
@@ -177,3 +178,15 @@ def test_privacy_notice(client: FlaskClient) -> None:
     page = client.get("/remarques/confidentialite")
     assert page.status_code == 200
     assert "effacée dès que la remarque est close" in page.text and "jamais conservée" in page.text
+
+
+def test_counts_on_the_home_page(client: FlaskClient, settings: Settings, museum: str) -> None:
+    data = form(client, museum)
+    post(client, data)
+    post(client, data, texte="Best casino bonus, visit now")  # held: not counted
+    home = client.get("/")
+    assert home.status_code == 200
+    counts = home.text.split('class="remark-counts"')[1].split("</div>")[0]
+    assert "<strong>1</strong> remarque des utilisateurs" in counts
+    title = next(spec.title["fr"] for spec in load_registry() if spec.name == "museofile")
+    assert f"<li>{html.escape(title, quote=True)} : <strong>1</strong></li>" in counts.replace("&#39;", "&#x27;")

@@ -25,25 +25,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import Literal, NamedNode, Quad
 
 from culturegraph.config import Settings
+from culturegraph.remarks.table import COLUMNS, GRAPH, term
 from culturegraph.sources.model import Problem
 
-COLUMNS = ["annotation", "subject", "predicate", "value", "corrected", "accepted", "curator", "reason"]
-GRAPH = "corrections"
-
+__all__ = ["COLUMNS", "GRAPH", "Correction", "CorrectionsError", "Corrector", "provenance_quads",
+           "read_corrections", "term"]
 
 class CorrectionsError(ValueError):
     """A corrections table cannot be read (the message names the file and the line)."""
-
-
-def term(text: str) -> Any:
-    """An N-Triples term (``<iri>``, ``"literal"@fr``, ``"1"^^<…#integer>``) as a pyoxigraph term."""
-    triples = list(parse(f"<urn:s> <urn:p> {text} .", format=RdfFormat.N_TRIPLES))
-    if len(triples) != 1:
-        raise ValueError(f"not one N-Triples term: {text!r}")
-    return triples[0].object
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@
   external terms → ``/graph/vocabulaires``;
 - ``corrections`` (80): the provenance of the curators' corrections the build applied while loading
   (pipeline/corrections.py) → ``/graph/corrections``, only when there are some;
+- ``remarques`` (85): the remarks curators published, without personal data (remarks/annotation.py)
+  → ``/graph/remarques``, a snapshot of the remarks' store at each build;
 - ``provenance`` (90): PROV-O of the build (sources, checksums, times, mapping versions; what each named
   graph was made by and from) → ``/graph/provenance``, only in a real build (a build into a memory
   store in tests has no build id);
@@ -40,6 +42,9 @@ from culturegraph.pipeline.load import BuildError, LoadResult
 from culturegraph.provenance.prov import build_provenance
 from culturegraph.rdf import prefixes
 from culturegraph.rdf.terms import Minter
+from culturegraph.remarks.annotation import remark_quads
+from culturegraph.remarks.store import DATABASE, RemarkStore
+from culturegraph.remarks.table import REMARKS_GRAPH
 from culturegraph.store.base import BuildTarget, GraphReader
 from culturegraph.store.oxigraph.home import StoreHome
 
@@ -107,6 +112,18 @@ def _corrections(ctx: Any) -> None:
         ctx.load(provenance_quads(ctx.loaded.corrections, ctx.settings.base_iri, ctx.iris.graph(CORRECTIONS)))
 
 
+def _remarks(ctx: Any) -> None:
+    """Issue 15: the remarks curators published, without personal data → /graph/remarques (a snapshot
+    at each build; the Web Annotation Protocol on /annotations/ serves them live)."""
+    directory = ctx.settings.remarks_dir
+    if not (directory / DATABASE).is_file():
+        return  # no remark was ever made: nothing to open (and no store made by a build)
+    graph = ctx.iris.graph(REMARKS_GRAPH)
+    base = ctx.settings.base_iri
+    for remark in RemarkStore(directory).query(published=True):
+        ctx.load(remark_quads(remark, base, graph))
+
+
 def _provenance(ctx: Any) -> None:
     if not ctx.build_id or ctx.started is None:
         return  # not a real build (tests: a build into a memory store)
@@ -123,6 +140,7 @@ def _catalogue(ctx: Any) -> None:
 STAGES: tuple[Stage, ...] = (
     Stage("vocabularies", _vocabularies, order=10, graph=VOCABULARY_GRAPH),
     Stage("corrections", _corrections, order=80),
+    Stage("remarques", _remarks, order=85),
     Stage("provenance", _provenance, order=90),
     Stage("catalogue", _catalogue, order=95, graph=CATALOGUE_GRAPH),
 )

@@ -20,9 +20,9 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode
 
 from culturegraph.datasets import DatasetSpec
-from culturegraph.pipeline.corrections import COLUMNS, GRAPH, term
 from culturegraph.remarks.model import Remark
 from culturegraph.remarks.store import RemarkStore, now
+from culturegraph.remarks.table import COLUMNS, GRAPH, term
 from culturegraph.store.base import GraphReader
 
 PROV = "http://www.w3.org/ns/prov#"

@@ -93,7 +93,7 @@ def init_app(app: Flask) -> None:
     app.config.update(SESSION_COOKIE_NAME="culturegraph_session", SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax", PERMANENT_SESSION_LIFETIME=timedelta(hours=8))
     app.context_processor(lambda: {"csrf_token": csrf_token, "remark_panel": remark_panel,
-                                   "KINDS": KINDS, "STATUSES": STATUSES})
+                                   "remark_counts": remark_counts, "KINDS": KINDS, "STATUSES": STATUSES})
 
 
 def csrf_token() -> str:
@@ -198,6 +198,19 @@ def remark_panel(iri: str) -> dict[str, Any]:
     return {"report": f"{request.url_root}remarques/signaler?cible={quote(iri, safe='')}",
             "remarks": remarks, "count": count, "corrections": corrections,
             "link": lambda r: f"{request.url_root}remarques/{r.id}"}
+
+
+def remark_counts() -> dict[str, Any]:
+    """The home page's counts: published remarks, how many were fixed, per dataset (its title)."""
+    try:
+        store = remark_store()
+        per_dataset = store.counts_by("dataset", published=True)
+        fixed = store.counts_by("status", published=True).get("fixed", 0)
+    except Exception:  # the remarks' store must never break a page of the graph
+        return {"total": 0, "fixed": 0, "datasets": []}
+    titles = {spec.name: spec.title.get("fr") or spec.name for spec in context.registry()}
+    datasets = [(name, titles.get(name, name), n) for name, n in sorted(per_dataset.items()) if name]
+    return {"total": sum(per_dataset.values()), "fixed": fixed, "datasets": datasets}
 
 
 def page_of(iri: str) -> str | None:
