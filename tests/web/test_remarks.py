@@ -189,4 +189,4 @@ def test_counts_on_the_home_page(client: FlaskClient, settings: Settings, museum
     counts = home.text.split('class="remark-counts"')[1].split("</div>")[0]
     assert "<strong>1</strong> remarque des utilisateurs" in counts
     title = next(spec.title["fr"] for spec in load_registry() if spec.name == "museofile")
-    assert f"<li>{html.escape(title, quote=True)} : <strong>1</strong></li>" in counts.replace("&#39;", "&#x27;")
+    assert f"<li>{title} : <strong>1</strong></li>" in html.unescape(counts)
