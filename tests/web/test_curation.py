@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -51,7 +52,9 @@ def app(settings: Settings, museum: str, spec: DatasetSpec) -> Flask:
     store = Store()
     store.add(Quad(NamedNode(museum), NAME, Literal("Musee X", language="fr"),
                    NamedNode(settings.base_iri + "graph/museofile")))
-    return create_app(settings, store=store, registry=Registry((spec,)))
+    # A version of its own: the home page's counts are cached per version (web/pages.py COUNTS).
+    version = f"curation-{uuid.uuid4().hex}"
+    return create_app(settings, store=store, registry=Registry((spec,)), version=version)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 import sqlite3
+import uuid
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,8 @@ def app(settings: Settings, museum: str) -> Flask:
     store = Store()
     graph = NamedNode(settings.base_iri + "graph/museofile")
     store.add(Quad(NamedNode(museum), NAME, Literal("Musee X", language="fr"), graph))
-    return create_app(settings, store=store)
+    # A version of its own: the home page's counts are cached per version (web/pages.py COUNTS).
+    return create_app(settings, store=store, version=f"remarks-{uuid.uuid4().hex}")
 
 
 @pytest.fixture
