@@ -212,6 +212,10 @@ class Settings:
     remarks_window_s: int = 600
     # Longest remark text and proposed value, characters (the form and the protocol refuse longer).
     remark_max_chars: int = 4000
+    # Where the corrections tables are written and read: None, each dataset's own (committed) table
+    # (``DatasetSpec.corrections``); a folder, ``<folder>/<dataset>.csv`` (an installed, read-only
+    # package; a test that must not touch the checkout).
+    corrections_home: Path | None = None
     # --- end of issue 15 ---------------------------------------------------------------------------
 
     def __post_init__(self) -> None:
@@ -330,12 +334,14 @@ def load_settings(**overrides: object) -> Settings:
         **_query_settings_from_env(),  # issue 9, queries
         remarks_home=_env_path("CULTUREGRAPH_REMARKS", Path()) if os.environ.get("CULTUREGRAPH_REMARKS")
         else None,
+        corrections_home=_env_path("CULTUREGRAPH_CORRECTIONS", Path())
+        if os.environ.get("CULTUREGRAPH_CORRECTIONS") else None,
         remarks_per_window=_env_number("CULTUREGRAPH_REMARKS_PER_WINDOW", 5, int, "an integer"),
         remarks_window_s=_env_number("CULTUREGRAPH_REMARKS_WINDOW_S", 600, int, "an integer"),
         remark_max_chars=_env_number("CULTUREGRAPH_REMARK_MAX_CHARS", 4000, int, "an integer"),
     )
     given = {k: v for k, v in overrides.items() if v is not None}
-    for name in ("store_home", "remarks_home"):
+    for name in ("store_home", "remarks_home", "corrections_home"):
         if name in given:
             given[name] = Path(str(given[name])).expanduser().resolve()
     if "base_iri" in given and not str(given["base_iri"]).endswith("/"):

@@ -22,6 +22,7 @@ from culturegraph.config import Settings
 from culturegraph.datasets import DatasetSpec, Inputs, Registry, Triple3
 from culturegraph.pipeline.corrections import CorrectionsError, Corrector, read_corrections
 from culturegraph.rdf.terms import Minter
+from culturegraph.remarks.table import table_path
 from culturegraph.sources.manifest import Manifest, load_manifests
 from culturegraph.sources.model import Problem, ReadResult, Record
 from culturegraph.store.base import BuildTarget
@@ -171,7 +172,7 @@ def map_and_load(target: BuildTarget, registry: Registry, inputs: Inputs, iris: 
         corrector = None
         if settings is not None:
             try:
-                corrector = Corrector(read_corrections(spec.path(spec.corrections), settings))
+                corrector = Corrector(read_corrections(table_path(spec, settings), settings))
             except CorrectionsError as err:
                 raise BuildError(str(err)) from None
             stream = corrector.apply(stream, iris.graph(spec.name))

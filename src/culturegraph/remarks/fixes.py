@@ -22,7 +22,7 @@ from pyoxigraph import Literal, NamedNode
 from culturegraph.datasets import DatasetSpec
 from culturegraph.remarks.model import Remark
 from culturegraph.remarks.store import RemarkStore, now
-from culturegraph.remarks.table import COLUMNS, GRAPH, term
+from culturegraph.remarks.table import COLUMNS, GRAPH, table_path, term
 from culturegraph.store.base import GraphReader
 
 PROV = "http://www.w3.org/ns/prov#"
@@ -52,12 +52,13 @@ def corrected_term(remark: Remark) -> Any:
     return Literal(proposed)
 
 
-def write_correction(spec: DatasetSpec, remark: Remark, curator: str, reason: str) -> Path:
+def write_correction(spec: DatasetSpec, remark: Remark, curator: str, reason: str,
+                     settings: Any = None) -> Path:
     """Append ``remark``'s correction to ``spec``'s table (locked: workers may accept at once)."""
     if not remark.predicate:
         raise CorrectionError("la remarque ne désigne pas de propriété")
     corrected = corrected_term(remark)
-    path = spec.path(spec.corrections)
+    path = table_path(spec, settings) if settings is not None else spec.path(spec.corrections)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a+", encoding="utf-8", newline="") as f:
         fcntl.flock(f, fcntl.LOCK_EX)

@@ -4,6 +4,7 @@ provenance, and the N-Triples terms of its ``value`` and ``corrected`` cells."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pyoxigraph import RdfFormat, parse
@@ -11,6 +12,14 @@ from pyoxigraph import RdfFormat, parse
 COLUMNS = ["annotation", "subject", "predicate", "value", "corrected", "accepted", "curator", "reason"]
 GRAPH = "corrections"  # /graph/corrections
 REMARKS_GRAPH = "remarques"  # /graph/remarques: the published remarks, without personal data
+
+
+def table_path(spec: Any, settings: Any) -> Path:
+    """The corrections table of ``spec`` (a DatasetSpec): ``<corrections_home>/<dataset>.csv`` when the
+    ``corrections_home`` setting is set, else the dataset's own (``DatasetSpec.corrections``)."""
+    if settings.corrections_home is not None:
+        return Path(settings.corrections_home) / f"{spec.name}.csv"
+    return Path(spec.path(spec.corrections))
 
 
 def term(text: str) -> Any:

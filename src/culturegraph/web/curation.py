@@ -180,7 +180,7 @@ def _decide(remark: Remark, action: str, text: str) -> str:
             if spec is None:
                 return "La remarque ne porte sur aucun jeu de données : la correction ne peut être écrite."
             try:
-                write_correction(spec, remark, who, text)
+                write_correction(spec, remark, who, text, context.settings())
             except CorrectionError as err:
                 return f"La correction ne peut être écrite : {err}."
         store.update(remark.id, who, "accepted", text, status="accepted", reason=text, held="",

@@ -57,6 +57,7 @@ def environment(settings: Settings) -> dict[str, str]:
         "CULTUREGRAPH_REMARKS_PER_WINDOW": str(settings.remarks_per_window),
         "CULTUREGRAPH_REMARKS_WINDOW_S": str(settings.remarks_window_s),
         "CULTUREGRAPH_REMARK_MAX_CHARS": str(settings.remark_max_chars),
+        **({"CULTUREGRAPH_CORRECTIONS": str(settings.corrections_home)} if settings.corrections_home else {}),
     }
 
 
