@@ -22,10 +22,10 @@ from culturegraph.remarks.store import RemarkStore
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-from test_browser import browser  # noqa: E402,F401  (the house's Chromium fixture; skips without it)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from test_browser import browser  # noqa: E402,F401  (the house's Chromium fixture; skips without it)
 
 MUSEUM = "M0963"
 PASSWORD = "un mot de passe assez long"
