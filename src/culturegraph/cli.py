@@ -83,6 +83,7 @@ def validate(settings: Settings, datasets: tuple[str, ...], fmt: str, output: Pa
 
     from culturegraph.catalogue.stage import read_catalogue
     from culturegraph.datasets import load_registry
+    from culturegraph.pipeline.stages import stage_shapes
     from culturegraph.store.oxigraph.home import NoStoreError, StoreHome
     from culturegraph.store.oxigraph.reader import OxigraphReader
     from culturegraph.validation import catalogue
@@ -94,8 +95,10 @@ def validate(settings: Settings, datasets: tuple[str, ...], fmt: str, output: Pa
         store = home.open_current()
     except NoStoreError as err:
         raise click.ClickException(str(err)) from None
-    specs = list(load_registry(settings.datasets))
-    known = {s.name for s in specs} | {catalogue.NAME}  # the DCAT-AP catalogue and its shapes
+    registry = load_registry(settings.datasets)
+    specs = list(registry)
+    derived = stage_shapes(settings, registry)  # derived graphs with shapes (/graph/liens)
+    known = {s.name for s in specs} | {catalogue.NAME} | set(derived)  # and the DCAT-AP catalogue
     unknown = set(datasets) - known
     if unknown:
         raise click.BadParameter(f"unknown dataset(s) {sorted(unknown)}; known: {sorted(known)}",
@@ -108,7 +111,7 @@ def validate(settings: Settings, datasets: tuple[str, ...], fmt: str, output: Pa
         if index.exists():
             (directory / "provenance.sqlite").write_bytes(index.read_bytes())
         report = validate_store(OxigraphReader(store), settings, specs, directory, list(datasets) or None,
-                                catalogue=read_catalogue(build_dir))
+                                catalogue=read_catalogue(build_dir), graphs=derived)
     text = render(report, fmt, min_severity=severity)
     if output:
         output.write_text(text, encoding="utf-8")

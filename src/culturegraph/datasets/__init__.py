@@ -13,6 +13,7 @@ from culturegraph.datasets.spec import (
     ExamplePage,
     Inputs,
     IriPattern,
+    LinkRule,
     MappingFunction,
     Panel,
     PanelView,
@@ -29,6 +30,7 @@ from culturegraph.datasets.spec import (
 
 __all__ = [
     "Catalogue", "DatasetSpec", "Described", "Emitted", "Enricher", "ExamplePage", "Inputs", "IriPattern",
-    "MappingFunction", "Panel", "PanelView", "PropertyGroup", "Reader", "Registry", "RegistryError", "Report",
-    "Stage", "StageContext", "Statistic", "TableLoader", "Text", "Triple3", "load_registry",
+    "LinkRule", "MappingFunction", "Panel", "PanelView", "PropertyGroup", "Reader", "Registry",
+    "RegistryError", "Report", "Stage", "StageContext", "Statistic", "TableLoader", "Text", "Triple3",
+    "load_registry",
 ]

@@ -33,6 +33,7 @@ from typing import Any
 from culturegraph.datasets.spec import (
     DatasetSpec,
     Enricher,
+    LinkRule,
     Panel,
     PropertyGroup,
     Reader,
@@ -196,6 +197,10 @@ class Registry:
 
     def stages(self) -> list[Stage]:
         return [s for d in self.datasets for s in d.stages]
+
+    def link_rules(self) -> list[tuple[DatasetSpec, LinkRule]]:
+        """Every link rule, with the dataset declaring it (its home resolves the decisions table)."""
+        return [(d, r) for d in self.datasets for r in d.links]
 
     def template_folders(self) -> dict[str, Path]:
         """Dataset name → its templates folder (Jinja names ``<name>/<file>``)."""

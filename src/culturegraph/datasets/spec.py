@@ -35,6 +35,8 @@ The hooks, and who calls them:
 ``templates``          folder of those Jinja templates (names are looked up as ``<name>/<file>``)
 ``queries``            folder of example SPARQL queries (``*.rq``) for the query UI and the tests
 ``stages``             derived-graph stages the dataset adds to the pipeline (links, …)
+``links``              link rules the links stage runs (pipeline/links.py): which resources of the graph
+                       to compare with which, by which matcher, and the curators' decisions table
 =====================  ===========================================================================
 
 Relative paths are relative to ``home`` (the dataset package's folder; :func:`DatasetSpec.path`).
@@ -124,14 +126,48 @@ class StageContext(Protocol):
 class Stage:
     """A step after map + load that writes a derived graph (vocabularies, links, catalogue, provenance).
 
-    Stages run in ``order`` (built-in: vocabularies 10, provenance 90; links and the catalogue belong
-    between). ``run`` returns nothing; the triples of ``graph`` (``/graph/<graph>``) are counted into
-    the build report when it is set."""
+    Stages run in ``order`` (built-in: vocabularies 10, links 40, corrections 80, provenance 90,
+    catalogue 95).
+    ``run`` returns nothing; the triples of ``graph`` (``/graph/<graph>``) are counted into the build
+    report when it is set."""
 
     name: str
     run: Callable[[StageContext], None]
     order: int = 50
     graph: str | None = None
+    # SHACL shapes of ``graph``, validated with the datasets' graphs (``culturegraph validate``, the
+    # build): paths relative to the ontology folder for the house's stages; a dataset's stage gives
+    # absolute paths (``spec.path(…)``).
+    shapes: tuple[Path | str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LinkRule:
+    """A kind of link between resources of the graph, computed by the links stage (``/graph/liens``).
+
+    ``subjects`` and ``objects`` are SPARQL SELECT queries (registry prefixes, over the union of the
+    graphs) binding ``?item`` and any of ``?name`` (a name to compare), ``?key`` (a blocking or join key:
+    a commune code, a postcode, an identifier), ``?lat``/``?lon`` (a point); an item may come back on
+    several rows (several names, several keys). With ``matcher = "declared"`` the subjects query binds
+    ``?item ?target`` (links a dataset states itself, recorded with their method) and ``objects`` is
+    unused. Matchers: ``key``, ``name``, ``name-place``, ``declared`` (pipeline/matching.py).
+
+    ``decisions``: the curators' table (CSV, relative to the dataset's home) of confirmed and refused
+    pairs of this kind, applied before the matcher so that a decision survives every rebuild."""
+
+    kind: str  # the link kind's key: /def/type-lien/<kind>, /data/liens/<kind>/…
+    label: Text
+    subjects: str
+    objects: str
+    predicate: str  # the link written from subject to object: a CURIE of the registry's prefixes, or <IRI>
+    matcher: str = "key"
+    accept: float = 0.75  # score from which a candidate is linked
+    review: float = 0.5  # score from which a candidate not linked is shown to curators (ambiguous)
+    distance_m: float = 1000.0  # name-place: objects this near are candidates
+    many: bool = False  # may a subject be linked to several objects
+    decisions: Path | str | None = None
+    subjects_dataset: str | None = None  # for the VoID linkset (void:subjectsTarget /data/<name>)
+    objects_dataset: str | None = None
 
 
 # the catalogue entry -----------------------------------------------------------------------------------
@@ -321,6 +357,7 @@ class DatasetSpec:
     # Issue 15: the committed corrections table the build applies to this dataset's graph (curators'
     # accepted remarks, pipeline/corrections.py); relative to ``home``, read only if the file exists.
     corrections: Path | str = "corrections.csv"
+    links: tuple[LinkRule, ...] = ()
 
     def path(self, relative: Path | str) -> Path:
         """A file of the dataset: ``relative`` to ``home`` (an absolute path is kept)."""

@@ -25,6 +25,7 @@ import culturegraph
 from culturegraph.catalogue.stage import read_catalogue
 from culturegraph.config import Settings
 from culturegraph.datasets import Registry, load_registry
+from culturegraph.pipeline import links
 from culturegraph.pipeline.load import (
     BuildError,
     LoadResult,
@@ -38,6 +39,7 @@ from culturegraph.pipeline.stages import (
     VOCABULARY_GRAPH,
     Context,
     load_vocabularies,
+    stage_shapes,
     stages_of,
 )
 from culturegraph.provenance.index import write_provenance_index
@@ -149,7 +151,8 @@ def build(
         target.optimize()
         _maybe_fail(fail_after, "optimize")
         validation = validate_store(target.reader(), settings, loaded.datasets, partial,
-                                    catalogue=read_catalogue(partial)) if validate else None
+                                    catalogue=read_catalogue(partial),
+                                    graphs=stage_shapes(settings, registry)) if validate else None
         _maybe_fail(fail_after, "validate")
         report = build_report(build_id, started, loaded, validation)
         write_reports(partial, report, loaded)
@@ -209,6 +212,12 @@ def write_reports(directory: Path, report: dict[str, Any], loaded: LoadResult) -
         for p in loaded.problems:
             writer.writerow([p.file, p.line if p.pointer is None else "", p.column or "", p.header or "",
                              p.value, p.reason, p.action, p.pointer or ""])
+    linked = loaded.reports.get(links.GRAPH)
+    if isinstance(linked, dict):
+        with (directory / links.CANDIDATES_FILE).open("w", encoding="utf-8", newline="") as f:
+            table = csv.DictWriter(f, fieldnames=links.CANDIDATE_COLUMNS)
+            table.writeheader()
+            table.writerows(links.candidate_rows(linked))
     for spec in loaded.datasets:
         data = loaded.reports.get(spec.name)
         if spec.report is None or spec.report.files is None or not isinstance(data, dict):

@@ -5,6 +5,9 @@
 
 - ``vocabularies`` (10): our ontology, the datasets' vocabulary files (schemes, DSDs) and the labels of
   external terms → ``/graph/vocabulaires``;
+- ``liens`` (40): the links stage (:mod:`culturegraph.pipeline.links`): the datasets' link rules
+  (``DatasetSpec.links``), the curators' decisions first, then the matchers → ``/graph/liens``,
+  validated with ``ontology/shapes/liens.ttl``.
 - ``corrections`` (80): the provenance of the curators' corrections the build applied while loading
   (pipeline/corrections.py) → ``/graph/corrections``, only when there are some;
 - ``remarques`` (85): the remarks curators published, without personal data (remarks/annotation.py)
@@ -17,9 +20,9 @@
   description, :class:`~culturegraph.datasets.Catalogue`) → ``/graph/catalogue``
   (:mod:`culturegraph.catalogue.stage`).
 
-A links graph (owl:sameAs to Wikidata…) belongs between (order 40–60): a new
-:class:`~culturegraph.datasets.Stage` in this table or in a dataset's spec; ``pipeline/build.py`` does
-not change.
+Another derived graph belongs between (order 40–60): a new :class:`~culturegraph.datasets.Stage` in
+this table or in a dataset's spec; ``pipeline/build.py`` does not change. A stage's ``shapes`` are
+validated with the datasets' graphs (:func:`stage_shapes`).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from culturegraph.catalogue.dcat import CATALOGUE_GRAPH
 from culturegraph.catalogue.stage import describe_build
 from culturegraph.config import Settings
 from culturegraph.datasets import Registry, Stage, load_registry
+from culturegraph.pipeline import links
 from culturegraph.pipeline.corrections import GRAPH as CORRECTIONS
 from culturegraph.pipeline.corrections import provenance_quads
 from culturegraph.pipeline.load import BuildError, LoadResult
@@ -139,6 +143,7 @@ def _catalogue(ctx: Any) -> None:
 
 STAGES: tuple[Stage, ...] = (
     Stage("vocabularies", _vocabularies, order=10, graph=VOCABULARY_GRAPH),
+    links.STAGE,
     Stage("corrections", _corrections, order=80),
     Stage("remarques", _remarks, order=85),
     Stage("provenance", _provenance, order=90),
@@ -151,5 +156,11 @@ def stages_of(registry: Registry) -> list[Stage]:
     return sorted([*STAGES, *registry.stages()], key=lambda s: s.order)
 
 
+def stage_shapes(settings: Settings, registry: Registry) -> dict[str, list[Path]]:
+    """Derived graph → the SHACL shapes files of the stage that writes it (those that declare any)."""
+    return {s.graph: [settings.ontology_dir / p for p in s.shapes]  # an absolute path is kept
+            for s in stages_of(registry) if s.graph and s.shapes}
+
+
 __all__ = ["CATALOGUE_GRAPH", "PROVENANCE_GRAPH", "STAGES", "VOCABULARY_GRAPH", "Context",
-           "load_vocabularies", "stages_of", "vocabulary_files"]
+           "load_vocabularies", "stage_shapes", "stages_of", "vocabulary_files"]

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from culturegraph.datasets import Registry
+from culturegraph.pipeline import links
 
 
 def render_summary(report: dict[str, Any], directory: Path, wall_seconds: float,
@@ -33,6 +34,8 @@ def render_summary(report: dict[str, Any], directory: Path, wall_seconds: float,
         spec = next((d for d in registry or () if d.name == name), None)
         if spec is not None and spec.report is not None and spec.report.summary is not None:
             lines += spec.report.summary(data or {})
+    if isinstance(report.get("datasets", {}).get(links.GRAPH), dict):
+        lines += links.summary_lines(report["datasets"][links.GRAPH])
     v = report.get("validation")
     if v:
         lines.append(f"SHACL: {v['violations']} violations, {v['warnings']} warnings, {v['infos']} infos "

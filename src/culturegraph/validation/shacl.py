@@ -35,7 +35,7 @@ import json
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -155,6 +155,11 @@ def load_shapes(settings: Settings, dataset: str, registry: Registry | None = No
     files = shapes_files(settings, dataset, registry)
     if len(files) < 2:
         return None
+    return read_shapes(settings, files)
+
+
+def read_shapes(settings: Settings, files: Iterable[Path]) -> rdflib.Graph:
+    """Shapes files, rebased to this deployment, in one graph."""
     shapes = rdflib.Graph()
     for path in files:
         shapes.parse(data=settings.rebase(path.read_text(encoding="utf-8")), format="turtle",
@@ -530,9 +535,11 @@ def trace(findings: list[Finding], index: ProvenanceIndex, source_fields: Source
 
 def validate_store(store: GraphReader | Any, settings: Settings, specs: list[DatasetSpec], directory: Path,
                    datasets: list[str] | None = None, mode: str = "fast",
-                   catalogue: Iterable[Any] | None = None) -> ValidationReport:
-    """Validate each dataset graph ``store`` reads, and the ``catalogue`` triples (as generated:
-    validation/catalogue.py) when given; write ``validation.json`` in ``directory``."""
+                   catalogue: Iterable[Any] | None = None,
+                   graphs: Mapping[str, Sequence[Path]] | None = None) -> ValidationReport:
+    """Validate each dataset graph ``store`` reads, the derived ``graphs`` (name → shapes files:
+    pipeline/stages.stage_shapes) and the ``catalogue`` triples (as generated: validation/catalogue.py)
+    when given; write ``validation.json`` in ``directory``."""
     store = reader_of(store)  # a bare pyoxigraph Store (tests) is read through the Protocol
     iris = Minter(settings.base_iri)
     report = ValidationReport(base_iri=settings.base_iri)
@@ -548,6 +555,17 @@ def validate_store(store: GraphReader | Any, settings: Settings, specs: list[Dat
         report.findings += findings
         report.seconds[spec.name] = time.perf_counter() - t0
         report.triples[spec.name] = store.count(iris.graph(spec.name))
+    for name, files in (graphs or {}).items():
+        if datasets and name not in datasets:
+            continue
+        t0 = time.perf_counter()
+        common = settings.ontology_dir / "shapes" / "common.ttl"
+        conforms, findings = validate_dataset(store, iris, read_shapes(settings, [common, *files]), name,
+                                              mode, report)
+        report.conforms[name] = conforms
+        report.findings += findings
+        report.seconds[name] = time.perf_counter() - t0
+        report.triples[name] = store.count(iris.graph(name))
     if catalogue is not None and (not datasets or catalogue_shapes.NAME in datasets):
         t0 = time.perf_counter()
         data = catalogue_shapes.data_graph(catalogue)
