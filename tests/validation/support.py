@@ -10,7 +10,7 @@ from pyoxigraph import RdfFormat, Store
 
 from culturegraph.config import PROJECT_ROOT, Settings
 from culturegraph.datasets import DatasetSpec, load_registry
-from culturegraph.pipeline.stages import load_vocabularies
+from culturegraph.pipeline.stages import load_vocabularies, stage_shapes
 from culturegraph.rdf.terms import Minter
 from culturegraph.store.oxigraph.reader import OxigraphReader
 from culturegraph.validation.shacl import Finding, ValidationReport, validate_store
@@ -57,4 +57,8 @@ def validate_trig(trig: str, dataset: str, settings: Settings, directory: Path,
     prefixes = (FIXTURES / "prefixes.ttl").read_text(encoding="utf-8")
     store.load(prefixes + trig, format=RdfFormat.TRIG)
     load_vocabularies(store, settings, Minter(settings.base_iri))
+    derived = stage_shapes(settings, load_registry())
+    if dataset in derived:  # a derived graph (/graph/liens): its stage's shapes
+        return validate_store(OxigraphReader(store), settings, [], directory, mode=mode,
+                              graphs={dataset: derived[dataset]})
     return validate_store(OxigraphReader(store), settings, [specs()[dataset]], directory, mode=mode)

@@ -38,6 +38,8 @@ EXTERNAL: dict[str, str] = {
     "dcatap": "http://data.europa.eu/r5r/",
     "wd": "http://www.wikidata.org/entity/",
     "year": "http://reference.data.gov.uk/id/year/",
+    "sssom": "https://w3id.org/sssom/",
+    "semapv": "https://w3id.org/semapv/vocab/",
 }
 
 HOUSE: dict[str, str] = {"kgo": "def/culture/"}  # relative to the base IRI
