@@ -1,7 +1,8 @@
 """INSEE geography (COG): communes, municipal arrondissements, départements and régions.
 
-The dataset's rooms: ``mapping.py`` (COG tables → triples), ``cog.py`` (the ``cog`` table every
-mapping may read), ``tables/cog/`` (the shipped COG), ``shapes.ttl``. Its dataset node is made from
+The dataset's rooms: ``mapping.py`` (COG tables → triples, Wikidata links), ``cog.py`` (the ``cog``
+table every mapping may read), ``tables/cog/`` (the shipped COG), ``aliases/wikidata-insee.toml`` (the
+crosswalk INSEE code → Wikidata item, ``data/sources/wikidata-insee``), ``shapes.ttl``. Its dataset node is made from
 the spec: no vocabulary file.
 """
 
@@ -23,16 +24,20 @@ DATASET = DatasetSpec(
         "en": "Communes, municipal arrondissements, départements and régions of INSEE's official "
               "geographic code, linked commune → département → région.",
     },
+    sources=("wikidata-insee",),
+    aliases={"wikidata-insee": "aliases/wikidata-insee.toml"},
     mapping=triples,
     home=Path(__file__).parent,
     order=10,
     tables={"cog": TableLoader("tables/cog", Cog.load)},
     shapes=("shapes.ttl",),
-    prefixes={"commune": "id/commune/", "departement": "id/departement/", "region": "id/region/"},
+    prefixes={"commune": "id/commune/", "departement": "id/departement/", "region": "id/region/",
+              "collectivite": "id/collectivite-outre-mer/"},
     catalogue=Catalogue(
         licence="https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
         # INSEE COG via Etalab (tables/cog/SOURCE.md)
-        sources=("https://www.npmjs.com/package/@etalab/decoupage-administratif",),
+        sources=("https://www.npmjs.com/package/@etalab/decoupage-administratif",
+                 "https://github.com/phil2strass/geo-api"),  # the Wikidata crosswalk (data/sources/wikidata-insee)
         vocabularies=("http://rdf.insee.fr/def/geo#", "http://schema.org/"),
         example_resources=("id/commune/01053",),
         themes=("REGI",),
