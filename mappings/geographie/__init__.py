@@ -2,8 +2,8 @@
 
 The dataset's rooms: ``mapping.py`` (COG tables → triples, Wikidata links), ``cog.py`` (the ``cog``
 table every mapping may read), ``tables/cog/`` (the shipped COG), ``aliases/wikidata-insee.toml`` (the
-crosswalk INSEE code → Wikidata item, ``data/sources/wikidata-insee``), ``shapes.ttl``. Its dataset node is made from
-the spec: no vocabulary file.
+crosswalk INSEE code → Wikidata item, ``data/sources/wikidata-insee``), ``shapes.ttl``. Its dataset
+node is made from the spec: no vocabulary file.
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ DATASET = DatasetSpec(
               "collectivite": "id/collectivite-outre-mer/"},
     catalogue=Catalogue(
         licence="https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
-        # INSEE COG via Etalab (tables/cog/SOURCE.md)
+        # INSEE COG via Etalab (tables/cog/SOURCE.md); the Wikidata crosswalk (data/sources/wikidata-insee)
         sources=("https://www.npmjs.com/package/@etalab/decoupage-administratif",
-                 "https://github.com/phil2strass/geo-api"),  # the Wikidata crosswalk (data/sources/wikidata-insee)
+                 "https://github.com/phil2strass/geo-api"),
         vocabularies=("http://rdf.insee.fr/def/geo#", "http://schema.org/"),
         example_resources=("id/commune/01053",),
         themes=("REGI",),
