@@ -61,7 +61,7 @@ def test_each_dump_loads_into_a_fresh_store_as_exactly_the_quads_of_its_graph(to
     store = served(settings)
     dumps = read_manifest(second.directory)
     names = {d.name for d in dumps} - {WHOLE}
-    assert names == {"toy", "vocabulaires", "provenance"}  # every graph but the catalogue
+    assert names == {"toy", "vocabulaires", "provenance", "liens"}  # every graph but the catalogue
     for dump in dumps:
         graph = NamedNode(dump.graph) if dump.graph else None
         fresh = Store()

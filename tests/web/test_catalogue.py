@@ -80,7 +80,7 @@ def test_catalogue_in_json_ld_and_turtle_say_the_same(toy):
     assert key <= {(t.subject.value, t.predicate.value, t.object.value) for t in jsonld}
     datasets = {t.object.value for t in turtle
                 if t.subject == NamedNode(BASE + "catalogue") and t.predicate == NamedNode(DCAT + "dataset")}
-    assert datasets == {f"{BASE}data/{n}" for n in ("toy", "vocabulaires", "provenance", WHOLE)}
+    assert datasets == {f"{BASE}data/{n}" for n in ("toy", "vocabulaires", "provenance", "liens", WHOLE)}
 
 
 def test_catalogue_byte_size_keeps_its_datatype(toy):
