@@ -267,6 +267,26 @@ def test_home_page_figures_count_or_sum(settings):
     assert "1\u202f201\u202f034,75\u00a0€ versés" in figures
     assert "0 rien" in figures
 
+def test_tables_derived_from_a_registry_die_with_it():
+    """A registry allocated where a dropped one lived gets its own tables (a cache keyed on id() gave
+    the new registry the old one's graph → dataset table and home counts)."""
+    from culturegraph.datasets import load_registry
+    from culturegraph.web.pages import _source_fields
+
+    shipped = load_registry()
+    first, second = shipped.names[0], shipped.names[-1]
+    for _ in range(200):  # CPython reuses the address of the dropped registry within a few tries
+        old = shipped.only([first])
+        assert set(_source_fields(old, BASE)[1].values()) == {first}
+        address = id(old)
+        del old
+        new = shipped.only([second])
+        if id(new) == address:
+            assert set(_source_fields(new, BASE)[1].values()) == {second}
+            return
+    pytest.skip("the interpreter never reused the address (the check needs it)")
+
+
 # the query UI ---------------------------------------------------------------------------------------------
 
 RQ = """# title: Musées par région

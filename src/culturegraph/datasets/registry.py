@@ -23,12 +23,12 @@ import importlib.metadata
 import importlib.util
 import pkgutil
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 from culturegraph.datasets.spec import (
     DatasetSpec,
@@ -49,6 +49,8 @@ from culturegraph.sources.values import PARSERS
 DATASETS_GROUP = "culturegraph.datasets"
 READERS_GROUP = "culturegraph.readers"
 BUILTIN_DATASETS = "culturegraph.mappings"
+T = TypeVar("T")
+
 BUILTIN_READERS = "culturegraph.sources.readers"
 
 
@@ -66,6 +68,16 @@ class Registry:
     # Every dataset found, when this registry is restricted (``only``): field maps, value types and
     # tables stay those of all datasets (a mapping reads tables and sources other datasets own).
     everything: tuple[DatasetSpec, ...] = ()
+    # Tables the layers above derive from the datasets, kept with the registry so that they die with it
+    # (a cache keyed on ``id(registry)`` handed one registry's tables to the next one allocated at the
+    # same address: tests/web/test_pages.py).
+    memo: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once for this registry and ``key`` (a race computes twice, harmlessly)."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]  # type: ignore[no-any-return]
 
     @property
     def _pool(self) -> tuple[DatasetSpec, ...]:

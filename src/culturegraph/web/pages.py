@@ -49,7 +49,7 @@ from culturegraph.sources.model import CsvLocator
 from culturegraph.sources.values import french_number
 from culturegraph.store.base import GraphReader
 from culturegraph.web import context, urls
-from culturegraph.web.describe import COUNTS, Description
+from culturegraph.web.describe import Description, PerVersion
 from culturegraph.web.security import QUERY_UI_CSP
 from culturegraph.web.urls import resource_path, short_name
 
@@ -109,16 +109,10 @@ HOUSE_GROUPS: dict[str, list[NamedNode]] = {
 }
 
 
-_GROUP_TABLES: dict[tuple[int, str], tuple[dict[str, str], dict[str, str]]] = {}
-
-
 def _group_table(registry: Registry, base_iri: str) -> tuple[dict[str, str], dict[str, str]]:
     """predicate IRI → group id (house groups first, each extended by the datasets' predicates), and
     group id → title. Computed once per registry and base."""
-    key = (id(registry), base_iri)
-    if key not in _GROUP_TABLES:
-        _GROUP_TABLES[key] = _make_group_table(registry, base_iri)
-    return _GROUP_TABLES[key]
+    return registry.derived(("page groups", base_iri), lambda: _make_group_table(registry, base_iri))
 
 
 def _make_group_table(registry: Registry, base_iri: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -297,18 +291,14 @@ def _source_rows(desc: Description, index: ProvenanceIndex, reader: GraphReader,
     return sorted(rows.values(), key=lambda r: (r.path, r.line, r.feature or 0))
 
 
-_SOURCE_FIELDS: dict[tuple[int, str], tuple[SourceFields, dict[str, str]]] = {}
-
-
 def _source_fields(registry: Registry, base_iri: str) -> tuple[SourceFields, dict[str, str]]:
     """The source fields of every dataset, as SHACL findings are traced, and named graph → dataset."""
-    key = (id(registry), base_iri)
-    if key not in _SOURCE_FIELDS:
+    def compute() -> tuple[SourceFields, dict[str, str]]:
         iris = Minter(base_iri)
         specs = list(registry)
-        _SOURCE_FIELDS[key] = (SourceFields.of(specs, iris.prefixes()),
-                               {iris.graph(s.name).value: s.name for s in specs})
-    return _SOURCE_FIELDS[key]
+        return SourceFields.of(specs, iris.prefixes()), {iris.graph(s.name).value: s.name for s in specs}
+
+    return registry.derived(("source fields", base_iri), compute)
 
 
 # embedded JSON-LD --------------------------------------------------------------------------------------
@@ -430,8 +420,8 @@ def _curator_links() -> list[tuple[str, str]]:
 def graph_statistics(reader: GraphReader, registry: Registry, base_iri: str) -> dict[str, Any]:
     """Triples per named graph and the datasets' counts (``DatasetSpec.statistics``; SPARQL over the
     union of the graphs; cached per version)."""
-    return COUNTS.get(reader.version, ("statistics", base_iri, id(registry)),
-                      lambda: _statistics(reader, registry, base_iri))
+    counts = registry.derived(("statistics", base_iri), PerVersion)
+    return counts.get(reader.version, "statistics", lambda: _statistics(reader, registry, base_iri))
 
 
 def _statistics(reader: GraphReader, registry: Registry, base_iri: str) -> dict[str, Any]:
