@@ -11,6 +11,7 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -21,6 +22,7 @@ from pyoxigraph import Literal, NamedNode, Quad, Store
 from culturegraph.cli import main as cli
 from culturegraph.config import Settings, load_settings
 from culturegraph.datasets import DatasetSpec, Registry
+from culturegraph.provenance.index import write_provenance_index
 from culturegraph.remarks.model import Remark
 from culturegraph.remarks.store import RemarkStore, now
 from culturegraph.store.oxigraph.home import StoreHome
@@ -215,6 +217,41 @@ def test_findings_pages_and_finding_to_remark(app: Flask, store: RemarkStore, se
     remark = store.query(newest_first=True, limit=1)[0]
     assert (remark.origin, remark.target, remark.predicate, remark.dataset, remark.published) == (
         "finding", museum, NAME.value, "museofile", False)
+
+
+def test_a_quarantined_row_becomes_a_remark_about_the_resource_its_record_made(
+        app: Flask, store: RemarkStore, settings: Settings, museum: str) -> None:
+    home = StoreHome(settings.store_home)
+    build = home.new_build("20260101T000000Z-test02")
+    (build / "store").mkdir()
+    source = "data/sources/museofile/m.csv"
+    made = {museum: (source, 9), f"{museum}#adresse": (source, 9),
+            settings.base_iri + "data/frequentation/site/X/annee/2020": (source, 9),
+            settings.base_iri + "id/musee/M0002": (source, 10)}
+    records = {iri: SimpleNamespace(file=f, line=n, vintage="v", pointer=None, feature=None)
+               for iri, (f, n) in made.items()}
+    write_provenance_index(build / "provenance.sqlite", SimpleNamespace(provenance=records, sources={}))
+    with (build / "quarantine.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["file", "line", "column", "header", "value", "reason", "action", "pointer"],
+                                 [source, "9", "4", "ville", "Pariss", "unknown town", "value dropped", ""],
+                                 [source, "11", "", "", "", "no identifier", "row quarantined", ""]])
+    home.switch(home.finish(build))
+    client = app.test_client()
+    login(client)
+    quarantine = client.get("/curation/quarantaine").text
+    rows = quarantine.split("<tbody>")[1].split("</tr>")
+    # The record of line 9 made the museum (chosen before its #adresse and an observation); line 11 made
+    # nothing, so it offers no form.
+    assert "/doc/musee/M0001" in rows[0] and "En faire une remarque" in rows[0]
+    assert "En faire une remarque" not in rows[1] and "rien produit" in rows[1]
+    form = dict(re.findall(r'name="(\w+)" value="([^"]*)"', rows[0]))
+    assert form["cible"] == museum and form["libelle"] == "Pariss"
+    reply = client.post("/curation/constat", data=form)
+    assert reply.status_code == 303
+    remark = store.query(newest_first=True, limit=1)[0]
+    assert (remark.origin, remark.target, remark.dataset) == ("finding", museum, "museofile")
+    assert not remark.published
+    assert "ligne 9" in remark.text and "Pariss" in remark.text and "unknown town" in remark.text
 
 
 def test_atom_feed(app: Flask, store: RemarkStore, museum: str) -> None:

@@ -29,6 +29,7 @@ from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Response, request, session
 
+from culturegraph.provenance.index import ProvenanceIndex
 from culturegraph.remarks.fixes import CorrectionError, write_correction
 from culturegraph.remarks.model import KINDS, STATUSES, Remark
 from culturegraph.remarks.store import now
@@ -226,8 +227,32 @@ def quarantine() -> Response:
     if path is not None and path.is_file():
         with path.open(encoding="utf-8", newline="") as f:
             rows = list(csv.DictReader(f))
-    return page(200, "curation/quarantine.html", rows=rows[:5000], total=len(rows),
-                build=build.name if build else None)
+    shown = rows[:5000]
+    targets = _quarantine_targets(build, shown) if build is not None else {}
+    return page(200, "curation/quarantine.html", rows=[(r, targets.get(_place(r))) for r in shown],
+                total=len(rows), build=build.name if build else None, page_of=page_of)
+
+
+Place = tuple[str, int | None, str | None]  # a record: file, line, JSON pointer
+
+
+def _place(row: dict[str, str]) -> Place:
+    line = row.get("line") or ""
+    return row.get("file", ""), int(line) if line.isdigit() else None, row.get("pointer") or None
+
+
+def _quarantine_targets(build: Path, rows: list[dict[str, str]]) -> dict[Place, str]:
+    """The resource each quarantined row is about, for "turn into a remark": of the subjects its record
+    made (the provenance index), a thing (/id/…) before an observation, a resource before its hash
+    parts. A quarantined row that made nothing has no target (its form is not offered)."""
+    index = build / "provenance.sqlite"
+    if not index.is_file():
+        return {}
+    things = context.settings().base_iri + "id/"
+    with ProvenanceIndex(index) as provenance:
+        made = provenance.subjects_of_records(_place(r) for r in rows)
+    return {place: min(iris, key=lambda i: ("#" in i, not i.startswith(things), len(i), i))
+            for place, iris in made.items()}
 
 
 @bp.route("/curation/rapport")
