@@ -33,6 +33,7 @@ from culturegraph.rdf.terms import (
     xsd_date,
 )
 from culturegraph.sources.model import Problem, Record
+from culturegraph.sources.values import is_web_iri
 
 from .._sites import resolve_sites
 
@@ -108,7 +109,8 @@ def museum_triples(
     yield from _address(r, m, iris, commune)
     yield from _location(r, m)
     if "url_m" in r:
-        yield m, SCHEMA.url, NamedNode(r["url_m"]) if _is_iri(r["url_m"]) else string(r["url_m"])
+        # A damaged address stays text (the shapes' Warning "Site web mal formé"), never a link.
+        yield m, SCHEMA.url, NamedNode(r["url_m"]) if is_web_iri(r["url_m"]) else string(r["url_m"])
     if "tel_m" in r:
         yield m, SCHEMA.telephone, string(r["tel_m"])
     if "an_creat" in r:
@@ -204,10 +206,6 @@ def _categories(text: str | None) -> list[str]:
     if not text:
         return []
     return [p.strip() for p in re.split(r"\.\s*|;", text) if slug(p)]
-
-
-def _is_iri(text: str) -> bool:
-    return re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", text) is not None
 
 
 def _duplicate(record: Record, first: Record) -> Problem:

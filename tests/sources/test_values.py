@@ -198,12 +198,27 @@ def test_postcode() -> None:
     ("www.museedupaysdehanau.eu", "http://www.museedupaysdehanau.eu"),
     ("musee-aaa.com/", "http://musee-aaa.com/"),
     ("https://www.musee-marine.fr/", "https://www.musee-marine.fr/"),
+    ("/www.lecompa.fr/", "http://www.lecompa.fr/"),
+    ("http://www.x.fr:8080/a?b=c#d", "http://www.x.fr:8080/a?b=c#d"),
 ])
 def test_url_gets_a_scheme(raw: str, expected: str) -> None:
     assert v.parse_url(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["en cours de réalisation", "www.x.fr/Quoi Faire/a.jpg", "néant"])
+@pytest.mark.parametrize("raw", [
+    "hwww.abbeville.fr/loisirs/musee-boucher-de-perthes.html",  # a cut scheme (2022 register, M0811)
+    "httpwww.x.fr/", "http:/www.x.fr/",
+    "html#.YFtE-ZvjLZ4",  # no host (M1137)
+    "www.x.fr/Quoi Faire/a.jpg",  # spaces (M0931)
+    "http://musee/index.html", "http://x.fr\"/",
+])
+def test_damaged_url_is_kept_as_written_and_is_no_iri(raw: str) -> None:
+    value = v.parse_url(raw)
+    assert value == v.collapse(raw)
+    assert not v.is_web_iri(value)
+
+
+@pytest.mark.parametrize("raw", ["en cours de réalisation", "néant"])
 def test_url_refuses(raw: str) -> None:
     with pytest.raises(ValueError, match="not a web address"):
         v.parse_url(raw)

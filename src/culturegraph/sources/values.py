@@ -135,14 +135,37 @@ def parse_postcode(raw: str) -> str:
     raise ValueError(f"not a postcode: {raw!r}")
 
 
+# A host name: dot-separated labels (letters of any script, digits, inner hyphens), a top-level label of
+# letters, an optional port.
+_HOST = re.compile(r"(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,63}(?::\d{1,5})?")
+# What is left of a scheme typed over or cut: 'hwww.abbeville.fr/…' (three rows of the 2022 register).
+_CUT_SCHEME = re.compile(r"^(?:h|ht|htt|https?|https?:/?)www\.", re.I)
+# Characters an IRI cannot hold as such (RFC 3987): spaces, quotes, angle brackets, braces…
+_NOT_IN_IRI = re.compile(r"[\s<>\"{}|\\^`]")
+
+
+def is_web_iri(text: str) -> bool:
+    """``text`` is an absolute http(s) address that can be published as an IRI: a scheme, a host name
+    (not the remains of a cut scheme) and no character an IRI refuses."""
+    match = re.match(r"^https?://([^/?#]*)", text, re.I)
+    if match is None or _NOT_IN_IRI.search(text):
+        return False
+    host = match.group(1).rsplit("@", 1)[-1]
+    return _HOST.fullmatch(host) is not None and _CUT_SCHEME.match(host) is None
+
+
 def parse_url(raw: str) -> str:
-    """Web address; the registers often omit the scheme ('musee-aaa.com/')."""
+    """Web address; the registers often omit the scheme ('musee-aaa.com/') or start with a stray slash
+    ('/www.lecompa.fr/'): the scheme is added. A damaged address (a cut scheme 'hwww.…', no host
+    'html#.YFtE…', spaces) is returned as written, without a scheme: it is kept as text, never
+    published as a link (``is_web_iri`` tells them apart). A cell without a dot is no address at all."""
     text = collapse(raw)
-    if " " in text or "." not in text:
+    if "." not in text:
         raise ValueError(f"not a web address: {raw!r}")
+    candidate = text
     if not re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I):
-        text = "http://" + text.lstrip("/")
-    return text
+        candidate = "http://" + text.lstrip("/")
+    return candidate if is_web_iri(candidate) else text
 
 
 def parse_latlon(raw: str) -> tuple[Decimal, Decimal]:
