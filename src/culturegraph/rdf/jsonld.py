@@ -8,6 +8,11 @@ against 203 ms for rdflib's JSON-LD serializer with the same context, and both p
 
 When ontology/context.jsonld is absent or unreadable, the prefixes of our IRI minter make the context
 (CURIEs instead of terms): the output is still valid, compact JSON-LD.
+
+:func:`published` is the context as the web app publishes it at ``/context.jsonld`` (issue 13): the
+file's terms rebased to the deployment's base IRI, plus the prefixes the compactor may use. The
+linked-data documents refer to it by URL; a SPARQL result and a page's embedded JSON-LD carry the
+subset they use inline (they must stand alone).
 """
 
 from __future__ import annotations
@@ -53,11 +58,19 @@ def _load(path: Path, mtime: int | None, base_iri: str, settings: Settings) -> d
     return {**{k: v for k, v in prefixes.items() if k not in ctx}, **ctx}
 
 
-def compact(triples: Iterable[Triple], settings: Settings) -> bytes:
-    """Triples → compacted JSON-LD (UTF-8); the context is inline (only the terms used), so that a
-    client needs no network fetch."""
+def compact(triples: Iterable[Triple], settings: Settings, *, focus: str | None = None,
+            context_url: str | None = None) -> bytes:
+    """Triples → compacted JSON-LD (UTF-8). The context is inline (only the terms used), so that a
+    client needs no network fetch, unless ``context_url`` (the URL of :func:`published`) is given;
+    ``focus``: the document is framed around that resource (jsonld_compactor.frame)."""
     expanded = serialize(list(triples), format=RdfFormat.JSON_LD) or b""
-    return compact_bytes(expanded, compaction(settings))
+    return compact_bytes(expanded, compaction(settings), focus=focus, context_url=context_url)
+
+
+def published(settings: Settings) -> bytes:
+    """The ``/context.jsonld`` document: ``{"@context": …}`` with every definition the compactor can
+    use (a document referring to it by URL expands to the same triples as with the inline subset)."""
+    return json.dumps({"@context": context(settings)}, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def compaction(settings: Settings) -> Any:

@@ -11,15 +11,27 @@ node objects needs, and nothing clever:
 * a term with ``"@container": "@language"`` (``"name": {"fr": …, "en": …}``) is used when every value
   of the property is a language-tagged string; otherwise the property keeps its compact IRI;
 * ``rdf:type`` with IRI objects becomes ``@type`` (same triples on expansion);
-* ``@id`` values become compact IRIs (never bare terms: ``@id`` values are not vocabulary-relative);
-* value objects collapse to a bare string only when expansion gives the same value back: plain strings
+* ``@id`` values stay absolute IRIs (issue 13: an application follows them as they are, with no
+  context to expand them against; blank nodes keep their ``_:`` label);
+* value objects collapse to a bare value only when expansion gives the same value back: plain strings
   under a term without coercion (and no default ``@language``), a ``@type``-coerced literal of that
-  datatype, an ``{"@id"}`` under a ``"@type": "@id"`` term;
+  datatype, an ``{"@id"}`` under a ``"@type": "@id"`` term; integers (``xsd:integer`` and its
+  derived types) in canonical form below 2^53 and booleans become JSON numbers and ``true``/``false``
+  when the term's coercion is that datatype (or none, for ``xsd:integer`` and ``xsd:boolean``), the
+  JSON-LD 1.1 "native types" that read back to the same literal. Decimals stay strings: a JSON number
+  with a fraction reads back as an ``xsd:double`` in exponent form, not as the ``xsd:decimal`` it was;
 * single-element arrays are unwrapped.
 
-The ``@context`` of the output is *inline* and holds only the definitions the document uses, with IRIs
-written in full: the document stands alone (no fetch of a remote context) and stays small for one
-resource. ``tests/web/test_sparql.py`` round-trips documents through rdflib's JSON-LD parser.
+:func:`frame` shapes a document around its main resource (the linked-data documents, issue 13): one
+node object per resource, the main one at the top, each other node embedded where it is first
+referenced — forwards (its hash parts, blank nodes, linked resources' labels) or, for the resources
+pointing at it (observations of a site, the document itself), under ``@reverse`` — and whatever stays
+unreachable after the main resource's tree in ``@graph``.
+
+The ``@context`` of the output is either a URL (the published ``/context.jsonld`` of the linked-data
+documents: ``context_url``) or *inline*, holding only the definitions the document uses with IRIs
+written in full: a SPARQL result stands alone (no fetch of a remote context) and stays small.
+``tests/web/test_sparql.py`` round-trips documents through rdflib's JSON-LD parser.
 
 Every JSON-LD we write goes through it — SPARQL results, the linked-data documents and the page's
 embedded JSON-LD (:func:`culturegraph.rdf.jsonld.compact`), with the one context
@@ -35,7 +47,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+XSD_INTEGER = XSD + "integer"
+XSD_BOOLEAN = XSD + "boolean"
+# xsd:integer and the types derived from it: their canonical lexical forms are JSON integers.
+INTEGER_TYPES = frozenset(XSD + t for t in (
+    "integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger", "long",
+    "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"))
+SAFE_INTEGER = 2**53  # beyond it a JavaScript client's JSON.parse rounds the number
 # Characters a prefix IRI must end with for a JSON-LD 1.1 processor to use the term as a prefix.
 GEN_DELIMS = (":", "/", "?", "#", "[", "]", "@")
 
@@ -154,11 +174,16 @@ class _Compactor:
         out: dict[str, Any] = {}
         for key, values in node.items():
             if key == "@id":
-                out["@id"] = self.iri(values)
+                out["@id"] = values
             elif key == "@type":
                 out["@type"] = _one([self.vocab(v, for_type=True) for v in values])
             elif key == "@graph":
                 out["@graph"] = [self.node(n) for n in values]
+            elif key == "@included":
+                out["@included"] = [self.node(n) for n in values]
+            elif key == "@reverse":
+                out["@reverse"] = {self.iri(p): _one([self.value(v, None) for v in vs])
+                                   for p, vs in values.items()}
             elif key.startswith("@"):
                 out[key] = values
             elif key == RDF_TYPE and all(set(v) == {"@id"} for v in values):
@@ -186,7 +211,7 @@ class _Compactor:
         coerce = term.coerce if term else None
         language = term.language if term else None
         if "@id" in value and len(value) == 1:
-            ref = self.iri(value["@id"])
+            ref = value["@id"]
             return ref if coerce == "@id" and not ref.startswith("_:") else {"@id": ref}
         if "@value" not in value:
             return self.node(value)
@@ -201,22 +226,33 @@ class _Compactor:
             if coerce is None and language is None and self.ctx.language is None and isinstance(literal, str):
                 return literal
             return {"@value": literal}
+        native = _native(literal, datatype, coerce)
+        if native is not None:
+            return native
         if coerce == datatype:
             return literal
         return {"@value": literal, "@type": self.vocab(datatype, for_type=True)}
 
 
-def compact(expanded: list[dict[str, Any]] | dict[str, Any], ctx: Context) -> dict[str, Any]:
-    """Compact an expanded JSON-LD document (a list of node objects, as pyoxigraph writes)."""
+def compact(expanded: list[dict[str, Any]] | dict[str, Any], ctx: Context, *, focus: str | None = None,
+            context_url: str | None = None) -> dict[str, Any]:
+    """Compact an expanded JSON-LD document (a list of node objects, as pyoxigraph writes); with
+    ``focus`` (an IRI), :func:`frame` it around that resource first. ``context_url``: the ``@context``
+    is that URL (a published document holding ``ctx``'s definitions) instead of an inline object."""
     nodes = expanded if isinstance(expanded, list) else [expanded]
+    if focus is not None:
+        nodes = frame(nodes, focus)
     compactor = _Compactor(ctx)
     graph = [compactor.node(n) for n in nodes]
-    context: dict[str, Any] = {}
-    if ctx.version is not None:
-        context["@version"] = ctx.version
-    if ctx.language is not None:
-        context["@language"] = ctx.language
-    context.update(sorted(compactor.used.items()))
+    context: dict[str, Any] | str = {}
+    if context_url is not None:
+        context = context_url
+    else:
+        if ctx.version is not None:
+            context["@version"] = ctx.version
+        if ctx.language is not None:
+            context["@language"] = ctx.language
+        context.update(sorted(compactor.used.items()))
     out: dict[str, Any] = {"@context": context}
     if len(graph) == 1:
         out.update(graph[0])
@@ -225,10 +261,75 @@ def compact(expanded: list[dict[str, Any]] | dict[str, Any], ctx: Context) -> di
     return out
 
 
-def compact_bytes(expanded: bytes, ctx: Context) -> bytes:
+def compact_bytes(expanded: bytes, ctx: Context, *, focus: str | None = None,
+                  context_url: str | None = None) -> bytes:
     """pyoxigraph's JSON-LD bytes → compact JSON-LD bytes (UTF-8, no ASCII escaping)."""
     document = json.loads(expanded) if expanded.strip() else []
-    return json.dumps(compact(document, ctx), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    compacted = compact(document, ctx, focus=focus, context_url=context_url)
+    return json.dumps(compacted, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+# framing ----------------------------------------------------------------------------------------------
+
+def frame(nodes: list[dict[str, Any]], focus: str) -> list[dict[str, Any]]:
+    """Expanded node objects → the same statements as a tree rooted at ``focus`` (first), then the
+    nodes it does not reach. Node objects of one subject are merged first (pyoxigraph may write a
+    subject several times). Breadth first: a node is embedded at its first reference, forwards (an
+    object ``{"@id"}`` replaced by the node) or backwards (a node pointing at an embedded one goes under
+    the latter's ``@reverse``, without the pointing property); every other reference stays ``{"@id"}``.
+    A node that only names itself (no property) is not embedded, nor a class (``rdf:type``). What stays
+    unreachable (labels of the properties and classes used) goes under the main node's ``@included``."""
+    merged: dict[str, dict[str, Any]] = {}
+    for node in nodes:
+        ident = node.get("@id")
+        if not isinstance(ident, str) or "@graph" in node:
+            return nodes  # not a flat document of node objects: leave it as it is
+        into = merged.setdefault(ident, {"@id": ident})
+        for key, values in node.items():
+            if key == "@id":
+                continue
+            bucket = into.setdefault(key, [])
+            bucket.extend(v for v in values if v not in bucket)
+    if focus not in merged:
+        return list(merged.values())
+    pointing: dict[str, list[tuple[str, str]]] = {}  # object id -> [(subject id, property)]
+    for ident, node in merged.items():
+        for key, values in node.items():
+            if key.startswith("@"):
+                continue
+            for v in values:
+                if isinstance(v, dict) and set(v) == {"@id"}:
+                    pointing.setdefault(v["@id"], []).append((ident, key))
+    placed = {focus}
+    queue = [focus]
+    while queue:
+        ident = queue.pop(0)
+        node = merged[ident]
+        for key, values in list(node.items()):
+            if key.startswith("@") or key == RDF_TYPE:  # a class stays a reference (@type)
+                continue
+            for i, v in enumerate(values):
+                ref = v.get("@id") if isinstance(v, dict) and set(v) == {"@id"} else None
+                if ref in merged and ref not in placed and len(merged[ref]) > 1:
+                    placed.add(ref)
+                    values[i] = merged[ref]
+                    queue.append(ref)
+        for subject, key in pointing.get(ident, []):
+            if subject in placed:
+                continue
+            placed.add(subject)
+            child = merged[subject]
+            kept = [v for v in child[key] if v != {"@id": ident}]
+            if kept:
+                child[key] = kept
+            else:
+                del child[key]
+            node.setdefault("@reverse", {}).setdefault(key, []).append(child)
+            queue.append(subject)
+    rest = [n for i, n in merged.items() if i not in placed]
+    if rest:  # JSON-LD 1.1: more node objects, beside the main one's tree
+        merged[focus]["@included"] = rest
+    return [merged[focus]]
 
 
 # helpers --------------------------------------------------------------------------------------------
@@ -236,6 +337,19 @@ def compact_bytes(expanded: bytes, ctx: Context) -> bytes:
 def _language_string(value: dict[str, Any]) -> bool:
     return (isinstance(value.get("@value"), str) and isinstance(value.get("@language"), str)
             and "@direction" not in value and "@type" not in value)
+
+
+def _native(literal: Any, datatype: str, coerce: str | None) -> int | bool | None:
+    """The JSON number or boolean that expands back to this literal, if there is one."""
+    if datatype in INTEGER_TYPES and coerce in (datatype, None if datatype == XSD_INTEGER else datatype):
+        try:
+            number = int(literal)
+        except (TypeError, ValueError):
+            return None
+        return number if str(number) == literal and abs(number) < SAFE_INTEGER else None
+    if datatype == XSD_BOOLEAN and coerce in (XSD_BOOLEAN, None) and literal in ("true", "false"):
+        return literal == "true"
+    return None
 
 
 def _one(values: list[Any]) -> Any:

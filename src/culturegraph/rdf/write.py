@@ -46,13 +46,16 @@ def used_prefixes(statements: Iterable[Triple | Quad], table: Mapping[str, str])
 
 
 def write(statements: Iterable[Triple | Quad], fmt: Format, settings: Settings, *,
-          extra_prefixes: Mapping[str, str] | None = None) -> bytes:
+          extra_prefixes: Mapping[str, str] | None = None, focus: str | None = None,
+          context_url: str | None = None) -> bytes:
     """``statements`` in ``fmt``: triples go into the default graph of a dataset format (TriG, N-Quads);
-    ``extra_prefixes`` are offered beside the table (e.g. the service description's ``sd:``)."""
+    ``extra_prefixes`` are offered beside the table (e.g. the service description's ``sd:``). JSON-LD
+    only: ``focus`` frames the document around that IRI, ``context_url`` refers to the published
+    context instead of an inline one (rdf/jsonld.py)."""
     items: list[Any] = list(statements)
     if fmt.rdf == RdfFormat.JSON_LD:
         return compact_bytes(serialize(_triples(items), format=RdfFormat.JSON_LD) or b"",
-                             jsonld.compaction(settings))
+                             jsonld.compaction(settings), focus=focus, context_url=context_url)
     assert fmt.rdf is not None, f"{fmt.name} is not a graph format"
     if fmt.datasets:
         items = [s if isinstance(s, Quad) else Quad(s.subject, s.predicate, s.object, DefaultGraph())

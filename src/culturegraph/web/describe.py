@@ -62,6 +62,8 @@ class Description:
     page: int
     base: str = ""  # the canonical base IRI
     labels: dict[str, str] = field(default_factory=dict)  # IRI -> best label
+    # IRI -> the stored (predicate, literal) its label comes from (what the RDF documents repeat)
+    label_statements: dict[str, tuple[NamedNode, Literal]] = field(default_factory=dict)
     related: list[Quad] = field(default_factory=list)  # enrichers: related resources, in the document
     bulk: list[Quad] = field(default_factory=list)  # enrichers: many quads, in RDF documents only
     data: dict[str, Any] = field(default_factory=dict)  # enrichers: values for their panels, by name
@@ -128,6 +130,13 @@ class Description:
             seen.setdefault(Triple(q.subject, q.predicate, q.object), None)
         return list(seen)
 
+    def dataset_quads(self) -> list[Quad]:
+        """The document as a dataset (TriG, N-Quads): every triple in the default graph, then each
+        stored quad in its named graph (resources.py says why)."""
+        quads = self.all_quads()
+        merged = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in self.triples()]
+        return list(dict.fromkeys([*merged, *(q for q in quads if not isinstance(q.graph_name, DefaultGraph))]))
+
     def all_quads(self, *, with_bulk: bool = True) -> list[Quad]:
         quads = [*self.quads, *self.inverse, *self.related]
         if with_bulk:
@@ -137,13 +146,15 @@ class Description:
         return list(dict.fromkeys(quads))
 
     def _label_quads(self) -> list[Quad]:
-        """One label triple per linked resource, so that a client can show them without more requests."""
+        """One label triple per linked resource, so that a client can show them without more requests:
+        the stored triple, with its predicate and language (issue 13: never a label made up here, such
+        as a year IRI's number)."""
         out = []
         described = {self.iri.value, *(p.value for p in self.parts)}
-        for iri, text in self.labels.items():
+        for iri, (predicate, literal) in self.label_statements.items():
             if iri in described or iri.startswith(("http://www.w3.org/", "http://schema.org/")):
                 continue
-            out.append(Quad(NamedNode(iri), RDFS.label, Literal(text), DefaultGraph()))
+            out.append(Quad(NamedNode(iri), predicate, literal, DefaultGraph()))
         return out
 
 
@@ -151,10 +162,12 @@ class Describer:
     """Builds descriptions from one version of the graph; ``reader.version`` keys the caches (a rebuild
     invalidates them). ``enrichers``: the datasets' (``Registry.enrichers()``), called in order."""
 
-    def __init__(self, reader: GraphReader, base_iri: str, enrichers: Iterable[Enricher] = ()) -> None:
+    def __init__(self, reader: GraphReader, base_iri: str, enrichers: Iterable[Enricher] = (),
+                 languages: tuple[str, ...] = LANGUAGES) -> None:
         self.reader, self.version, self.base = reader, reader.version, base_iri
         self.iris = Minter(base_iri)
         self.enrichers = list(enrichers)
+        self.languages = languages  # label preference (pages in English: "en" first)
 
     # existence ----------------------------------------------------------------------------------
 
@@ -181,6 +194,8 @@ class Describer:
                                                                datatype=_XSD_INTEGER)))
         desc.extra.insert(0, Triple(NamedNode(document), FOAF.primaryTopic, iri))
         desc.labels = self.labels(self._linked(desc))
+        desc.label_statements = {iri: found for iri in desc.labels
+                                 if (found := self.label_statement(NamedNode(iri))) is not None}
         return desc
 
     def _hash_parts(self, iri: NamedNode, quads: Iterable[Quad]) -> list[NamedNode]:
@@ -235,31 +250,43 @@ class Describer:
         return out
 
     def label(self, node: NamedNode) -> str | None:
-        """rdfs:label / schema:name / skos:prefLabel …, French first, then English, then untagged.
-        Memoised per build (``LABELS``): the predicates, categories, years and places a document links
-        to are shared by thousands of documents (issue 9: up to five look-ups per linked IRI were a
-        quarter of a document's time). A store handed in by a test (version ``fixed``) is not memoised:
-        two of them share that version."""
-        if self.version == "fixed":
-            return self._label(node)
-        return LABELS.get(self.version, node.value, lambda: self._label(node))
+        """The best label (:meth:`label_statement`'s text), else a year IRI's year."""
+        found = self.label_statement(node)
+        if found is not None:
+            return found[1].value
+        if node.value.startswith(YEAR.iri):
+            return node.value[len(YEAR.iri):]
+        return None
 
-    def _label(self, node: NamedNode) -> str | None:
-        found: dict[str, str] = {}
+    def label_statement(self, node: NamedNode) -> tuple[NamedNode, Literal] | None:
+        """The stored label triple's predicate and literal: rdfs:label / schema:name / skos:prefLabel …,
+        in the first language of ``self.languages`` the node has one in (French first, then English,
+        then untagged, by default). Memoised per build (``LABELS``): the predicates, categories,
+        years and places a document links to are shared by thousands of documents (issue 9: up to
+        five look-ups per linked IRI were a quarter of a document's time). A store handed in by a test
+        (version ``fixed``) is not memoised: two of them share that version."""
+        if self.version == "fixed":
+            found = self._labels(node)
+        else:
+            found = LABELS.get(self.version, node.value, lambda: self._labels(node))
+        if found is None:
+            return None
+        predicate, by_language = found
+        for lang in self.languages:
+            if lang in by_language:
+                return predicate, by_language[lang]
+        return predicate, next(iter(by_language.values()))
+
+    def _labels(self, node: NamedNode) -> tuple[NamedNode, dict[str, Literal]] | None:
+        """The first label predicate the node has, with one literal per language."""
         for predicate in LABEL_PREDICATES:
+            found: dict[str, Literal] = {}
             for q in self.reader.quads(node, predicate):
                 if isinstance(q.object, Literal):
-                    found.setdefault(q.object.language or "", q.object.value)
+                    found.setdefault(q.object.language or "", q.object)
             if found:
-                break
-        if not found:
-            if node.value.startswith(YEAR.iri):
-                return node.value[len(YEAR.iri):]
-            return None
-        for lang in LANGUAGES:
-            if lang in found:
-                return found[lang]
-        return next(iter(found.values()))
+                return predicate, found
+        return None
 
 
 _XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")

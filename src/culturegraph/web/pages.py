@@ -352,7 +352,8 @@ def resource_page(desc: Description, rest: str) -> str:
     title = desc.label(desc.iri)
     own = [Quad(q.subject, q.predicate, q.object, q.graph_name) for q in desc.quads if q.subject == desc.iri]
     embedded = jsonld.compact(
-        [t for t in desc.triples(with_bulk=False) if t.subject in (desc.iri, *desc.parts)], settings)
+        [t for t in desc.triples(with_bulk=False) if t.subject in (desc.iri, *desc.parts)], settings,
+        focus=desc.iri.value)
     parts = [{"id": p.value.partition("#")[2], "title": desc.label(p), "iri": p.value,
               "groups": property_groups(desc, p)} for p in desc.parts]
     here = f"{request.url_root}doc/{rest}"

@@ -15,6 +15,13 @@ the Best Practice Recipes for vocabularies that Vapour checks):
 (``.jsonld .nt .rdf .trig .nq .html``) or ``?format=`` pick one without negotiation. A request's path is
 read against the canonical base (``settings.base_iri``), whatever host serves it.
 
+JSON-LD documents refer to the published context by URL (``/context.jsonld`` on the host being
+browsed, cacheable, with an ETag) and are framed around the resource: one node object per resource,
+the resource at the top (rdf/jsonld_compactor.frame). N-Quads and TriG documents hold every triple of
+the document in the default graph — where a client that reads the document as a graph, such as
+Comunica's link traversal (its Accept prefers N-Quads), looks — and each stored triple again in the
+named graph the store holds it in (issue 13).
+
 Responses carry ``Vary: Accept`` (negotiated ones), ``Content-Location`` (the variant chosen),
 ``Link`` (every variant, the thing described, the next/previous page of inverse links), a weak ``ETag``
 (store version + resource + format + page + host) and ``Last-Modified`` (build time); conditional requests
@@ -35,7 +42,7 @@ from pyoxigraph import NamedNode
 from werkzeug.http import is_resource_modified
 
 import culturegraph
-from culturegraph.rdf import conneg, formats
+from culturegraph.rdf import conneg, formats, jsonld
 from culturegraph.rdf.formats import DOCUMENT_FORMATS, HTML, Format
 from culturegraph.rdf.write import write
 from culturegraph.web import context, pages
@@ -144,7 +151,35 @@ def render(desc: Description, fmt: Format, rest: str) -> bytes:
     settings = context.settings()
     if fmt is HTML:
         return pages.resource_page(desc, rest).encode("utf-8")
-    return write(desc.all_quads() if fmt.datasets else desc.triples(), fmt, settings)
+    if fmt.datasets:
+        return write(desc.dataset_quads(), fmt, settings)
+    return write(desc.triples(), fmt, settings, focus=desc.iri.value, context_url=context_url())
+
+
+# the published JSON-LD context -----------------------------------------------------------------------
+
+CONTEXT_PATH = "context.jsonld"
+
+
+def context_url() -> str:
+    """Where the documents' ``@context`` is: ``/context.jsonld`` of the host being browsed (the one
+    the client reached, so that it can fetch it)."""
+    return request.url_root + CONTEXT_PATH
+
+
+@bp.route("/" + CONTEXT_PATH)
+def published_context() -> Response:
+    """The JSON-LD context of every document (rdf/jsonld.published), cacheable for a day; its ETag
+    changes with the context file and the base IRI."""
+    body = jsonld.published(context.settings())
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    response = Response(body, status=200, content_type="application/ld+json; charset=utf-8")
+    response.set_etag(etag, weak=True)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    if not is_resource_modified(request.environ, etag=etag):
+        response.status_code = 304
+        response.set_data(b"")
+    return response
 
 
 # paths and links -----------------------------------------------------------------------------------
