@@ -152,3 +152,18 @@ def test_a_failed_push_leaves_what_is_served_unchanged(built, tmp_path: Path) ->
     rows = RemoteReader(SparqlStoreClient(settings.store_url), settings.base_iri).query(
         "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
     assert isinstance(rows, QuerySolutions) and int(next(iter(rows))["n"].value) > 0
+
+
+def test_syntax_errors_get_the_short_messages_of_a_local_store(built) -> None:
+    """Issue 13: the remote store's parser errors are answered as the embedded store's — an undeclared
+    prefix named, and positions in the query as sent (not in the PREFIX/BASE lines put before it)."""
+    settings, registry, _ = built
+    client = create_app(settings, registry=registry).test_client()
+    undeclared = client.get("/sparql", query_string={"query": "SELECT * WHERE {\n  ?s nope:p ?o }"})
+    assert undeclared.status_code == 400
+    assert undeclared.get_data(as_text=True).startswith(
+        "SPARQL syntax error at line 2, column 6: PREFIX nope: <…> is not declared"), undeclared.data
+    broken = client.get("/sparql", query_string={"query": "SELECT *\nWHERE {\n  ?s ?p ?o .\n  FILTER( }"})
+    text = broken.get_data(as_text=True)
+    assert broken.status_code == 400 and text.startswith("SPARQL syntax error at line 4, column "), text
+    assert len(text) < 400  # no grammar dump

@@ -44,6 +44,7 @@ from culturegraph.store.base import GraphReader
 from culturegraph.web.urls import short_name
 
 PAGE_SIZE = 50  # inverse links per page (HTML and RDF alike)
+BLANK_NODE_LIMIT = 200  # blank nodes described within a document (their triples follow the resource's)
 LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label, SCHEMA.name, IGEO.nom, DCTERMS.title)
 LANGUAGES = ("fr", "en", "")
 
@@ -183,6 +184,7 @@ class Describer:
         parts = self._hash_parts(iri, quads)
         for part in parts:
             quads += self.reader.quads(part)
+        quads += self._blank_closure(quads)
         inverse, total = self.inverse_page(iri, page)
         desc = Description(iri=iri, document=document, quads=quads, parts=parts, inverse=inverse,
                            inverse_total=total, page=page, base=self.base)
@@ -197,6 +199,24 @@ class Describer:
         desc.label_statements = {iri: found for iri in desc.labels
                                  if (found := self.label_statement(NamedNode(iri))) is not None}
         return desc
+
+    def _blank_closure(self, quads: list[Quad], limit: int = BLANK_NODE_LIMIT) -> list[Quad]:
+        """The triples of the blank nodes these quads point at, and of theirs (a Concise Bounded
+        Description: a ``dcterms:temporal`` period is a blank node; without its triples the document
+        shows a dangling ``_:b…``). At most ``limit`` blank nodes."""
+        out: list[Quad] = []
+        seen: set[BlankNode] = set()
+        pending = [q.object for q in quads if isinstance(q.object, BlankNode)]
+        while pending and len(seen) < limit:
+            node = pending.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for q in self.reader.quads(node):
+                out.append(q)
+                if isinstance(q.object, BlankNode) and q.object not in seen:
+                    pending.append(q.object)
+        return out
 
     def _hash_parts(self, iri: NamedNode, quads: Iterable[Quad]) -> list[NamedNode]:
         prefix = iri.value + "#"

@@ -81,7 +81,7 @@ def value_of(term: Any, desc: Description) -> Value:
         shown = None if term.language or (datatype or "").endswith(("#string", "#langString")) else datatype
         return Value(term.value, lang=term.language, datatype=short_name(shown) if shown else None)
     if isinstance(term, BlankNode):
-        return Value(f"_:{term.value}")
+        return Value(blank_node_text(term, desc))
     iri = term.value
     href = local_url(iri)
     if href is not None:
@@ -89,6 +89,26 @@ def value_of(term: Any, desc: Description) -> Value:
     label = desc.labels.get(iri) or iri
     linkable = iri.startswith(("http://", "https://"))
     return Value(label, href=iri if linkable else None, external=linkable, iri=iri)
+
+
+def blank_node_text(node: BlankNode, desc: Description, depth: int = 0) -> str:
+    """A blank node shown by what it says (``[valeur : 249757 ; devise : EUR]``): it has no page of
+    its own, and the document holds its triples (describe.Describer._blank_closure)."""
+    parts = []
+    for q in desc.quads:
+        if q.subject != node:
+            continue
+        obj = q.object
+        if isinstance(obj, BlankNode):
+            text = blank_node_text(obj, desc, depth + 1) if depth < 3 else "[…]"
+        elif isinstance(obj, Literal):
+            text = obj.value
+        else:
+            text = desc.label(obj)
+        entry = f"{desc.label(q.predicate)} : {text}"
+        if entry not in parts:
+            parts.append(entry)
+    return f"[{' ; '.join(parts)}]" if parts else "[]"
 
 
 # property groups ---------------------------------------------------------------------------------------

@@ -7,10 +7,11 @@ run ``oxigraph serve --timeout-s`` with the same limit (docs/serving.md)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from culturegraph.store.oxigraph.executor import Env, InProcessExecutor, Job, Outcome, evaluate, timed_out
-from culturegraph.store.remote.client import RemoteTimeout
+from culturegraph.store.remote.client import RemoteSyntaxError, RemoteTimeout
 from culturegraph.store.remote.reader import RemoteReader
 
 
@@ -23,14 +24,17 @@ class _TimedQueries:
     def query(self, query: str, *, base_iri: str | None = None, use_default_graph_as_union: bool = False,
               default_graph: list[Any] | None = None, named_graphs: list[Any] | None = None,
               prefixes: dict[str, str] | None = None) -> Any:
+        added = 0  # lines put before the query: the remote store's error positions are moved back
         if prefixes:
             # The pre-declared prefixes (rdf/sparql_syntax.py) as PREFIX lines: the query's own come after
             # them, and a later declaration of a prefix wins.
             query = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items()) + query
+            added += len(prefixes)
         if base_iri:
             # The protocol has no base parameter: a BASE line resolves the query's relative IRIs the same way,
-            # and a BASE of the query's own, coming later, still wins (syntax errors count one more line).
+            # and a BASE of the query's own, coming later, still wins.
             query = f"BASE <{base_iri}>\n{query}"
+            added += 1
         try:
             return self.reader.client.query(
                 query, union_default_graph=use_default_graph_as_union, timeout=self.timeout,
@@ -39,6 +43,21 @@ class _TimedQueries:
         except RemoteTimeout:
             self.timed_out = True
             raise
+        except RemoteSyntaxError as err:
+            # The same short message as a local evaluation (rdf/sparql_syntax.explain reads "error at
+            # L:C"), at the position in the query the client sent.
+            raise RemoteSyntaxError(_moved_back(str(err), added)) from None
+
+
+_POSITION = re.compile(r"(\d+):(\d+)")
+
+
+def _moved_back(message: str, lines: int) -> str:
+    """``message`` with its first ``line:column`` (Oxigraph's "error at 12:5") ``lines`` lines earlier."""
+    def move(match: re.Match[str]) -> str:
+        line = int(match.group(1)) - lines
+        return f"{max(line, 1)}:{match.group(2)}"
+    return _POSITION.sub(move, message, count=1)
 
 
 class RemoteEvaluator(InProcessExecutor):
