@@ -99,7 +99,8 @@ def test_integers_and_booleans_are_json_numbers_when_they_read_back_the_same() -
     node = next(n for n in doc["@graph"] if n["@id"] == "http://example.org/a")
     assert node["ex:count"] == 6382 and node["ex:open"] is True
     assert node["typed"] == 12  # the term's coercion is the datatype
-    assert node["ex:small"] == {"@value": "12", "@type": "xsd:nonNegativeInteger"}  # no coercion: kept typed
+    # no coercion: kept typed
+    assert node["ex:small"] == {"@value": "12", "@type": "xsd:nonNegativeInteger"}
     assert node["ex:padded"] == {"@value": "007", "@type": "xsd:integer"}  # not canonical
     assert node["ex:huge"] == {"@value": "9007199254740993", "@type": "xsd:integer"}  # beyond 2^53
     assert node["ex:ratio"] == {"@value": "0.5", "@type": "xsd:decimal"}  # a JSON 0.5 would be a double
@@ -109,7 +110,8 @@ def test_integers_and_booleans_are_json_numbers_when_they_read_back_the_same() -
 
 FRAMED = """
 @prefix ex: <http://example.org/> .
-ex:museum ex:name "M" ; ex:address <http://example.org/museum#address> ; ex:type ex:Museum ; ex:seeAlso ex:elsewhere ;
+ex:museum ex:name "M" ; ex:address <http://example.org/museum#address> ; ex:type ex:Museum ;
+  ex:seeAlso ex:elsewhere ;
   ex:period [ ex:start 2001 ; ex:end 2023 ] .
 <http://example.org/museum#address> ex:city ex:lyon .
 ex:lyon ex:name "Lyon" .

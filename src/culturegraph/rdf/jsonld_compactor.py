@@ -244,16 +244,13 @@ def compact(expanded: list[dict[str, Any]] | dict[str, Any], ctx: Context, *, fo
         nodes = frame(nodes, focus)
     compactor = _Compactor(ctx)
     graph = [compactor.node(n) for n in nodes]
-    context: dict[str, Any] | str = {}
-    if context_url is not None:
-        context = context_url
-    else:
-        if ctx.version is not None:
-            context["@version"] = ctx.version
-        if ctx.language is not None:
-            context["@language"] = ctx.language
-        context.update(sorted(compactor.used.items()))
-    out: dict[str, Any] = {"@context": context}
+    inline: dict[str, Any] = {}
+    if ctx.version is not None:
+        inline["@version"] = ctx.version
+    if ctx.language is not None:
+        inline["@language"] = ctx.language
+    inline.update(sorted(compactor.used.items()))
+    out: dict[str, Any] = {"@context": context_url if context_url is not None else inline}
     if len(graph) == 1:
         out.update(graph[0])
     else:

@@ -136,7 +136,8 @@ class Description:
         stored quad in its named graph (resources.py says why)."""
         quads = self.all_quads()
         merged = [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in self.triples()]
-        return list(dict.fromkeys([*merged, *(q for q in quads if not isinstance(q.graph_name, DefaultGraph))]))
+        named = [q for q in quads if not isinstance(q.graph_name, DefaultGraph)]
+        return list(dict.fromkeys([*merged, *named]))
 
     def all_quads(self, *, with_bulk: bool = True) -> list[Quad]:
         quads = [*self.quads, *self.inverse, *self.related]

@@ -104,7 +104,7 @@ def blank_node_text(node: BlankNode, desc: Description, depth: int = 0) -> str:
         elif isinstance(obj, Literal):
             text = obj.value
         else:
-            text = desc.label(obj)
+            text = desc.label(obj) if isinstance(obj, NamedNode) else str(obj)
         entry = f"{desc.label(q.predicate)} : {text}"
         if entry not in parts:
             parts.append(entry)
