@@ -132,7 +132,7 @@ def test_a_document_is_framed_around_its_resource() -> None:
     address = doc["ex:address"]
     assert address["@id"] == "http://example.org/museum#address"
     assert address["ex:city"] == {"@id": "http://example.org/lyon", "ex:name": "Lyon"}  # embedded once
-    assert set(doc["ex:period"]) == {"@id", "ex:start", "ex:end"}  # the blank node, nested
+    assert set(doc["ex:period"]) == {"ex:start", "ex:end"}  # the blank node, nested, with no _: label
     site = doc["@reverse"]["ex:partOf"]
     assert site["@id"] == "http://example.org/site" and "ex:partOf" not in site
     assert sorted(o["ex:count"] for o in site["@reverse"]["ex:site"]) == [5, 6]
@@ -143,6 +143,21 @@ def test_a_document_is_framed_around_its_resource() -> None:
     assert isomorphic(rdflib.Graph().parse(data=json.dumps(doc), format="json-ld"), reference)
     nquads = pyld.to_rdf(doc, {"format": "application/n-quads"})  # a second, independent processor
     assert isomorphic(rdflib.Graph().parse(data=nquads, format="nt"), reference)
+
+
+def test_a_shared_blank_node_keeps_its_label() -> None:
+    """Two references to one blank node: it is nested once and the other reference needs its label."""
+    shared = """@prefix ex: <http://example.org/> .
+    ex:museum ex:period _:p ; ex:other _:p ; ex:amount [ ex:value 5 ] .
+    _:p ex:start 2001 ."""
+    doc = compact(json.loads(expanded(shared)), Context.from_prefixes({"ex": "http://example.org/"}),
+                  focus="http://example.org/museum")
+    nested = next(v for v in (doc["ex:period"], doc["ex:other"]) if "ex:start" in v)
+    reference = next(v for v in (doc["ex:period"], doc["ex:other"]) if "ex:start" not in v)
+    assert nested["@id"].startswith("_:") and reference == {"@id": nested["@id"]}
+    assert doc["ex:amount"] == {"ex:value": 5}
+    assert isomorphic(rdflib.Graph().parse(data=json.dumps(doc), format="json-ld"),
+                      rdflib.Graph().parse(data=shared, format="turtle"))
 
 
 def test_the_context_can_be_a_url() -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import rdflib
 from pyld import jsonld as pyld
+from rdflib.compare import isomorphic
 
 pytestmark = pytest.mark.slow
 
@@ -92,20 +93,22 @@ def test_a_museum_read_with_json_loads(client) -> None:
     described = [n["@id"] for n in nodes(doc) if len(n) > 1]
     assert len(described) == len(set(described))
     # Coordinates: the context coerces them, so they are plain strings (a decimal is no JSON number).
-    assert doc["latitude"] == doc["latitude"].strip() and float(doc["latitude"])
+    point = doc["schema:geo"]
+    assert point["@id"] == f"{MUSEUM}#geo" and float(point["latitude"]) == pytest.approx(46.196549)
 
 
 @pytest.mark.parametrize("path", DOCUMENTS)
 def test_a_json_ld_processor_reads_the_same_triples_as_turtle(client, path: str) -> None:
     doc = json.loads(get(client, path).data)
     nquads = pyld.to_rdf(doc, {"format": "application/n-quads", "documentLoader": loader(client)})
-    from_jsonld = set(rdflib.Graph().parse(data=nquads, format="nt"))
-    from_turtle = set(rdflib.Graph().parse(data=get(client, path, "text/turtle").data, format="turtle",
-                                           publicID=HOST + "/"))
-    assert from_jsonld == from_turtle
-    # rdflib's parser, the published context put in place of its URL.
+    from_jsonld = rdflib.Graph().parse(data=nquads, format="nt")
+    from_turtle = rdflib.Graph().parse(data=get(client, path, "text/turtle").data, format="turtle",
+                                       publicID=HOST + "/")
+    assert len(from_turtle) > 10
+    assert isomorphic(from_jsonld, from_turtle)  # blank nodes (a press aid's amount): same up to renaming
+    # rdflib's parser, the published context put in place of its URL (it has no document loader).
     doc["@context"] = json.loads(get(client, "context.jsonld").data)["@context"]
-    assert set(rdflib.Graph().parse(data=json.dumps(doc), format="json-ld")) == from_turtle
+    assert isomorphic(rdflib.Graph().parse(data=json.dumps(doc), format="json-ld"), from_turtle)
 
 
 def test_quad_documents_hold_the_document_in_the_default_graph(client) -> None:
@@ -157,3 +160,7 @@ def test_blank_nodes_are_described_in_their_document(client) -> None:
     assert turtle.value(amounts[0], rdflib.URIRef("http://schema.org/currency")) == rdflib.Literal("EUR")
     html = get(client, path, "text/html").get_data(as_text=True)
     assert "_:" not in html and "EUR]" in html
+    # The JSON-LD nests the amount where it is used, with no blank node label for an app to puzzle over.
+    doc = json.loads(get(client, path).data)
+    amount = doc["schema:amount"]
+    assert "@id" not in amount and amount["schema:currency"] == "EUR", amount

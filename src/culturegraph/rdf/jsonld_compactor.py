@@ -26,7 +26,8 @@ node objects needs, and nothing clever:
 node object per resource, the main one at the top, each other node embedded where it is first
 referenced — forwards (its hash parts, blank nodes, linked resources' labels) or, for the resources
 pointing at it (observations of a site, the document itself), under ``@reverse`` — and whatever stays
-unreachable after the main resource's tree in ``@graph``.
+unreachable under the main resource's ``@included``; a nested blank node referenced nowhere else loses
+its ``_:`` label.
 
 The ``@context`` of the output is either a URL (the published ``/context.jsonld`` of the linked-data
 documents: ``context_url``) or *inline*, holding only the definitions the document uses with IRIs
@@ -275,7 +276,8 @@ def frame(nodes: list[dict[str, Any]], focus: str) -> list[dict[str, Any]]:
     object ``{"@id"}`` replaced by the node) or backwards (a node pointing at an embedded one goes under
     the latter's ``@reverse``, without the pointing property); every other reference stays ``{"@id"}``.
     A node that only names itself (no property) is not embedded, nor a class (``rdf:type``). What stays
-    unreachable (labels of the properties and classes used) goes under the main node's ``@included``."""
+    unreachable (labels of the properties and classes used) goes under the main node's ``@included``.
+    A nested blank node that nothing else references loses its ``@id``."""
     merged: dict[str, dict[str, Any]] = {}
     for node in nodes:
         ident = node.get("@id")
@@ -299,6 +301,7 @@ def frame(nodes: list[dict[str, Any]], focus: str) -> list[dict[str, Any]]:
                     pointing.setdefault(v["@id"], []).append((ident, key))
     placed = {focus}
     queue = [focus]
+    left: dict[str, int] = {}  # embedded blank node -> the references to it that stay {"@id"}
     while queue:
         ident = queue.pop(0)
         node = merged[ident]
@@ -311,6 +314,7 @@ def frame(nodes: list[dict[str, Any]], focus: str) -> list[dict[str, Any]]:
                     placed.add(ref)
                     values[i] = merged[ref]
                     queue.append(ref)
+                    left[ref] = len(pointing.get(ref, [])) - 1
         for subject, key in pointing.get(ident, []):
             if subject in placed:
                 continue
@@ -323,6 +327,12 @@ def frame(nodes: list[dict[str, Any]], focus: str) -> list[dict[str, Any]]:
                 del child[key]
             node.setdefault("@reverse", {}).setdefault(key, []).append(child)
             queue.append(subject)
+            left[subject] = len(pointing.get(subject, []))
+    for ident, references in left.items():
+        # A blank node nested where it is used, and referenced nowhere else, needs no label: "_:b0"
+        # would only show an application a name that means nothing (JSON-LD 1.1 framing prunes them too).
+        if ident.startswith("_:") and references == 0:
+            del merged[ident]["@id"]
     rest = [n for i, n in merged.items() if i not in placed]
     if rest:  # JSON-LD 1.1: more node objects, beside the main one's tree
         merged[focus]["@included"] = rest

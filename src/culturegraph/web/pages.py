@@ -91,6 +91,21 @@ def value_of(term: Any, desc: Description) -> Value:
     return Value(label, href=iri if linkable else None, external=linkable, iri=iri)
 
 
+def own_triples(desc: Description) -> list[Any]:
+    """The triples of the resource, its hash parts and the blank nodes they lead to (the page's embedded
+    JSON-LD: without the blank nodes' triples a ``schema:amount`` would be a dangling ``_:…``)."""
+    triples = desc.triples(with_bulk=False)
+    reached: set[Any] = {desc.iri, *desc.parts}
+    pending = True
+    while pending:  # a few passes: blank nodes nest a level or two
+        pending = False
+        for t in triples:
+            if t.subject in reached and isinstance(t.object, BlankNode) and t.object not in reached:
+                reached.add(t.object)
+                pending = True
+    return [t for t in triples if t.subject in reached]
+
+
 def blank_node_text(node: BlankNode, desc: Description, depth: int = 0) -> str:
     """A blank node shown by what it says (``[valeur : 249757 ; devise : EUR]``): it has no page of
     its own, and the document holds its triples (describe.Describer._blank_closure)."""
@@ -371,9 +386,7 @@ def resource_page(desc: Description, rest: str) -> str:
     types = [value_of(t, desc) for t in desc.types()]
     title = desc.label(desc.iri)
     own = [Quad(q.subject, q.predicate, q.object, q.graph_name) for q in desc.quads if q.subject == desc.iri]
-    embedded = jsonld.compact(
-        [t for t in desc.triples(with_bulk=False) if t.subject in (desc.iri, *desc.parts)], settings,
-        focus=desc.iri.value)
+    embedded = jsonld.compact(own_triples(desc), settings, focus=desc.iri.value)
     parts = [{"id": p.value.partition("#")[2], "title": desc.label(p), "iri": p.value,
               "groups": property_groups(desc, p)} for p in desc.parts]
     here = f"{request.url_root}doc/{rest}"
