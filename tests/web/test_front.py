@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -152,9 +153,10 @@ def test_queries_past_the_pending_limit_are_503_busy_at_once(settings):
         async def send_to(box: list[dict], message: dict) -> None:
             box.append(message)
 
-        task = asyncio.create_task(front(scope(b"/sparql"), receive, lambda m: send_to(first, m)))
+        ask = b"query=ASK%7B%7D"
+        task = asyncio.create_task(front(scope(b"/sparql", query=ask), receive, lambda m: send_to(first, m)))
         await asyncio.sleep(0.1)
-        await front(scope(b"/sparql"), receive, lambda m: send_to(second, m))
+        await front(scope(b"/sparql", query=ask), receive, lambda m: send_to(second, m))
         release.set()
         await task
         return first, second
@@ -162,3 +164,52 @@ def test_queries_past_the_pending_limit_are_503_busy_at_once(settings):
     first, second = asyncio.run(both())
     assert first[0]["status"] == 200
     assert second[0]["status"] == 503 and (b"retry-after", b"5") in second[0]["headers"]
+
+
+@pytest.mark.parametrize(("method", "query", "pool"), [
+    ("GET", b"", "pages"), ("HEAD", b"", "pages"), ("GET", b"format=json", "pages"),
+    ("GET", b"query=ASK%7B%7D", "queries"), ("GET", b"a=1&query=ASK%7B%7D", "queries"),
+    ("GET", b"quer%79=ASK%7B%7D", "queries"), ("GET", b"update=x", "queries"), ("POST", b"", "queries"),
+])
+def test_only_sparql_operations_take_the_query_threads(settings, method, query, pool):
+    """The query page and the service description (GET /sparql without a query) are pages."""
+    sent = run(Front(echo_app, settings), scope(b"/sparql", method, query=query))
+    assert sent[0]["status"] == 200
+    if method != "HEAD":
+        assert f"'{pool}_".encode() in b"".join(m.get("body", b"") for m in sent[1:])
+
+
+def test_the_query_page_is_answered_while_the_query_queue_is_full(settings):
+    release = threading.Event()
+
+    def app(environ, start_response):
+        if environ["QUERY_STRING"]:
+            release.wait(5)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"page" if not environ["QUERY_STRING"] else b"result"]
+
+    front = Front(app, settings)  # max_pending_queries=1
+
+    async def both() -> tuple[list[dict], list[dict], float]:
+        first: list[dict] = []
+        page: list[dict] = []
+
+        async def receive() -> dict:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send_to(box: list[dict], message: dict) -> None:
+            box.append(message)
+
+        task = asyncio.create_task(front(scope(b"/sparql", query=b"query=ASK%7B%7D"), receive,
+                                         lambda m: send_to(first, m)))
+        await asyncio.sleep(0.1)
+        started = time.monotonic()
+        await front(scope(b"/sparql"), receive, lambda m: send_to(page, m))
+        waited = time.monotonic() - started
+        release.set()
+        await task
+        return first, page, waited
+
+    first, page, waited = asyncio.run(both())
+    assert status_and_body(page) == (200, b"page") and waited < 1.0
+    assert status_and_body(first) == (200, b"result")

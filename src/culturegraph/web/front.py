@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote_plus, unquote_to_bytes
 
 from culturegraph.config import Settings
 from culturegraph.web import ops
@@ -167,7 +167,7 @@ class Front:
                                          f"The request body is longer than {limit:,} bytes.")
             environ["wsgi.input"] = BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))
-        is_query = path == "/sparql"
+        is_query = path == "/sparql" and is_sparql_operation(method, environ.get("QUERY_STRING", ""))
         if is_query:
             if self.pending_queries >= self.settings.max_pending_queries:
                 return await self.refuse(send, environ, started, 503,
@@ -239,6 +239,22 @@ class Front:
         add_security_headers(headers)
         await respond(send, status, encode_headers(headers), body)
         ops.record(environ, status, time.perf_counter() - started, len(body), self.log_access)
+
+
+def is_sparql_operation(method: str, query_string: str) -> bool:
+    """Whether a request to ``/sparql`` may wait for a query executor: a POST (a query or an update in
+    its body), or a GET with a ``query=`` (or ``update=``) parameter. The query page and the service
+    description (a GET without one) are pages: they run on the page threads and never queue behind
+    evaluations nor count towards ``max_pending_queries``."""
+    if method != "GET" and method != "HEAD":
+        return True
+    for part in query_string.split("&"):
+        key = part.partition("=")[0]
+        if "%" in key or "+" in key:  # decoded as werkzeug decodes it: quer%79= is a query too
+            key = unquote_plus(key, errors="replace")
+        if key in ("query", "update"):
+            return True
+    return False
 
 
 class Call:
