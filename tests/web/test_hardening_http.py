@@ -163,6 +163,24 @@ def test_a_body_larger_than_the_limit_is_refused_before_it_is_read(server):
     assert status == 413 and b"longer than" in body and headers["connection"] == "close"
 
 
+def test_headers_past_the_http1_buffer_are_refused_by_the_server_itself(server):
+    """The request line + headers limit (Granian's HTTP/1 buffer, docs/serving.md): 600 KiB of headers
+    never reach the app, and the server answers the next request at once."""
+    with connect(server) as sock:
+        sock.sendall(b"GET /doc/thing/1 HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        try:
+            for _ in range(600):
+                sock.sendall(b"X-Filler: " + b"a" * 1000 + b"\r\n")
+            sock.sendall(b"\r\n")
+            answer = sock.recv(65536)
+        except (BrokenPipeError, ConnectionResetError):
+            answer = b""  # cut before the headers ended: nothing was answered, nothing reached the app
+    assert not answer.startswith(b"HTTP/1.1 2"), answer[:80]
+    if answer:
+        assert int(answer.split(b" ")[1]) in (400, 431), answer[:80]
+    fresh_requests_answer_quickly(server)
+
+
 # finding 7: fairness --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("heavy", [4, 8])

@@ -180,3 +180,32 @@ def test_signal_stops_server_and_workers_promptly(server, how: str) -> None:
     assert not [pid for pid in workers if alive(pid)]
     with pytest.raises((urllib.error.URLError, ConnectionError)):
         ask(port, "ASK {}", timeout=2)
+
+
+def test_granian_gets_the_connection_limits_of_the_settings(monkeypatch, tmp_path) -> None:
+    """The settings that keep a handful of clients from exhausting the server (docs/serving.md) reach
+    Granian: its backpressure is the connection limit, its HTTP/1 header read timeout (which also closes
+    idle keep-alive connections) the header timeout; HTTP/1 only, ASGI (the front reads bodies)."""
+    import granian
+    from granian.constants import HTTPModes, Interfaces
+
+    from culturegraph.web import serve as serve_module
+
+    given: dict = {}
+
+    class Recorder:
+        def __init__(self, target, **options) -> None:
+            given.update(options, target=target)
+
+        def serve(self) -> None:
+            given["served"] = True
+
+    monkeypatch.setattr(granian, "Granian", Recorder)
+    monkeypatch.setattr(serve_module, "_interrupt_master_only", lambda: None)
+    settings = Settings(store_home=tmp_path, max_connections=123, header_timeout_s=2.5)
+    serve_module._serve_granian("127.0.0.1", 0, 2, settings)
+    assert given["served"] and given["target"] == serve_module.ASGI_TARGET
+    assert given["backpressure"] == 123 and given["interface"] == Interfaces.ASGI
+    assert given["http"] == HTTPModes.http1 and given["workers"] == 2
+    assert given["http1_settings"].header_read_timeout == 2500
+    assert given["log_access"] is False
