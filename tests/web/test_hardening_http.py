@@ -298,6 +298,63 @@ def test_the_access_log_has_route_status_duration_and_the_query_hash(server):
     assert re.search(r"GET /sparql route=sparql status=200 ms=[0-9.]+ bytes=\d+ query_ms=[0-9.]+ ", mine[-1])
 
 
+# nothing a user sends is echoed unescaped ------------------------------------------------------------------
+
+MARK = "<cg-xss a=\"'>"
+MARK_Q = urllib.parse.quote(MARK, safe="")
+REFLECT_PATHS = ("/", "/doc/thing/1", "/id/thing/1", "/doc/thing/999999", "/sparql", "/catalogue",
+                 "/doc/catalogue", "/changes", "/dumps/", "/remarques/", "/remarques/signaler",
+                 "/annotations/", "/curation/connexion", "/validation", "/nowhere")
+REFLECT_PARAMS = ("format", "page", "cle", "debut", "iris", "target", "cible", "statut", "q", "query", "output",
+                  "default-graph-uri", "timeout")
+MARKUP = ("html", "xml", "svg", "ld+json", "javascript")
+
+
+def test_nothing_a_user_sends_comes_back_unescaped(server):
+    """A marker with markup and quotes, sent in every parameter the views read, in headers, in paths and
+    in a query: it never appears raw in a response header, nor in a body a browser would interpret
+    (HTML, XML, SVG, JSON-LD, script); plain-text errors may quote it, always with ``nosniff``."""
+    requests: list[tuple[str, str, dict[str, str], bytes | None]] = []
+    for path in REFLECT_PATHS:
+        query = "&".join(f"{name}={MARK_Q}" for name in REFLECT_PARAMS if name != "query" or path != "/sparql")
+        for accept in ("text/html", "*/*"):
+            requests.append(("GET", f"{path}?{query}", {"Accept": accept}, None))
+        requests.append(("GET", path, {"Accept": "text/html", "User-Agent": MARK, "Referer": MARK,
+                                        "X-Forwarded-For": "1.2.3.4", "Cookie": f"session={MARK_Q}",
+                                        "If-None-Match": MARK, "Accept-Language": MARK}, None))
+    for tail in ("x'y&z", "x%27%26z", "a;b=c", "x%2F%3E"):
+        requests += [("GET", f"/doc/thing/{tail}", {"Accept": "text/html"}, None),
+                     ("GET", f"/remarques/{tail}", {"Accept": "text/html"}, None),
+                     ("GET", f"/dumps/{tail}", {"Accept": "text/html"}, None)]
+    for accept in ("text/html", "application/sparql-results+json", "application/sparql-results+xml"):
+        requests.append(("POST", "/sparql", {"Content-Type": "application/sparql-query", "Accept": accept},
+                         f"SELECT * WHERE {{ ?s ?p '{MARK}' . {MARK} }}".encode()))
+        requests.append(("GET", "/sparql?query=" + urllib.parse.quote(f'SELECT ("""{MARK}""" AS ?x) {{}}'),
+                         {"Accept": accept}, None))
+    target = urllib.parse.quote(EX + "thing/1", safe="")
+    requests.append(("GET", f"/remarques/signaler?cible={target}&texte={MARK_Q}&champ={MARK_Q}",
+                     {"Accept": "text/html"}, None))
+    requests.append(("POST", "/remarques/signaler", {"Content-Type": "application/x-www-form-urlencoded",
+                                                    "Accept": "text/html"},
+                     (f"cible={target}&" + "&".join(f"{k}={MARK_Q}" for k in ("texte", "courriel", "csrf", "nom"))).encode()))
+    leaks: list[tuple[str, str, str]] = []
+    escaped = 0
+    for method, path, headers, body in requests:
+        status, got, data, _ = get(server, path, headers, method, body)
+        for name, value in got.items():
+            if "<cg-xss" in value:
+                leaks.append((method, path, f"header {name}"))
+        kind = got.get("content-type", "")
+        if b"<cg-xss" in data:
+            if any(m in kind for m in MARKUP):
+                leaks.append((method, path, f"{status} {kind} body"))
+            elif got.get("x-content-type-options") != "nosniff":
+                leaks.append((method, path, f"{status} {kind} body without nosniff"))
+        escaped += any(m in kind for m in MARKUP) and (b"&lt;cg-xss" in data or b"&#60;cg-xss" in data)
+    assert not leaks, leaks
+    assert escaped, "no HTML or XML answer quoted the marker: the test reached no place that echoes input"
+
+
 # bounded fuzz ---------------------------------------------------------------------------------------------
 
 FUZZ_PATHS = ("/", "/id/thing/1", "/doc/thing/1", "/doc/thing/1.ttl", "/doc/thing/1.html", "/def/x",
