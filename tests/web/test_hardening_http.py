@@ -305,8 +305,8 @@ MARK_Q = urllib.parse.quote(MARK, safe="")
 REFLECT_PATHS = ("/", "/doc/thing/1", "/id/thing/1", "/doc/thing/999999", "/sparql", "/catalogue",
                  "/doc/catalogue", "/changes", "/dumps/", "/remarques/", "/remarques/signaler",
                  "/annotations/", "/curation/connexion", "/validation", "/nowhere")
-REFLECT_PARAMS = ("format", "page", "cle", "debut", "iris", "target", "cible", "statut", "q", "query", "output",
-                  "default-graph-uri", "timeout")
+REFLECT_PARAMS = ("format", "page", "cle", "debut", "iris", "target", "cible", "statut", "q", "query",
+                  "output", "default-graph-uri", "timeout")
 MARKUP = ("html", "xml", "svg", "ld+json", "javascript")
 
 
@@ -316,7 +316,8 @@ def test_nothing_a_user_sends_comes_back_unescaped(server):
     (HTML, XML, SVG, JSON-LD, script); plain-text errors may quote it, always with ``nosniff``."""
     requests: list[tuple[str, str, dict[str, str], bytes | None]] = []
     for path in REFLECT_PATHS:
-        query = "&".join(f"{name}={MARK_Q}" for name in REFLECT_PARAMS if name != "query" or path != "/sparql")
+        query = "&".join(f"{name}={MARK_Q}" for name in REFLECT_PARAMS
+                         if name != "query" or path != "/sparql")
         for accept in ("text/html", "*/*"):
             requests.append(("GET", f"{path}?{query}", {"Accept": accept}, None))
         requests.append(("GET", path, {"Accept": "text/html", "User-Agent": MARK, "Referer": MARK,
@@ -336,7 +337,8 @@ def test_nothing_a_user_sends_comes_back_unescaped(server):
                      {"Accept": "text/html"}, None))
     requests.append(("POST", "/remarques/signaler", {"Content-Type": "application/x-www-form-urlencoded",
                                                     "Accept": "text/html"},
-                     (f"cible={target}&" + "&".join(f"{k}={MARK_Q}" for k in ("texte", "courriel", "csrf", "nom"))).encode()))
+                     (f"cible={target}&"
+                      + "&".join(f"{k}={MARK_Q}" for k in ("texte", "courriel", "csrf", "nom"))).encode()))
     leaks: list[tuple[str, str, str]] = []
     escaped = 0
     for method, path, headers, body in requests:
