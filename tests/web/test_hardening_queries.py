@@ -187,6 +187,50 @@ def test_service_never_connects(server) -> None:
     assert_responsive(server)
 
 
+def test_no_other_request_makes_the_server_connect(server) -> None:
+    """Beyond SERVICE: a dataset named by the query (FROM, FROM NAMED) or by the protocol's parameters,
+    an update that would LOAD, a remark or annotation naming the listener, the Host and Referer
+    headers: the loopback listener gets no connection (a dataset IRI names a graph of ours, never a
+    document to fetch)."""
+    listener = Listener(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+    url, host = listener.url, f"127.0.0.1:{listener.port}"
+    try:
+        for query, params in ((f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}", {}),
+                              (f"SELECT * FROM NAMED <{url}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", {}),
+                              (f"ASK FROM <{url}> {{ ?s ?p ?o }}", {}),
+                              ("SELECT * WHERE { ?s ?p ?o } LIMIT 1", {"default-graph-uri": url}),
+                              ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1", {"named-graph-uri": url}),
+                              (f"SELECT * WHERE {{ BIND(IRI(\"{url}\") AS ?x) }}", {})):
+            status, _, body, _ = fetch(server.sparql, query, **params)
+            assert status in (200, 400), (query, params, status, body)
+        for update in (f"LOAD <{url}>", f"LOAD SILENT <{url}> INTO GRAPH <{url}>"):
+            request = urllib.request.Request(server.sparql, data=urllib.parse.urlencode({"update": update}).encode(),
+                                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+            try:
+                urllib.request.urlopen(request, timeout=30).close()
+                raise AssertionError(f"{update} was accepted")
+            except urllib.error.HTTPError as err:
+                assert 400 <= err.code < 500, (update, err.code)
+        base = server.sparql.rsplit("/", 1)[0]
+        annotation = ('{"@context": "' + url + '", "type": "Annotation", "target": "' + url + '",'
+                      ' "body": {"type": "TextualBody", "value": "x"}}').encode()
+        for path, data, kind in (("/annotations/", annotation, 'application/ld+json; profile="' + url + '"'),
+                                 (f"/remarques/signaler?cible={urllib.parse.quote(url)}", None, None)):
+            headers = {"Host": host, "Referer": url, "X-Forwarded-For": fresh_client()}
+            if kind:
+                headers["Content-Type"] = kind
+            request = urllib.request.Request(base + path, data=data, headers=headers)
+            try:
+                urllib.request.urlopen(request, timeout=30).close()
+            except urllib.error.HTTPError:
+                pass
+        time.sleep(0.5)
+        assert listener.accepted == 0
+    finally:
+        listener.close()
+    assert_responsive(server)
+
+
 def test_service_description_announces_the_limits(server) -> None:
     request = urllib.request.Request(server.sparql, headers={"Accept": "application/n-triples"})
     with urllib.request.urlopen(request, timeout=30) as response:
