@@ -87,6 +87,10 @@ QUERY_LIMITS: tuple[tuple[str, str, float, float, Callable[[str], float]], ...] 
     ("max_result_bytes", "CULTUREGRAPH_MAX_RESULT_BYTES", 1024, 1 << 50, int),
     ("client_max_queries", "CULTUREGRAPH_CLIENT_MAX_QUERIES", 1, 100_000, int),
     ("client_query_seconds", "CULTUREGRAPH_CLIENT_QUERY_SECONDS", 0.001, 1e9, float),
+    # logins and API tokens (web/auth.py): failures per client, per account, and their window
+    ("auth_failures_per_client", "CULTUREGRAPH_AUTH_FAILURES_PER_CLIENT", 1, 1_000_000, int),
+    ("auth_failures_per_account", "CULTUREGRAPH_AUTH_FAILURES_PER_ACCOUNT", 1, 1_000_000, int),
+    ("auth_window_s", "CULTUREGRAPH_AUTH_WINDOW_S", 1, 30 * 86400, int),
 )
 QUERY_LISTS = (("service_allowlist", "CULTUREGRAPH_SERVICE_ALLOWLIST"),
                ("trusted_proxies", "CULTUREGRAPH_TRUSTED_PROXIES"))
@@ -165,6 +169,11 @@ class Settings:
     client_query_seconds: float = 60.0
     # Addresses of reverse proxies whose X-Forwarded-For names the client (space- or comma-separated).
     trusted_proxies: tuple[str, ...] = ()
+    # Failed logins and bad API tokens (web/auth.py): per client and per curator account in a window,
+    # then 429 without computing any hash.
+    auth_failures_per_client: int = 5
+    auth_failures_per_account: int = 20
+    auth_window_s: int = 600
     # --- end of issue 9, queries ------------------------------------------------------------------------
     # Query executor processes per web worker (web/sparql.py): the queries a worker runs at once.
     query_executors: int = 2
@@ -202,6 +211,9 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()
     # One line per request on stderr (production server).
     access_log: bool = True
+    # The session cookie's Secure flag: "auto" (set unless the request is plain http to a loopback host),
+    # "on" (always: behind a TLS proxy that forwards to 127.0.0.1 without the public Host), "off".
+    secure_cookie: str = "auto"
     # --- end of issue 9, connections ---------------------------------------------------------------
     # --- issue 15, remarks (docs/remarks.md; src/culturegraph/remarks/) ---------------------------
     # The remarks' own store (SQLite in WAL mode), its secret key and its backups: outside builds/.
@@ -257,6 +269,9 @@ class Settings:
                     or not low <= value <= high:
                 raise SettingsError(f"{name} ({variable}) must be a number between {low:g} and {high:g}, "
                                     f"not {value!r}")
+        if self.secure_cookie not in ("auto", "on", "off"):
+            raise SettingsError(f"secure_cookie (CULTUREGRAPH_SECURE_COOKIE) must be auto, on or off, "
+                                f"not {self.secure_cookie!r}")
         for host in self.allowed_hosts:
             if not re.fullmatch(r"(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?", host):
                 raise SettingsError(f"allowed_hosts (CULTUREGRAPH_ALLOWED_HOSTS) takes host or host:port "
@@ -312,6 +327,9 @@ def _connection_settings() -> dict[str, Any]:
         if log not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
             raise SettingsError(f"CULTUREGRAPH_ACCESS_LOG must be on or off, not {log!r}")
         found["access_log"] = log in ("1", "true", "yes", "on")
+    secure = os.environ.get("CULTUREGRAPH_SECURE_COOKIE", "").strip().lower()
+    if secure:
+        found["secure_cookie"] = secure
     return found
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import sqlite3
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -34,7 +35,8 @@ PASSWORD = "un mot de passe assez long"
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return load_settings(store_home=tmp_path / "graph", remarks_per_window=3)
+    return load_settings(store_home=tmp_path / "graph", remarks_per_window=3, auth_failures_per_client=3,
+                         auth_failures_per_account=5)
 
 
 @pytest.fixture
@@ -72,9 +74,10 @@ def token_of(client: FlaskClient, path: str) -> str:
     return found[1]
 
 
-def login(client: FlaskClient) -> None:
+def login(client: FlaskClient, address: str = "127.0.0.1") -> None:
     reply = client.post("/curation/connexion", data={"csrf": token_of(client, "/curation/connexion"),
-                                                     "nom": "marie", "mot_de_passe": PASSWORD})
+                                                     "nom": "marie", "mot_de_passe": PASSWORD},
+                        environ_base={"REMOTE_ADDR": address})
     assert reply.status_code == 303 and reply.headers["Location"].endswith("/curation")
 
 
@@ -112,13 +115,118 @@ def test_login(app: Flask, store: RemarkStore) -> None:
     assert [r.status_code for r in wrong] == [401, 401, 401, 429]  # remarks_per_window=3 failures
     assert "Retry-After" in wrong[-1].headers
     other = app.test_client()
-    login(other)
+    login(other, "192.0.2.1")  # another address: this one is past its limit
     cookie = other.get_cookie("culturegraph_session")
     assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
     assert other.get("/curation").status_code == 200
     logout = other.post("/curation/deconnexion", data={"csrf": token_of(other, "/curation")})
     assert logout.status_code == 303
     assert other.get("/curation").status_code == 303
+
+
+def attempt(client: FlaskClient, name: str, password: str, address: str = "127.0.0.1") -> int:
+    csrf = token_of(client, "/curation/connexion")
+    return client.post("/curation/connexion", data={"csrf": csrf, "nom": name, "mot_de_passe": password},
+                       environ_base={"REMOTE_ADDR": address}).status_code
+
+
+def test_past_the_login_limit_a_right_password_is_not_checked(app: Flask, store: RemarkStore,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hostile finding F2: the limit is checked before the password, so a right guess after the 429s
+    gets 429 too and logs nobody in (the 429 computes no hash)."""
+    client = app.test_client()
+    assert [attempt(client, "marie", f"faux {i}") for i in range(3)] == [401, 401, 401]
+    checked: list[str] = []
+    real = RemarkStore.check_curator
+    monkeypatch.setattr(RemarkStore, "check_curator",
+                        lambda self, name, password: checked.append(name) or real(self, name, password))
+    assert attempt(client, "marie", PASSWORD) == 429
+    assert checked == []
+    assert client.get("/curation").status_code == 303  # not logged in
+    # Another address is not limited, and a good login clears the account's count.
+    assert attempt(app.test_client(), "marie", PASSWORD, "192.0.2.7") == 303
+
+
+def test_login_failures_count_per_account_too(app: Flask, store: RemarkStore) -> None:
+    """Guesses spread over many addresses: past auth_failures_per_account (5) of one name, 429 for that
+    name from any address, the right password included; other names are not affected."""
+    for i in range(5):
+        assert attempt(app.test_client(), "marie", "faux", f"198.51.100.{i}") == 401
+    assert attempt(app.test_client(), "marie", PASSWORD, "198.51.100.99") == 429
+    store.add_curator("jean", PASSWORD)
+    assert attempt(app.test_client(), "jean", PASSWORD, "198.51.100.98") == 303
+
+
+def test_a_good_login_clears_its_failures(app: Flask, store: RemarkStore) -> None:
+    client = app.test_client()
+    assert [attempt(client, "marie", "faux") for _ in range(2)] == [401, 401]
+    assert attempt(client, "marie", PASSWORD) == 303
+    assert [attempt(app.test_client(), "marie", "faux") for _ in range(3)] == [401, 401, 401]
+
+
+def test_unknown_names_cost_one_hash_not_two(store: RemarkStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hostile finding F3: the same-time hash for unknown names is made once, not per request."""
+    import culturegraph.remarks.store as module
+
+    store.check_curator("personne", "x")  # the process's dummy hash exists from here on
+    made: list[str] = []
+    real = module.generate_password_hash
+    monkeypatch.setattr(module, "generate_password_hash",
+                        lambda password: made.append(password) or real(password))
+    assert not store.check_curator("personne", "x") and not store.check_curator("nul", "y")
+    assert made == []
+
+
+def test_tokens_are_cheap_to_check_and_metered(app: Flask, store: RemarkStore) -> None:
+    """Hostile finding F3: an API token (32 random bytes) is kept as SHA-256, so a bogus Bearer costs
+    no scrypt; past auth_failures_per_client bad tokens, 429 with no token checked (even a good one)."""
+    import time
+
+    token = store.new_token("marie")
+    with sqlite3.connect(store.path) as db:
+        kept = db.execute("SELECT token FROM curator WHERE name = 'marie'").fetchone()[0]
+    assert kept.startswith("sha256$")
+    started = time.perf_counter()
+    for _ in range(20):
+        assert store.check_token("marie:faux") is None
+    assert store.check_token(token) == "marie"
+    assert time.perf_counter() - started < 0.5  # 21 scrypt checks take > 2 s
+    client = app.test_client()
+    codes = [client.get("/curation/flux.atom", headers={"Authorization": "Bearer marie:faux"}).status_code
+             for _ in range(4)]
+    assert codes == [401, 401, 401, 429]
+    limited = client.get("/curation/flux.atom", headers={"Authorization": f"Bearer {token}"})
+    assert limited.status_code == 429 and "Retry-After" in limited.headers
+    assert app.test_client().get("/curation/flux.atom", environ_base={"REMOTE_ADDR": "192.0.2.9"},
+                                 headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    write = client.post("/annotations/", data=b"{}", content_type="application/ld+json",
+                        headers={"Authorization": "Bearer marie:faux"})
+    assert write.status_code == 429
+
+
+def test_a_token_made_before_is_still_good_and_rewritten(store: RemarkStore) -> None:
+    from werkzeug.security import generate_password_hash
+
+    with sqlite3.connect(store.path) as db:
+        db.execute("UPDATE curator SET token = ? WHERE name = 'marie'", (generate_password_hash("ancien"),))
+    assert store.check_token("marie:autre") is None
+    assert store.check_token("marie:ancien") == "marie"
+    with sqlite3.connect(store.path) as db:
+        kept = db.execute("SELECT token FROM curator WHERE name = 'marie'").fetchone()[0]
+    assert kept.startswith("sha256$")
+    assert store.check_token("marie:ancien") == "marie"
+
+
+def test_secure_cookie_setting(settings: Settings, museum: str, spec: DatasetSpec) -> None:
+    """Hostile finding F11: behind a TLS proxy that forwards to 127.0.0.1 with its own Host, the cookie
+    would lose Secure: CULTUREGRAPH_SECURE_COOKIE=on keeps it."""
+    for choice, secure in (("on", True), ("auto", False), ("off", False)):
+        app = create_app(settings.with_(secure_cookie=choice), store=Store(), registry=Registry((spec,)),
+                         version=f"cookie-{uuid.uuid4().hex}")
+        client = app.test_client()
+        client.get("/curation/connexion")
+        cookie = client.get_cookie("culturegraph_session")
+        assert cookie is not None and cookie.secure is secure, choice
 
 
 def test_secure_cookie_off_loopback(app: Flask, store: RemarkStore) -> None:

@@ -20,6 +20,7 @@ address of its own unless a test means to spend one client's budget.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import socket
@@ -204,7 +205,8 @@ def test_no_other_request_makes_the_server_connect(server) -> None:
             status, _, body, _ = fetch(server.sparql, query, **params)
             assert status in (200, 400), (query, params, status, body)
         for update in (f"LOAD <{url}>", f"LOAD SILENT <{url}> INTO GRAPH <{url}>"):
-            request = urllib.request.Request(server.sparql, data=urllib.parse.urlencode({"update": update}).encode(),
+            form = urllib.parse.urlencode({"update": update}).encode()
+            request = urllib.request.Request(server.sparql, data=form,
                                              headers={"Content-Type": "application/x-www-form-urlencoded"})
             try:
                 urllib.request.urlopen(request, timeout=30).close()
@@ -220,10 +222,8 @@ def test_no_other_request_makes_the_server_connect(server) -> None:
             if kind:
                 headers["Content-Type"] = kind
             request = urllib.request.Request(base + path, data=data, headers=headers)
-            try:
+            with contextlib.suppress(urllib.error.HTTPError):
                 urllib.request.urlopen(request, timeout=30).close()
-            except urllib.error.HTTPError:
-                pass
         time.sleep(0.5)
         assert listener.accepted == 0
     finally:

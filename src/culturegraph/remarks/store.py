@@ -11,6 +11,8 @@ remarks backup`` copies it with SQLite's online backup API (consistent while the
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import secrets
 import sqlite3
@@ -52,6 +54,24 @@ CREATE TABLE IF NOT EXISTS history (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 COLUMNS = [f.name for f in fields(Remark)]
+# API tokens are 32 random bytes: a fast hash is enough to keep them (nobody can search that space), and
+# checking one costs a microsecond instead of scrypt's ~0.1 s and 64 MB (hostile finding F3). Tokens
+# made before kept a scrypt hash: still checked, and rewritten with this one at their first good use.
+TOKEN_HASH = "sha256$"
+_dummy_hash: str | None = None
+
+
+def _dummy() -> str:
+    """One scrypt hash made once per process, checked against for unknown names (the same time as a
+    known one) — never a new hash per request, which doubled the cost."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = generate_password_hash(secrets.token_urlsafe(16))
+    return _dummy_hash
+
+
+def _token_hash(secret: str) -> str:
+    return TOKEN_HASH + hashlib.sha256(secret.encode("utf-8", "replace")).hexdigest()
 
 
 def now() -> str:
@@ -261,6 +281,22 @@ class RemarkStore:
             db.execute("INSERT INTO hit VALUES (?, ?)", (client, at))
         return 0.0
 
+    def waiting(self, client: str, limit: int, window_s: float) -> float:
+        """Like ``hit`` without counting: 0 if ``client`` is under ``limit`` hits per ``window_s``, else the
+        seconds until the oldest hit of the window expires."""
+        at = time.time()
+        with self._connect() as db:
+            rows = db.execute("SELECT at FROM hit WHERE client = ? AND at >= ? ORDER BY at",
+                              (client, at - window_s)).fetchall()
+        if len(rows) >= limit:
+            return max(1.0, rows[0]["at"] + window_s - at)
+        return 0.0
+
+    def forget(self, *clients: str) -> None:
+        """Drop the hits of these keys (a good login clears its failures)."""
+        with self._write() as db:
+            db.executemany("DELETE FROM hit WHERE client = ?", [(c,) for c in clients])
+
     # curators -----------------------------------------------------------------------------------------
 
     def add_curator(self, name: str, password: str) -> None:
@@ -275,7 +311,7 @@ class RemarkStore:
         with self._connect() as db:
             row = db.execute("SELECT password FROM curator WHERE name = ?", (name,)).fetchone()
         if row is None:
-            check_password_hash(generate_password_hash("x"), password)  # same time for unknown names
+            check_password_hash(_dummy(), password)  # the same time for unknown names
             return False
         return check_password_hash(row["password"], password)
 
@@ -284,7 +320,7 @@ class RemarkStore:
         token = secrets.token_urlsafe(32)
         with self._write() as db:
             found = db.execute("UPDATE curator SET token = ? WHERE name = ?",
-                               (generate_password_hash(token), name)).rowcount
+                               (_token_hash(token), name)).rowcount
         if not found:
             raise LookupError(f"no curator named {name!r}")
         return f"{name}:{token}"
@@ -296,7 +332,15 @@ class RemarkStore:
             row = db.execute("SELECT token FROM curator WHERE name = ?", (name,)).fetchone()
         if row is None or not row["token"] or not secret:
             return None
-        return name if check_password_hash(row["token"], secret) else None
+        kept: str = row["token"]
+        if kept.startswith(TOKEN_HASH):
+            return name if hmac.compare_digest(kept, _token_hash(secret)) else None
+        if not check_password_hash(kept, secret):  # a token made before TOKEN_HASH
+            return None
+        with self._write() as db:
+            db.execute("UPDATE curator SET token = ? WHERE name = ? AND token = ?",
+                       (_token_hash(secret), name, kept))
+        return name
 
     def curators(self) -> list[str]:
         with self._connect() as db:

@@ -27,7 +27,7 @@ from werkzeug.http import parse_accept_header
 from culturegraph.remarks.annotation import MEDIA_TYPE, PROFILE, AnnotationError, from_json, to_json
 from culturegraph.remarks.model import Remark
 from culturegraph.remarks.store import now
-from culturegraph.web import context
+from culturegraph.web import auth, context
 from culturegraph.web.http import plain_text
 from culturegraph.web.remarks import dataset_of, remark_store
 
@@ -45,12 +45,8 @@ JSON_TYPES = ("application/ld+json", "application/json")
 
 
 def _curator() -> str | None:
-    """The curator whose token the request carries, or ``None``."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return remark_store().check_token(token.strip())
+    """The curator whose token the request carries, or ``None`` (429 past the bad-token budget)."""
+    return auth.bearer_curator()
 
 
 def _unauthorised() -> Response:

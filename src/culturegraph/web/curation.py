@@ -1,7 +1,8 @@
 """Issue 15, the curators' side: the review queue and the curators' view of the current build.
 
 * ``/curation/connexion`` — log in (curator accounts: ``culturegraph remarks curator NAME``; passwords
-  hashed by werkzeug, scrypt). Failed logins count against the client's rate limit (429 past it).
+  hashed by werkzeug, scrypt). Attempts count per client and per account before the password is
+  checked (429 past the limits, web/auth.py).
   The session is the signed cookie of ``web/remarks.py`` (HttpOnly, SameSite=Lax, Secure off loopback).
 * ``/curation`` — the queue: filter by status, dataset and kind; tick remarks and mark them spam at once.
 * ``/curation/remarques/<id>`` — one remark and its history: reply, accept or reject with a reason,
@@ -34,7 +35,7 @@ from culturegraph.remarks.fixes import CorrectionError, write_correction
 from culturegraph.remarks.model import KINDS, STATUSES, Remark
 from culturegraph.remarks.store import now
 from culturegraph.store.oxigraph.home import StoreHome
-from culturegraph.web import context
+from culturegraph.web import auth, context
 from culturegraph.web.remarks import (
     PRIVATE,
     csrf_ok,
@@ -44,7 +45,6 @@ from culturegraph.web.remarks import (
     refuse_csrf,
     remark_store,
     sync_fixed_remarks,
-    too_many,
 )
 
 bp = Blueprint("curation", __name__)
@@ -95,15 +95,13 @@ def login() -> Response:
     if not csrf_ok():
         return refuse_csrf()
     name, password = request.form.get("nom", "")[:200], request.form.get("mot_de_passe", "")[:1000]
-    if remark_store().check_curator(name, password):
-        session.clear()  # a new session: no fixation
-        session["curator"] = name
-        session.permanent = True
-        return _see_other("curation")
-    limited = too_many("login")  # only failures count
-    if limited is not None:
-        return limited
-    return page(401, "curation/login.html", error="Nom ou mot de passe inconnu.")
+    refused = auth.login(name, password)  # 429 past the limits before any password is checked
+    if refused is not None:
+        return refused
+    session.clear()  # a new session: no fixation
+    session["curator"] = name
+    session.permanent = True
+    return _see_other("curation")
 
 
 @bp.route("/curation/deconnexion", methods=["POST"])
@@ -304,10 +302,7 @@ def finding_to_remark() -> Response:
 
 @bp.route("/curation/flux.atom")
 def feed() -> Response:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    allowed = curator() is not None or (scheme.lower() == "bearer"
-                                        and remark_store().check_token(token.strip()) is not None)
+    allowed = curator() is not None or auth.bearer_curator() is not None
     if not allowed:
         response = Response("Le flux des remarques est réservé aux conservateurs.", status=401,
                             content_type="text/plain; charset=utf-8")

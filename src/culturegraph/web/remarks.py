@@ -81,7 +81,12 @@ class Sessions(SecureCookieSessionInterface):
         super().save_session(app, session, response)
 
     def get_cookie_secure(self, app: Flask) -> bool:
-        """Secure everywhere but on a loopback host (a developer's http://127.0.0.1)."""
+        """Secure everywhere but on a loopback host (a developer's http://127.0.0.1), unless the setting
+        ``secure_cookie`` (CULTUREGRAPH_SECURE_COOKIE) says "on" (a TLS proxy that forwards to the
+        loopback address with its own Host) or "off"."""
+        choice = context.settings().secure_cookie
+        if choice != "auto":
+            return choice == "on"
         return request.host.rsplit(":", 1)[0] not in LOOPBACK or request.scheme == "https"
 
 
