@@ -235,6 +235,10 @@ class Describer:
         (subject, predicate, graph) already: read with a pattern look-up, not a SPARQL query (issue 9:
         the query's parsing and planning were a tenth of a document's time)."""
         offset = (page - 1) * PAGE_SIZE
+        if page > 1:  # past the last page: no walk of the index to find out (hostile finding F5)
+            total = inverse_count(self.reader, iri.value)  # memoised per build and IRI
+            if offset >= total:
+                return [], total
         quads = list(islice(self.reader.quads(None, None, iri), offset, offset + PAGE_SIZE + 1))
         if page == 1 and len(quads) <= PAGE_SIZE:
             return quads, len(quads)

@@ -105,7 +105,7 @@ def document(rest: str) -> Response:
     iri = NamedNode(settings.base_iri + path)
     page = request.args.get("page", "1")
     if not re.fullmatch(r"[1-9][0-9]{0,6}", page):
-        return _plain(400, f"page must be a positive integer, not {page!r}\n")
+        return _plain(400, f"page must be a positive integer, not {conneg.shown(page)!r}\n")
     page_no = int(page)
     negotiated = fmt is None
     if fmt is None:
@@ -113,7 +113,7 @@ def document(rest: str) -> Response:
             fmt = conneg.negotiate(request.accept_mimetypes, DOCUMENT_FORMATS, HTML,
                                    explicit=request.args.get("format"))
         except conneg.UnknownFormat as err:
-            return _plain(400, f"unknown format {err}; offered: "
+            return _plain(400, f"unknown format {conneg.shown(str(err))}; offered: "
                           + ", ".join(f.name for f in DOCUMENT_FORMATS) + "\n")
         if request.args.get("format"):
             negotiated = False

@@ -284,8 +284,9 @@ def validate(params: list[tuple[str, str]], direct: str | None, post: bool,
         try:
             NamedNode(iri)
         except ValueError as err:
-            raise ProtocolError(400, f"default-graph-uri/named-graph-uri: not an absolute IRI: {iri!r} "
-                                     f"({err})") from None
+            raise ProtocolError(400, f"default-graph-uri/named-graph-uri: not an absolute IRI: "
+                                     f"{conneg.shown(iri)!r} "
+                                     f"({conneg.shown(str(err))})") from None
     given = bool(default_graphs or named_graphs)
     return QueryRequest(
         query,
@@ -319,7 +320,8 @@ def _timeout(values: list[str], limit: float, floor: float = 0.0) -> float:
     try:
         asked = float(values[-1])
     except ValueError:
-        raise ProtocolError(400, f"timeout= takes a number of seconds, not {values[-1]!r}.") from None
+        raise ProtocolError(400, f"timeout= takes a number of seconds, not {conneg.shown(values[-1])!r}.") \
+            from None
     if not math.isfinite(asked) or asked <= 0:
         raise ProtocolError(400, "timeout= must be a positive number of seconds.")
     return max(min(asked, limit), min(floor, limit))
@@ -457,7 +459,8 @@ def _not_modified(environ: dict[str, Any], tag: str) -> bool:
 
 
 def _asked(req: QueryRequest, accept: str) -> str:
-    return "format=" + ", ".join(req.formats) if req.formats else accept
+    """What the client asked for, as a 406 quotes it (never raw: ``conneg.shown``)."""
+    return conneg.shown("format=" + ", ".join(req.formats) if req.formats else accept, 300)
 
 
 def _etag(version: str, key: tuple[object, ...], fmt: str) -> str:

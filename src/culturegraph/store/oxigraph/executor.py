@@ -311,7 +311,15 @@ def failed(job: Job, err: Exception) -> Outcome:
     if job.services and isinstance(err, OSError | RuntimeError):
         return plain(502, f"A federated endpoint of this query ({', '.join(job.services)}) failed or gave "
                           f"an answer that could not be read ({type(err).__name__}).")
-    return plain(500, f"Query evaluation failed: {str(err)[:500]}")
+    message = str(err)
+    if CUSTOM_FUNCTION.fullmatch(message):  # the query's fault (hostile finding F9), not the server's
+        return plain(400, f"Bad request: {message[:500]}. This endpoint has the SPARQL 1.1 functions and "
+                          "the XSD casts only.")
+    return plain(500, f"Query evaluation failed: {message[:500]}")
+
+
+# Oxigraph's error for a function IRI it does not implement (pyoxigraph 0.5: a RuntimeError).
+CUSTOM_FUNCTION = re.compile(r"The custom function <[^>]*> is not supported")
 
 
 def too_large(cap: int) -> Outcome:
