@@ -199,6 +199,15 @@ def test_bad_bodies(server: Server) -> None:
     assert server.call("POST", "/annotations/", {"type": "Note"}, token=True)[0] == 400
     assert server.call("POST", "/annotations/", {"type": "Annotation"}, token=True)[0] == 400
     assert server.call("POST", "/annotations/", b"<x/>", {"Content-Type": "text/xml"}, token=True)[0] == 415
+    # Hostile finding F8: 30,000 nested brackets (60 KB, under the body cap) were a 500 (RecursionError).
+    deep = b"[" * 30000 + b"]" * 30000
+    status, _, body = server.call("POST", "/annotations/", deep, token=True)
+    assert status == 400 and b"nested deeper" in body, (status, body[:200])
+    for levels, refused in ((20, False), (40, True)):
+        nested = annotation("x")
+        nested["body"]["extra"] = json.loads("[" * levels + "]" * levels)
+        status, _, body = server.call("POST", "/annotations/", nested, token=True)
+        assert (b"nested deeper" in body) is refused, (levels, status, body[:200])
     from culturegraph.web.annotations import MAX_BODY_BYTES
 
     big = annotation("x" * (MAX_BODY_BYTES + 1))

@@ -97,3 +97,63 @@ def test_other_html_gets_the_strict_csp(client):
     page = client.get("/doc/nothing", headers={"Accept": "text/html"})
     assert page.status_code == 404 and page.mimetype == "text/html"
     assert page.headers["Content-Security-Policy"] == CSP and "unsafe-inline" not in CSP
+
+
+# hostile findings F1, F4, F7, F10 (the same over a real server: test_hardening_http.py) -------------------
+
+def test_negotiation_ignores_media_type_parameters_and_wildcards_skip_aliases():
+    from werkzeug.datastructures import MIMEAccept
+    from werkzeug.http import parse_accept_header
+
+    from culturegraph.rdf import conneg, formats
+
+    def doc(accept: str) -> str | None:
+        chosen = conneg.negotiate(parse_accept_header(accept, MIMEAccept), formats.DOCUMENT_FORMATS,
+                                  formats.HTML)
+        return chosen.name if chosen else None
+
+    def results(accept: str) -> str | None:
+        chosen = conneg.negotiate(parse_accept_header(accept, MIMEAccept), formats.RESULTS_FORMATS,
+                                  formats.RESULTS_JSON)
+        return chosen.name if chosen else None
+
+    assert doc("text/turtle;charset=utf-8") == "turtle"
+    assert doc('application/ld+json;profile="http://www.w3.org/ns/json-ld#expanded"') == "jsonld"
+    assert doc("text/turtle;charset=utf-8;q=0.2, application/rdf+xml;q=0.5") == "rdfxml"
+    assert doc("text/turtle;q=0.1, text/turtle;charset=utf-8;q=0.9, text/html;q=0.5") == "turtle"
+    assert doc("application/*") == "jsonld"  # not HTML through application/xhtml+xml
+    assert doc("application/xhtml+xml") == "html"  # an alias still counts when named
+    assert doc("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8") == "html"  # a browser
+    assert doc("image/png") is None
+    assert results("text/*") == "csv"  # not SPARQL XML through text/xml
+    assert results("text/xml") == "xml"
+    assert results("application/sparql-results+json; charset=utf-8") == "json"
+
+
+def test_shown_never_gives_markup_back():
+    from culturegraph.rdf.conneg import shown
+
+    assert shown("text/turtle;q=0.5, */*") == "text/turtle;q=0.5, */*"
+    assert "<" not in shown("<script>x") and "%3Cscript%3E" in shown("<script>x")
+    assert len(shown("a" * 10_000)) < 110
+
+
+def test_negotiation_headers_are_cut_to_whole_items():
+    from culturegraph.web.security import MAX_NEGOTIATION_HEADER, cut_header
+
+    value = ",".join(f"text/x-{i}" for i in range(20_000))
+    cut = cut_header(value)
+    assert len(cut) <= MAX_NEGOTIATION_HEADER and cut.startswith("text/x-0,") and value.startswith(cut + ",")
+    assert cut_header("x" * 10_000) == ""
+
+
+def test_two_host_headers_future_dates_and_multi_ranges(client):
+    from culturegraph.web.security import ignore_unusable_preconditions
+
+    assert client.get("/", headers={"Host": "evil.example,127.0.0.1"}).status_code == 400
+    environ = {"HTTP_IF_MODIFIED_SINCE": "Thu, 01 Jan 2099 00:00:00 GMT", "HTTP_RANGE": "bytes=0-1,5-6"}
+    ignore_unusable_preconditions(environ)
+    assert environ == {}
+    environ = {"HTTP_IF_MODIFIED_SINCE": "Thu, 01 Jan 2015 00:00:00 GMT", "HTTP_RANGE": "bytes=0-10"}
+    ignore_unusable_preconditions(environ)
+    assert len(environ) == 2
