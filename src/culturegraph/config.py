@@ -200,7 +200,7 @@ class Settings:
     # Largest request body, bytes (413 past it): a form-encoded query of max_query_bytes, percent-encoded.
     max_body_bytes: int = 4 << 20
     # Open connections per worker process (Granian's backpressure): idle ones are cheap, in Rust.
-    max_connections: int = 1000
+    max_connections: int = 10_000
     # Request threads per worker: pages and files, and SPARQL requests (waiting on the executors), apart.
     page_threads: int = 8
     query_threads: int = 16

@@ -361,7 +361,7 @@ def test_nothing_a_user_sends_comes_back_unescaped(server):
     assert escaped, "no HTML or XML answer quoted the marker: the test reached no place that echoes input"
 
 
-# the hostile tester's findings (/work/coord/hostile-report.md: F1, F4, F5, F7, F9, F10) ------------------
+# the hostile tester's findings of 2026-12-03 (docs/serving.md, the audit: F1, F4, F5, F6, F7, F9, F10) ------
 
 def sparql_get(query: str) -> str:
     return "/sparql?query=" + urllib.parse.quote(query)
@@ -413,6 +413,26 @@ def test_a_page_past_the_last_is_404_at_once(server):
     for page in (9_999_999, 5_000_001, 5):
         status, _, _, elapsed = get(server, f"/doc/group/4?page={page}", {"Accept": "text/turtle"})
         assert status == 404 and elapsed < 0.5, (page, status, elapsed)
+
+
+def test_2200_idle_connections_from_one_address_leave_the_site_answering(server):
+    """Hostile finding F6: 2,200 idle connections (1,000 per worker was the limit) made /healthz wait
+    for the header timeout (9.9 s). The limit is 10,000 per worker now, and the server's open-file limit
+    is raised to match; what one address may hold at all is the reverse proxy's to cap (docs/serving.md:
+    nginx ``limit_conn``), as Granian has no per-address limit and the app never sees an idle socket."""
+    held: list[socket.socket] = []
+    try:
+        for _ in range(2200):
+            held.append(connect(server))
+        time.sleep(0.5)  # every one accepted (or waiting in the backlog)
+        fresh_requests_answer_quickly(server)
+        half = held[:200]
+        for sock in half:
+            sock.sendall(b"GET /doc/thing/1 HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # half-sent headers too
+        fresh_requests_answer_quickly(server)
+    finally:
+        for sock in held:
+            sock.close()
 
 
 def test_a_custom_function_is_the_query_s_fault(server):

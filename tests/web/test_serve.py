@@ -209,3 +209,19 @@ def test_granian_gets_the_connection_limits_of_the_settings(monkeypatch, tmp_pat
     assert given["http"] == HTTPModes.http1 and given["workers"] == 2
     assert given["http1_settings"].header_read_timeout == 2500
     assert given["log_access"] is False
+
+
+def test_the_open_file_limit_is_raised_for_the_connections(monkeypatch, capsys) -> None:
+    """Hostile finding F6: max_connections x workers connections need as many file descriptors; the
+    server raises its soft limit up to the hard one, and says so when the hard one is too low."""
+    import resource
+
+    from culturegraph.web import serve as serve_module
+
+    limits = {"soft": 1024, "hard": 50_000}
+    monkeypatch.setattr(resource, "getrlimit", lambda kind: (limits["soft"], limits["hard"]))
+    monkeypatch.setattr(resource, "setrlimit", lambda kind, pair: limits.update(soft=pair[0]))
+    assert serve_module._open_files_for(20_000) == 20_000 + serve_module.SPARE_FILES == limits["soft"]
+    assert capsys.readouterr().err == ""
+    assert serve_module._open_files_for(100_000) == 50_000
+    assert "open-file limit is 50,000" in capsys.readouterr().err

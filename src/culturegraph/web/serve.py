@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -107,12 +108,36 @@ def _metrics_directory() -> str | None:
     return directory
 
 
+# File descriptors a worker needs beside its connections (the store, executors' pipes, logs, sockets).
+SPARE_FILES = 1024
+
+
+def _open_files_for(connections: int) -> int:
+    """Raise this process's open-file limit (the workers inherit it) to what ``connections`` need, up to
+    the hard limit; say so on stderr when the hard limit is lower (connections past it are refused by
+    the kernel, not queued). Returns the soft limit now in force."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + SPARE_FILES
+    if hard != resource.RLIM_INFINITY and wanted > hard:
+        print(f"culturegraph serve: max_connections x workers = {connections:,} open connections, but the "
+              f"open-file limit is {hard:,}: raise it (ulimit -n, LimitNOFILE=) or lower "
+              f"CULTUREGRAPH_MAX_CONNECTIONS", file=sys.stderr)
+        wanted = hard
+    if wanted > soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        return wanted
+    return soft
+
+
 def _serve_granian(host: str, port: int, workers: int, settings: Settings) -> None:
     from granian import Granian
     from granian.constants import HTTPModes, Interfaces
     from granian.http import HTTP1Settings
 
     _interrupt_master_only()
+    _open_files_for(workers * settings.max_connections)
     Granian(
         ASGI_TARGET,
         address=host,
