@@ -192,6 +192,9 @@ def build_report(build_id: str, started: datetime, loaded: LoadResult, validatio
                      "quarantined_rows": r.quarantined_rows, "warnings": r.warnings}
             for read in loaded.sources.values() for r in read.results
         },
+        # `shipped = false` files not downloaded yet (`culturegraph fetch <source>` gets them)
+        "not_fetched": {f"{read.manifest.folder.name}/{f.name}": source
+                        for source, read in loaded.sources.items() for f in read.absent},
         "quarantine": dict(actions),
         "quarantined_rows": actions.get("row quarantined", 0),
         "validation": validation.summary() if validation is not None else None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any
 
@@ -23,7 +23,7 @@ from culturegraph.datasets import DatasetSpec, Inputs, Registry, Triple3
 from culturegraph.pipeline.corrections import CorrectionsError, Corrector, read_corrections
 from culturegraph.rdf.terms import Minter
 from culturegraph.remarks.table import table_path
-from culturegraph.sources.manifest import Manifest, load_manifests
+from culturegraph.sources.manifest import Manifest, SourceFile, load_manifests
 from culturegraph.sources.model import Problem, ReadResult, Record
 from culturegraph.store.base import BuildTarget
 
@@ -34,8 +34,9 @@ class BuildError(Exception):
 
 @dataclass
 class SourceRead:
-    manifest: Manifest
+    manifest: Manifest  # the files read only: a ``shipped = false`` file not fetched yet is in ``absent``
     results: list[ReadResult]
+    absent: list[SourceFile] = field(default_factory=list)
 
 
 @dataclass
@@ -72,17 +73,24 @@ def read_sources(settings: Settings, registry: Registry, names: Iterable[str]) -
             table = registry.load_alias_table(name)
         except LookupError as err:
             raise BuildError(f"{manifest.folder / 'manifest.toml'}: {err}") from None
-        results = []
+        results, present, absent = [], [], []
         for file in manifest.files:
             path = manifest.path(file)
+            if not isinstance(file.shipped, bool):
+                raise BuildError(f"{manifest.folder / 'manifest.toml'}: {file.name}: `shipped` must be true "
+                                 f"or false, not {file.shipped!r}")
             if not path.is_file():
+                if not file.shipped:  # declared for `culturegraph fetch`, not downloaded: nothing to read
+                    absent.append(file)
+                    continue
                 raise BuildError(f"{path}: listed in {manifest.folder / 'manifest.toml'} but missing")
+            present.append(file)
             try:
                 reader = registry.reader(manifest.format_of(file))
             except LookupError as err:
                 raise BuildError(f"{manifest.folder / 'manifest.toml'}: {file.name}: {err}") from None
             results.append(reader.read(path, table, root=settings.project_root))
-        out[name] = SourceRead(manifest, results)
+        out[name] = SourceRead(replace(manifest, files=present), results, absent)
     return out
 
 

@@ -26,6 +26,9 @@ def render_summary(report: dict[str, Any], directory: Path, wall_seconds: float,
         # The reader's warnings about the file as a whole (e.g. columns no alias maps), under its name.
         for warning in info.get("warnings", []):
             lines.append(f"      warning: {warning.removeprefix(f'{file}:1: ')}")
+    for file, source in report.get("not_fetched", {}).items():
+        lines.append(f"  {file}")
+        lines.append(f"      not shipped, not read: `culturegraph fetch {source}` downloads it")
     q = report.get("quarantine", {})
     lines.append(f"quarantine: {report['quarantined_rows']:,} rows quarantined, "
                  f"{q.get('value dropped', 0):,} values dropped, {q.get('value normalised', 0):,} values "

@@ -19,6 +19,9 @@ class SourceFile:
     name: str
     url: str = ""
     fetch: bool = False  # may `culturegraph fetch` replace it with the portal's current export?
+    # Is the file in the checkout? ``shipped = false``: declared so that `culturegraph fetch <source>` can
+    # download it (no copy could be shipped); the build reads it once it is there and skips it until then.
+    shipped: bool = True
     export_format: str = "csv"
     date: str = ""
     sha256: str = ""
@@ -35,7 +38,9 @@ class SourceFile:
                    extra={k: v for k, v in data.items() if k not in known})
 
     def to_toml(self) -> dict[str, Any]:
-        data = {k: v for k, v in asdict(self).items() if k != "format" or v}  # no empty `format`
+        # no empty `format`, no `shipped = true` (the default: manifests stay as written)
+        data = {k: v for k, v in asdict(self).items() if not (k == "format" and not v)
+                and not (k == "shipped" and v)}
         extra = data.pop("extra")
         return {**data, **extra}
 

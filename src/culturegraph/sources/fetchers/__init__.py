@@ -27,7 +27,7 @@ from culturegraph.sources.fetchers.install import install, save_entry
 from culturegraph.sources.fetchers.opendatasoft import Opendatasoft
 from culturegraph.sources.fetchers.spec import Entry, Fetcher, Remote
 from culturegraph.sources.fetchers.udata import Udata
-from culturegraph.sources.manifest import Manifest, load_manifests, sha256_file
+from culturegraph.sources.manifest import Manifest, SourceFile, load_manifests, sha256_file
 
 __all__ = ["DEFAULT_KIND", "FETCHERS", "FetchError", "HttpPolicy", "fetch_sources", "retry_after"]
 
@@ -46,11 +46,18 @@ def fetcher_for(entry: Entry) -> Fetcher:
     return fetcher
 
 
+def refreshed_by_default(manifest: Manifest, file: SourceFile) -> bool:
+    """Does a bare `culturegraph fetch` take this file? A ``shipped = false`` file only once it has been
+    downloaded: until then it is fetched when its source is named (its header may be one we have not seen)."""
+    return file.fetch and (file.shipped or manifest.path(file).is_file())
+
+
 def select_manifests(manifests: dict[str, Manifest], names: list[str]) -> list[Manifest]:
     """The manifests named by source folder or dataset id; all fetchable ones if none is named."""
     fetchable = {folder for folder, m in manifests.items() if any(f.fetch for f in m.files)}
     if not names:
-        return [manifests[folder] for folder in sorted(fetchable)]
+        return [manifests[folder] for folder in sorted(fetchable)
+                if any(refreshed_by_default(manifests[folder], f) for f in manifests[folder].files)]
     by_name: dict[str, str] = {}
     ids: dict[str, list[str]] = {}
     for folder, manifest in manifests.items():
@@ -126,7 +133,9 @@ def fetch_entry(settings: Settings, entry: Entry, policy: HttpPolicy, *, progres
     finally:
         got.path.unlink(missing_ok=True)
     verified = f", {remote.checksum.algorithm} verified" if remote.checksum else ""
-    return (f"{label}: updated ({previous:,} → {got.size:,} bytes, sha256 {got.sha256[:12]}…{verified}"
+    # no file on disk before: a `shipped = false` file fetched for the first time
+    change = f"updated ({previous:,} → " if on_disk is not None else "downloaded ("
+    return (f"{label}: {change}{got.size:,} bytes, sha256 {got.sha256[:12]}…{verified}"
             f"{checked.summary}) from {got.url}{note}"
             + (f"\n  warning: {checked.warning}" if checked.warning else ""))
 
@@ -135,7 +144,8 @@ def fetch_sources(settings: Settings, sources: list[str], *, portal: str | None 
                   timeout: float = 60.0, retries: int = 4, progress: bool = False,
                   backoff: float = 1.0, sleep: Callable[[float], None] = time.sleep,
                   today: date | None = None) -> list[str]:
-    """Fetch every ``fetch = true`` file of the named sources (all if none); one result line per file.
+    """Fetch every ``fetch = true`` file of the named sources (if none: of all sources, but not the
+    ``shipped = false`` files never downloaded); one result line per file.
 
     ``portal`` replaces the base URL of every entry's portal API (a mirror, a test server).
     ``retries`` is the number of attempts per request. Every selected file is tried even if one
@@ -149,7 +159,7 @@ def fetch_sources(settings: Settings, sources: list[str], *, portal: str | None 
     failures: list[str] = []
     for manifest in chosen:
         for file in manifest.files:
-            if not file.fetch:
+            if not file.fetch or (not sources and not refreshed_by_default(manifest, file)):
                 continue
             entry = Entry(manifest, file, portal)
             try:
