@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from culturegraph.rdf.terms import slug
+
 from ..golden import cases, run_case
 
 BASE = "https://culturegraph.example/"
@@ -28,6 +30,10 @@ def test_titles_and_observations_are_traced_to_their_row(case: Path) -> None:
         elif path[:2] == ["data", "aides-presse"] and subject in title_of:
             assert labels[title_of[subject]] == record["titre"], f"{subject} traced to {record.line}"
             assert f"/annee/{record['annee'] if record.get('annee') else 2012}" in subject
+        elif path[:3] == ["data", "aides-presse", "groupe"]:  # the groups table: the group's row that year
+            assert f"/groupe/{slug(record['groupe'])}/annee/{record['annee']}/" in subject, record.line
+        elif path[:2] == ["id", "organisation"] and "groupe" in record:
+            assert subject == f"{BASE}id/organisation/{slug(record['groupe'])}", record.line
         else:
             continue
         checked += 1
