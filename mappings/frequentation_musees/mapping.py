@@ -12,6 +12,12 @@ own, 71 of them while the linked site has figures too (e.g. the five ports of th
 count holds the other. The old export's F/NC/R codes become
 ``sdmx-attribute:obsStatus`` on a total observation without a value.
 
+Explained zeros (2014 on): the current file has no status column, so a site-year without a figure of its
+own (all counts 0 or empty) and a site-year with no row at all get a status derived from the file's own
+columns (:func:`derived_status`, :func:`missing_status`): counted in another site (``lien_avec``), closed
+(``anneefermeture``, ``ferme``), before its designation (``dateappellation``) or not reported. Each
+status says how it was found (``kgo:origineStatut``, a concept of ``/def/origine-statut``).
+
 Vintages: for each year, the rows of the preferred file (first in the manifest) that covers it; the
 others fill the remaining years (2001-2013 from the 2001-2021 export). :func:`report` compares the
 overlap years. Rows that are not published are put in the quarantine with the reason: a row of an
@@ -115,9 +121,11 @@ def triples(inputs: Inputs, iris: Minter) -> Iterator[Emitted]:
     published = {k: r for k, r in rows_by_year(files).items() if id(r) not in refused}
     includes = _included_sites(published)
     carried = {(other, year) for (_, year), others in includes.items() for other in others}
-    empty = {key for key, r in published.items()
+    derived_years = set(_years(files[0])) if files else set()
+    blank = {key for key, r in published.items()
              if not _has_counts(r) and "note" not in r and key not in carried}
-    yield from not_published(files, published, empty)
+    empty = {key for key in blank if key[1] not in derived_years}  # the current file's get a status
+    yield from not_published(files, published, blank)
 
     latest: dict[str, Record] = {}
     for (site, year), r in sorted(published.items()):
@@ -129,7 +137,13 @@ def triples(inputs: Inputs, iris: Minter) -> Iterator[Emitted]:
                           "carries its counts: nothing to publish", "row quarantined")
             continue
         yield r
-        yield from observations(r, iris, dataset, includes.get((site, year), ()))
+        status = derived_status(r, carried) if year in derived_years else None
+        yield from observations(r, iris, dataset, includes.get((site, year), ()), status)
+    refused_keys = {(r["site"], r["annee"]) for result in files for r in result.records if id(r) in refused}
+    missing = missing_statuses(files, published, refused_keys)
+    for (site, year), (code, rule, other, source_row) in missing.items():
+        yield source_row  # provenance: the row of the site the status was derived from
+        yield from status_observation(site, year, code, rule, other, iris, dataset)
 
     related = _related_sites(published)
     for code, info in sorted(places.sites.items()):
@@ -179,7 +193,7 @@ def not_published(
             if covered.get(key[1], result.file) == result.file:
                 continue
             if key not in published or (key in empty and published[key] is not r):
-                lacks = "no row" if key not in published else "no figure and no status code"
+                lacks = "no row" if key not in published else "no figure"
                 column, header = r.columns["site"]
                 yield Problem(r.file, r.line, column, header, r["site"],
                               f"{key[1]} is published from {covered[key[1]].rsplit('/', 1)[-1]}, which has "
@@ -189,11 +203,98 @@ def not_published(
             covered.setdefault(r["annee"], result.file)
 
 
-def observations(r: Record, iris: Minter, dataset: Any, includes: tuple[str, ...]) -> Iterator[Emitted]:
-    """The observations of one source row: one per non-empty count, or a status-only total."""
+# Why an observation has no figure (sdmx-attribute:obsStatus, /def/statut-observation): F, NC and R come
+# from the old export's note column; CU (counted in another site) and AP (before the designation) are
+# derived too. How each status was found: kgo:origineStatut, a concept of /def/origine-statut
+# (vocabulary.ttl).
+Status = tuple[str, str]  # (status code, rule)
+
+
+def derived_status(r: Record, carried: set[tuple[str, int]]) -> Status | None:
+    """The status of a current-file row without a figure of its own (every count 0 or empty), from the
+    row's own columns; ``None`` for a row with figures."""
+    if _has_own_figures(r):
+        return None
+    if cumulated_in(r) is not None:
+        return "CU", "lien-avec"
+    if (r["site"], r["annee"]) in carried:
+        return "CU", "regroupement"
+    closed = r.get("annee_fermeture")
+    if closed is not None and closed <= r["annee"]:
+        return "F", "annee-fermeture"
+    if r.get("ferme") is True:
+        return "F", "ferme"
+    return "NC", "sans-chiffre"
+
+
+def missing_statuses(
+    files: list[ReadResult], published: dict[tuple[str, int], Record], refused: set[tuple[str, int]]
+) -> dict[tuple[str, int], tuple[str, str, str | None, Record]]:
+    """(site, year) → (status, rule, site counting it, row it was derived from) for every year of the
+    current file (the first) in which a site it lists has no row: the site's nearest earlier row says
+    whether it was closed or counted in another site by then; before its first row, its designation
+    date whether it was a Musée de France yet. A year whose rows were refused as contradictory gets
+    nothing (the quarantine says why)."""
+    if not files:
+        return {}
+    current = files[0]
+    years = sorted(set(_years(current)))
+    rows: dict[str, dict[int, Record]] = defaultdict(dict)
+    for r in current.records:
+        rows[r["site"]].setdefault(r["annee"], r)
+    statuses: dict[tuple[str, int], tuple[str, str, str | None, Record]] = {}
+    for site, by_year in sorted(rows.items()):
+        for year in years:
+            if (site, year) in published or (site, year) in refused:
+                continue
+            earlier = [y for y in by_year if y < year]
+            if earlier:
+                previous = by_year[max(earlier)]
+                closed = previous.get("annee_fermeture")
+                carrier = cumulated_in(previous)
+                if closed is not None and closed <= year:
+                    statuses[(site, year)] = ("F", "absente-apres-fermeture", None, previous)
+                elif previous.get("ferme") is True:
+                    statuses[(site, year)] = ("F", "absente-site-ferme", None, previous)
+                elif carrier is not None and (carrier, year) in published:
+                    statuses[(site, year)] = ("CU", "absente-lien-avec", carrier, previous)
+                else:
+                    statuses[(site, year)] = ("NC", "absente", None, previous)
+                continue
+            first = by_year[min(by_year)]
+            designated = first.get("date_appellation")
+            if designated is not None and designated.year > year:
+                statuses[(site, year)] = ("AP", "absente-avant-appellation", None, first)
+            else:
+                statuses[(site, year)] = ("NC", "absente", None, first)
+    return statuses
+
+
+def status_observation(site: str, year: int, status: str, rule: str, carrier: str | None, iris: Minter,
+                       dataset: Any) -> Iterator[Emitted]:
+    """A total observation without a value for a site-year the current file has no row for."""
+    obs = iris.data(NAME, "site", site, "annee", str(year), "public", "total")
+    yield obs, A, QB.Observation
+    yield obs, A, iris.kgo.ObservationFrequentation
+    yield obs, QB.dataSet, dataset
+    yield obs, iris.kgo.site, iris.id("site", site)
+    yield obs, SDMX_DIMENSION.refPeriod, year_iri(year)
+    yield obs, iris.kgo.categoriePublic, iris.concept("categorie-public", "total")
+    yield obs, SDMX_ATTRIBUTE.obsStatus, iris.concept("statut-observation", status)
+    yield obs, iris.kgo.origineStatut, iris.concept("origine-statut", rule)
+    if carrier is not None:
+        yield obs, iris.kgo.chiffresCumulesDans, iris.id("site", carrier)
+
+
+def observations(r: Record, iris: Minter, dataset: Any, includes: tuple[str, ...],
+                 status: Status | None = None) -> Iterator[Emitted]:
+    """The observations of one source row: one per non-empty count, or a status-only total; ``status``
+    (derived for a current-file row without figures) goes on each of them."""
     kgo = iris.kgo
     site, year = r["site"], r["annee"]
     counts = [(field, code) for field, code in CATEGORIES.items() if field in r]
+    if status is not None and not counts:
+        counts.append(("total", "total"))  # a row with every count empty: its status on a total
     if "note" in r and "total" not in r:
         # The status (F, NC, R) explains a missing total: it goes on a total observation without a
         # value, even when payant/gratuit were filled with zeros (e.g. 7511620 in 2005).
@@ -210,6 +311,10 @@ def observations(r: Record, iris: Minter, dataset: Any, includes: tuple[str, ...
             yield obs, kgo.nombreEntrees, integer(r[field])
         if "note" in r:
             yield obs, SDMX_ATTRIBUTE.obsStatus, iris.concept("statut-observation", r["note"])
+            yield obs, kgo.origineStatut, iris.concept("origine-statut", "note")
+        elif status is not None:
+            yield obs, SDMX_ATTRIBUTE.obsStatus, iris.concept("statut-observation", status[0])
+            yield obs, kgo.origineStatut, iris.concept("origine-statut", status[1])
         if cumulated_in(r) is not None:
             yield obs, kgo.chiffresCumulesDans, iris.id("site", r["lien_avec"])
         for other in includes:
@@ -275,6 +380,10 @@ def _patrimostat(value: str) -> str | None:
         return parse_patrimostat(value)
     except ValueError:
         return None
+
+
+def _years(result: ReadResult) -> list[int]:
+    return [r["annee"] for r in result.records]
 
 
 def _has_counts(r: Record) -> bool:
