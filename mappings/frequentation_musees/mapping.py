@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 from typing import Any
 
 from culturegraph.datasets import Emitted, Inputs
@@ -125,7 +125,11 @@ def triples(inputs: Inputs, iris: Minter) -> Iterator[Emitted]:
     blank = {key for key, r in published.items()
              if not _has_counts(r) and "note" not in r and key not in carried}
     empty = {key for key in blank if key[1] not in derived_years}  # the current file's get a status
-    yield from not_published(files, published, blank)
+    refused_keys = {(r["site"], r["annee"]) for result in files for r in result.records if id(r) in refused}
+    missing = missing_statuses(files, published, refused_keys, places.sites)
+    # An old row whose own status code is published for its year (the current file has no row) is used.
+    used = {id(row) for _, rule, _, row in missing.values() if rule == "note"}
+    yield from not_published(files, published, blank, used)
 
     latest: dict[str, Record] = {}
     for (site, year), r in sorted(published.items()):
@@ -139,8 +143,6 @@ def triples(inputs: Inputs, iris: Minter) -> Iterator[Emitted]:
         yield r
         status = derived_status(r, carried) if year in derived_years else None
         yield from observations(r, iris, dataset, includes.get((site, year), ()), status)
-    refused_keys = {(r["site"], r["annee"]) for result in files for r in result.records if id(r) in refused}
-    missing = missing_statuses(files, published, refused_keys)
     for (site, year), (code, rule, other, source_row) in missing.items():
         yield source_row  # provenance: the row of the site the status was derived from
         yield from status_observation(site, year, code, rule, other, iris, dataset)
@@ -181,16 +183,19 @@ def site_name(info: SiteInfo) -> str:
 
 
 def not_published(
-    files: list[ReadResult], published: dict[tuple[str, int], Record], empty: set[tuple[str, int]]
+    files: list[ReadResult], published: dict[tuple[str, int], Record], empty: set[tuple[str, int]],
+    used: Set[int] = frozenset(),
 ) -> Iterator[Problem]:
     """Rows of an older file for a year a preferred file covers, for a site that file does not list or
     lists without any figure (the preferred file has the last word on those years; the overlap report
-    compares the rest)."""
+    compares the rest). Rows in ``used`` (their status code is published) are not reported."""
     covered: dict[int, str] = {}
     for result in files:
         for r in result.records:
             key = (r["site"], r["annee"])
             if covered.get(key[1], result.file) == result.file:
+                continue
+            if id(r) in used:
                 continue
             if key not in published or (key in empty and published[key] is not r):
                 lacks = "no row" if key not in published else "no figure"
@@ -228,13 +233,16 @@ def derived_status(r: Record, carried: set[tuple[str, int]]) -> Status | None:
 
 
 def missing_statuses(
-    files: list[ReadResult], published: dict[tuple[str, int], Record], refused: set[tuple[str, int]]
+    files: list[ReadResult], published: dict[tuple[str, int], Record], refused: set[tuple[str, int]],
+    sites: Mapping[str, SiteInfo] | None = None,
 ) -> dict[tuple[str, int], tuple[str, str, str | None, Record]]:
     """(site, year) → (status, rule, site counting it, row it was derived from) for every year of the
     current file (the first) in which a site it lists has no row: the site's nearest earlier row says
     whether it was closed or counted in another site by then; before its first row, its designation
-    date whether it was a Musée de France yet. A year whose rows were refused as contradictory gets
-    nothing (the quarantine says why)."""
+    date whether it was a Musée de France yet. A site of ``sites`` the current file never lists (known
+    from the old export or the museum list only) gets, for each of those years, the old export's own
+    code for that year if it has one, else the last F or R code it gave before, else NC. A year whose
+    rows were refused as contradictory gets nothing (the quarantine says why)."""
     if not files:
         return {}
     current = files[0]
@@ -267,6 +275,25 @@ def missing_statuses(
                 statuses[(site, year)] = ("AP", "absente-avant-appellation", None, first)
             else:
                 statuses[(site, year)] = ("NC", "absente", None, first)
+    older: dict[str, dict[int, Record]] = defaultdict(dict)
+    for result in files[1:]:
+        for r in result.records:
+            older[r["site"]].setdefault(r["annee"], r)
+    for site, info in sorted((sites or {}).items()):
+        if site in rows:
+            continue
+        for year in years:
+            if (site, year) in published or (site, year) in refused:
+                continue
+            old = older.get(site, {})
+            noted = [y for y in old if y <= year and old[y].get("note") in ("F", "R")]
+            if year in old and "note" in old[year]:
+                statuses[(site, year)] = (old[year]["note"], "note", None, old[year])
+            elif noted:
+                last = old[max(noted)]
+                statuses[(site, year)] = (last["note"], "hors-fichier-dernier-statut", None, last)
+            elif info.record is not None:
+                statuses[(site, year)] = ("NC", "hors-fichier", None, info.record)
     return statuses
 
 
