@@ -36,6 +36,8 @@ class Observation:
     category: NamedNode | None
     value: int | None
     status: NamedNode | None
+    origin: NamedNode | None = None  # kgo:origineStatut: how the status was established
+    counted_in: NamedNode | None = None  # kgo:chiffresCumulesDans: the site that counts these admissions
 
 
 @dataclass
@@ -75,6 +77,8 @@ def enrich(reader: GraphReader, desc: Described) -> None:
                 category=_named(values.get(kgo.categoriePublic)),
                 value=_int(values.get(kgo.nombreEntrees)),
                 status=_named(values.get(SDMX_ATTRIBUTE.obsStatus)),
+                origin=_named(values.get(kgo.origineStatut)),
+                counted_in=_named(values.get(kgo.chiffresCumulesDans)),
             ))
             count += 1
             if count <= OBSERVATION_LIMIT:
@@ -89,8 +93,9 @@ def enrich(reader: GraphReader, desc: Described) -> None:
     for o in att.observations:
         if o.category is not None:
             desc.linked.append(o.category)
-        if o.status is not None:
-            desc.linked.append(o.status)
+        for term in (o.status, o.origin, o.counted_in):
+            if term is not None:
+                desc.linked.append(term)
     desc.linked += sites
     desc.data[NAME] = att
 
@@ -117,16 +122,31 @@ def attendance_panel(view: PanelView) -> Mapping[str, Any] | None:
     return {
         "sites": [view.value(s) for s in att.sites if s != view.description.iri],
         "tables": attendance_tables(att, view), "chart": attendance_chart(att, view),
+        "explained": any(o.status is not None for o in att.observations),
         "truncated": att.truncated, "observation_limit": OBSERVATION_LIMIT, "query": att.query,
         "french_number": french_number,
     }
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: the count (French digits) and, for a zero or a missing figure, why: the status
+    label, how it was established (a tooltip) and the site that counts these admissions (a link)."""
+
+    text: str = ""
+    status: str = ""
+    origin: str = ""
+    counted_in: Any = None  # a page Value of the carrier site
+
+    def __str__(self) -> str:
+        return " ".join(part for part in (self.text, f"({self.status})" if self.status else "") if part)
 
 
 @dataclass
 class SiteTable:
     site: Any  # a page Value (web/pages.Value)
     categories: list[Any]
-    rows: list[tuple[int, list[str]]]  # (year, cells in category order)
+    rows: list[tuple[int, list[Cell]]]  # (year, cells in category order)
 
 
 CATEGORY_ORDER = ("total", "payant", "gratuit", "individuel", "scolaires", "groupes-hors-scolaires",
@@ -145,14 +165,17 @@ def attendance_tables(att: Attendance, view: PanelView) -> list[SiteTable]:
         categories = sorted({o.category.value for o in observations if o.category is not None},
                             key=lambda c: (CATEGORY_ORDER.index(_tail(c))
                                            if _tail(c) in CATEGORY_ORDER else 99, c))
-        cells: dict[int, dict[str, str]] = defaultdict(dict)
+        cells: dict[int, dict[str, Cell]] = defaultdict(dict)
         for o in observations:
             if o.year is None or o.category is None:
                 continue
-            text = french_number(o.value) if o.value is not None else (
-                f"({view.label(o.status.value)})" if o.status is not None else "")
-            cells[o.year][o.category.value] = text
-        rows = [(year, [cells[year].get(c, "") for c in categories]) for year in sorted(cells)]
+            cells[o.year][o.category.value] = Cell(
+                text=french_number(o.value) if o.value is not None else "",
+                status=view.label(o.status.value) if o.status is not None else "",
+                origin=view.label(o.origin.value) if o.origin is not None else "",
+                counted_in=view.value(o.counted_in) if o.counted_in is not None else None,
+            )
+        rows = [(year, [cells[year].get(c, Cell()) for c in categories]) for year in sorted(cells)]
         headers = [view.value(NamedNode(c)) for c in categories]
         tables.append(SiteTable(view.value(site), headers, rows))
     return tables
