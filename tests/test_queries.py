@@ -248,15 +248,35 @@ def check_totaux_nationaux(graph: Store) -> None:
 
 
 def check_statuts_par_annee(graph: Store) -> None:
-    """Status codes per year as in the old export's note column; zeros of 2019 as in the new file."""
+    """Status codes per year as in the old export's note column; 2019: zeros as in the new file, and a
+    status for every site-year of the new file without a figure of its own, every site it lists in other
+    years but not in 2019, and every other known site (old export, museum list)."""
     rows = {r["annee"]: r for r in select(graph, "08-statuts-par-annee")}
     for year in (2005, 2013):
         notes = Counter(r["note"] for r in old_file() if r["annee"] == str(year))
         assert (rows[year]["fermes"], rows[year]["nonCommuniques"], rows[year]["retires"]) == (
             notes["F"], notes["NC"], notes["R"])
+        assert rows[year]["cumules"] == rows[year]["avantAppellation"] == 0
     zeros = sum(1 for r in new_file() if r["annee"] == "2019" and r["total"] == "0")
     assert rows[2019]["aZero"] == zeros > 0
-    assert rows[2019]["fermes"] == 0  # the 2014-2023 file has no status column
+    counts = ("payant", "gratuit", "total", "individuel", "scolaires", "groupes_hors_scolaires",
+              "moins_18_ans_hors_scolaires", "_18_25_ans")
+    listed = {site_code(r["IDPatrimostat"]) for r in new_file()}
+    in_2019 = [r for r in new_file() if r["annee"] == "2019"]
+    without_figures = {site_code(r["IDPatrimostat"]) for r in in_2019
+                       if not any(r[c] and int(r[c]) > 0 for c in counts)}
+    missing = listed - {site_code(r["IDPatrimostat"]) for r in in_2019}
+    known = {site_code(r["ref_musee"]) for r in old_file()}
+    known |= {site_code(r["ref_deps"]) for r in _read("liste-musees/*.csv") if r["ref_deps"].strip()}
+    statuses = sum(rows[2019][k] for k in ("fermes", "nonCommuniques", "retires", "cumules",
+                                           "avantAppellation"))
+    assert statuses == len(without_figures) + len(missing) + len(known - listed)
+    closed = {site_code(r["IDPatrimostat"]) for r in in_2019 if r["anneefermeture"].isdigit()
+              and int(r["anneefermeture"]) <= 2019} & without_figures
+    assert rows[2019]["fermes"] >= len(closed) > 0
+    cumulated = {site_code(r["IDPatrimostat"]) for r in in_2019 if r["lien_avec"].strip()
+                 and site_code(r["lien_avec"]) != site_code(r["IDPatrimostat"])} & without_figures
+    assert rows[2019]["cumules"] >= len(cumulated) > 0
 
 
 def check_musees_merimee(graph: Store) -> None:
