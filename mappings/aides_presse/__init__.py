@@ -2,7 +2,7 @@
 
 Everything this dataset contributes is declared here (docs/datasets/aides-presse.md tells the model):
 the field map of its source, the curated tables, the mapping, shapes, vocabulary, prefixes, catalogue
-entry, report, home-page counts, page panels and example queries.
+entry, report, home-page counts, page panels, example queries and the title ↔ département link rule.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from culturegraph.datasets import (
     TableLoader,
 )
 
-from . import mapping, panels, report
+from . import links, mapping, panels, report
 from .tables import load_aid_types, load_families, load_titles, parse_montant
 
 HOME = Path(__file__).parent
@@ -136,4 +136,5 @@ DATASET = DatasetSpec(
     panels=panels.PANELS,
     templates="templates",
     queries="queries",
+    links=links.RULES,
 )
