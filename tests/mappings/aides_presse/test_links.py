@@ -49,9 +49,9 @@ def test_the_labelled_pairs_are_reasoned_and_name_real_resources(graph: Store) -
     assert len(pairs) >= 40 and all(reason for *_, reason in pairs)
     assert sum(same for _, _, same, _ in pairs) >= 25 and sum(not same for _, _, same, _ in pairs) >= 15
     iris = {iri for s, o, *_ in pairs for iri in (s, o)}
+    values = " ".join(f"<{iri}>" for iri in sorted(iris))
     found = {r["x"].value for r in graph.query(
-        "SELECT DISTINCT ?x WHERE { GRAPH ?g { ?x a ?type } VALUES ?x { %s } }"
-        % " ".join(f"<{iri}>" for iri in sorted(iris)))}
+        f"SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x a ?type }} VALUES ?x {{ {values} }} }}")}
     assert found == iris
 
 
@@ -92,7 +92,8 @@ def test_a_link_carries_its_method_and_score(graph: Store) -> None:
           ?cell owl:annotatedSource <{BASE}id/titre-presse/le-journal-de-la-haute-marne> ;
                 owl:annotatedTarget ?d ; owl:annotatedProperty <{PREDICATE}> ;
                 sssom:similarity_score ?score ; <{BASE}def/culture/methodeLien> ?method ;
-                <{BASE}def/culture/statutLien> ?status ; <http://www.w3.org/2000/01/rdf-schema#comment> ?comment
+                <{BASE}def/culture/statutLien> ?status ;
+                <http://www.w3.org/2000/01/rdf-schema#comment> ?comment
         }} VALUES (?d ?status) {{ (<{BASE}id/departement/52> <{BASE}def/statut-lien/accepte>) }} }}"""))
     assert len(rows) == 1
     assert float(rows[0]["score"].value) > 0.85 and rows[0]["method"].value == f"{BASE}def/methode-lien/name"
