@@ -49,7 +49,7 @@ def test_fast_mode_finds_what_plain_pyshacl_finds(path, project_settings, tmp_pa
 
 def test_every_dataset_has_valid_and_invalid_fixtures():
     datasets = {p.parent.name for p in CASES}
-    assert datasets == {"frequentation-musees", "museofile", "geographie", "liens"}
+    assert datasets == {"frequentation-musees", "museofile", "geographie", "liens", "aides-presse"}
     for dataset in datasets:
         fixtures = [Fixture.read(p) for p in CASES if p.parent.name == dataset]
         assert any(not f.expected for f in fixtures), f"{dataset}: no valid fixture"
