@@ -6,6 +6,7 @@ method and score in /graph/liens."""
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -13,11 +14,13 @@ from typing import Any
 from culturegraph.mappings.aides_presse import DATASET, HOME
 from pyoxigraph import Store
 
+from culturegraph.config import Settings
 from culturegraph.datasets import load_registry
 from culturegraph.pipeline import links
 from culturegraph.pipeline.matching import evaluate
 from culturegraph.rdf.terms import Minter
 from culturegraph.store.oxigraph.reader import OxigraphReader
+from culturegraph.web.app import create_app
 
 BASE = "https://culturegraph.example/"
 KIND = "titre-departement"
@@ -113,3 +116,16 @@ def test_a_curators_refusal_is_applied_before_the_matcher(graph: Store, tmp_path
     assert verdicts[manche] == "refused"
     assert [s.verdict for s in result.scored if (s.subject, s.object) == manche] == ["refused"]
     assert verdicts[(f"{BASE}id/titre-presse/la-manche-libre", f"{BASE}id/departement/50")] == "accepted"
+
+
+def test_a_title_page_shows_its_departement(settings: Settings, built: Any) -> None:
+    client = create_app(settings).test_client()
+    response = client.get("/id/titre-presse/le-journal-de-la-haute-marne", headers={"Accept": "text/html"},
+                          base_url="http://127.0.0.1:5000", follow_redirects=True)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "département de diffusion" in html  # the property's label (vocabulary.ttl)
+    assert re.search(r'<a href="[^"]*/id/departement/52">Haute-Marne</a>', html)
+    turtle = client.get("/id/titre-presse/le-journal-de-la-haute-marne", headers={"Accept": "text/turtle"},
+                        base_url="http://127.0.0.1:5000", follow_redirects=True).get_data(as_text=True)
+    assert "departementDiffusion" in turtle and "departement/52" in turtle
