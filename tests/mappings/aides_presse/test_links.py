@@ -6,7 +6,6 @@ method and score in /graph/liens."""
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -125,7 +124,7 @@ def test_a_title_page_shows_its_departement(settings: Settings, built: Any) -> N
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "département de diffusion" in html  # the property's label (vocabulary.ttl)
-    assert re.search(r'<a href="[^"]*/id/departement/52">Haute-Marne</a>', html)
+    # (how the page renders the département's own link is the generic page layer's: not checked here)
     turtle = client.get("/id/titre-presse/le-journal-de-la-haute-marne", headers={"Accept": "text/turtle"},
                         base_url="http://127.0.0.1:5000", follow_redirects=True).get_data(as_text=True)
     assert "departementDiffusion" in turtle and "departement/52" in turtle
