@@ -10,10 +10,53 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from culturegraph.datasets import Catalogue, DatasetSpec, ExamplePage, IriPattern, Statistic, TableLoader
+from culturegraph.datasets import (
+    Catalogue,
+    DatasetSpec,
+    ExamplePage,
+    IriPattern,
+    LinkRule,
+    Statistic,
+    TableLoader,
+)
 
 from .cog import Cog
 from .mapping import triples
+
+# The crosswalk's schema:sameAs to Wikidata, declared to the links stage so that /graph/liens records each
+# one with its method (a declared link, from the crosswalk's INSEE code: SEMAPV UnspecifiedMatching, score
+# 1.0) and its VoID linkset, like every other link of the graph. Declared for the territories the graph's
+# resources are in (the communes of its museums and sites, or the commune of their arrondissement) and
+# every département, région and overseas collectivity: all 34,875 communes would add 525,000 quads to
+# /graph/liens and, measured on this machine under load, 13 s to the links stage and 66 s to its
+# validation on every build. The other communes' links are the same schema:sameAs, with the crosswalk's
+# provenance (data/sources/wikidata-insee/manifest.toml), without an SSSOM record.
+WIKIDATA_LINKS = LinkRule(
+    kind="territoire-wikidata",
+    label={"fr": "Commune, département, région ↔ élément Wikidata",
+           "en": "Commune, département, région ↔ Wikidata item"},
+    subjects="""SELECT DISTINCT ?item ?target WHERE {
+      GRAPH ?g {
+        ?item schema:sameAs ?target ; igeo:codeINSEE ?code .
+        FILTER(STRSTARTS(STR(?target), "http://www.wikidata.org/entity/Q"))
+      }
+      {
+        VALUES ?type { igeo:Departement igeo:Region igeo:CollectiviteDOutreMer }
+        GRAPH ?g { ?item a ?type }
+      } UNION {
+        VALUES ?kind { schema:Museum kgo:SitePatrimostat }
+        GRAPH ?h { ?place a ?kind ; schema:containedInPlace ?item }
+      } UNION {
+        GRAPH ?h { ?place a schema:Museum ; schema:containedInPlace ?arrondissement }
+        GRAPH ?g { ?arrondissement a igeo:ArrondissementMunicipal ; igeo:subdivisionDirecteDe ?item }
+      }
+    }""",
+    objects="",
+    predicate="schema:sameAs",
+    matcher="declared",
+    subjects_dataset="geographie",
+)
+
 
 DATASET = DatasetSpec(
     name="geographie",
@@ -31,6 +74,7 @@ DATASET = DatasetSpec(
     order=10,
     tables={"cog": TableLoader("tables/cog", Cog.load)},
     shapes=("shapes.ttl",),
+    links=(WIKIDATA_LINKS,),
     prefixes={"commune": "id/commune/", "departement": "id/departement/", "region": "id/region/",
               "collectivite": "id/collectivite-outre-mer/"},
     catalogue=Catalogue(
