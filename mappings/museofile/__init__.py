@@ -38,7 +38,7 @@ DATASET = DatasetSpec(
     sources=("museofile", "liste-musees", "frequentation-musees"),
     aliases={"museofile": "aliases/museofile.toml", "liste-musees": "aliases/liste-musees.toml"},
     parsers={"museofile_id": parse_museofile_id},
-    tables={"domaines": "tables/domaines.csv"},
+    tables={"domaines": "tables/domaines.csv", "categories": "tables/categories.csv"},
     fields={
         str(SCHEMA.name): "nomoff", str(RDFS.label): "nomoff", str(SCHEMA.alternateName): "autnom",
         str(SCHEMA.url): "url_m", str(SCHEMA.telephone): "tel_m", str(SCHEMA.latitude): "latitude",

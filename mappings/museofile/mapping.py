@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from culturegraph.datasets import Emitted, Inputs
 from culturegraph.rdf.terms import (
@@ -44,15 +46,35 @@ TEXTS = {
 }
 # A concept met in the data: (scheme, French label, broader concept, English label).
 Concept = tuple[str, str, NamedNode | None, str]
+
+
+@dataclass
+class CodeLists:
+    """The curated tables (tables/domaines.csv, tables/categories.csv: source spelling's slug → concept)
+    and what the museums brought in: the concepts and, per concept, the source spellings other than its
+    label (skos:hiddenLabel: a search finds "Ethnonolgie" or "maison des Illustres", a page never shows
+    it)."""
+
+    domaines: dict[str, tuple[str, str, str]]
+    categories: dict[str, tuple[str, str, str, str]]  # slug → (code, parent code, label fr, label en)
+    concepts: dict[NamedNode, Concept] = dataclass_field(default_factory=dict)
+    hidden: dict[NamedNode, set[str]] = dataclass_field(default_factory=dict)
+
+    def variant(self, concept: NamedNode, value: str) -> None:
+        if value != self.concepts[concept][1]:
+            self.hidden.setdefault(concept, set()).add(value)
 MERIMEE = re.compile(r"^(PA|IA|EA|AC|MH|PM)\d{8}$")
 
 
 def triples(inputs: Inputs, iris: Minter) -> Iterator[Emitted]:
     places = resolve_sites(inputs)
-    domaines = {row["variante"]: (row["code"], row["label_fr"], row["label_en"])
-                for row in inputs.tables["domaines"]}
+    lists = CodeLists(
+        domaines={row["variante"]: (row["code"], row["label_fr"], row["label_en"])
+                  for row in inputs.tables["domaines"]},
+        categories={row["variante"]: (row["code"], row["parent"], row["label_fr"], row["label_en"])
+                    for row in inputs.tables["categories"]})
+    concepts = lists.concepts
     seen: dict[str, Record] = {}
-    concepts: dict[NamedNode, Concept] = {}
     first_use: dict[NamedNode, Record] = {}  # the row that brought each concept in (provenance)
     for museum in inputs.records("museofile"):
         ref = museum["ref"]
@@ -61,7 +83,7 @@ def triples(inputs: Inputs, iris: Minter) -> Iterator[Emitted]:
             continue
         seen[ref] = museum
         yield museum  # provenance: what follows comes from this row
-        yield from museum_triples(museum, iris, places.museum_commune.get(ref), domaines, concepts)
+        yield from museum_triples(museum, iris, places.museum_commune.get(ref), lists)
         for concept in concepts.keys() - first_use.keys():
             first_use[concept] = museum
     origin: Record | None = None
@@ -74,16 +96,15 @@ def triples(inputs: Inputs, iris: Minter) -> Iterator[Emitted]:
         yield concept, SKOS.prefLabel, fr(label)
         if label_en:
             yield concept, SKOS.prefLabel, en(label_en)
+        for variant in sorted(lists.hidden.get(concept, ())):
+            yield concept, SKOS.hiddenLabel, fr(variant)
         if broader is not None:
             yield concept, SKOS.broader, broader
         else:
             yield concept, SKOS.topConceptOf, iris.scheme(scheme)
 
 
-def museum_triples(
-    r: Record, iris: Minter, commune: str | None, domaines: dict[str, tuple[str, str, str]],
-    concepts: dict[NamedNode, Concept],
-) -> Iterator[Emitted]:
+def museum_triples(r: Record, iris: Minter, commune: str | None, lists: CodeLists) -> Iterator[Emitted]:
     ref = r["ref"]
     m = iris.id("musee", ref)
     kgo = iris.kgo
@@ -117,19 +138,20 @@ def museum_triples(
         yield m, SCHEMA.foundingDate, gyear(r["an_creat"])
     if "dmaj" in r:
         yield m, DCTERMS.modified, xsd_date(r["dmaj"])
+    concepts = lists.concepts
     for value in r.get("dompal", []):
-        code, label_fr, label_en = domaines.get(slug(value), (slug(value), value, ""))
+        code, label_fr, label_en = lists.domaines.get(slug(value), (slug(value), value, ""))
         if not code:
             continue
         concept = iris.concept("domaine-collection", code)
         concepts.setdefault(concept, ("domaine-collection", label_fr, None, label_en))
+        lists.variant(concept, value)
         yield m, kgo.domaineCollection, concept
     for value in r.get("themes", []):
         for concept in _hierarchy("theme-collection", value, iris, concepts):
             yield m, kgo.themeCollection, concept
     for label in _categories(r.get("categ")):
-        for concept in _hierarchy("categorie-musee", label, iris, concepts):
-            yield m, kgo.categorieMusee, concept
+        yield from _category(r, m, label, iris, lists)
     for merimee in r.get("refmer", []):
         merimee = merimee.strip().upper()
         yield m, kgo.referenceMerimee, string(merimee)
@@ -198,6 +220,36 @@ def _hierarchy(
         concepts.setdefault(child, (scheme, name, parent, ""))
         children.append(child)
     return children or [parent]
+
+
+def _category(r: Record, m: NamedNode, label: str, iris: Minter, lists: CodeLists) -> Iterator[Emitted]:
+    """One category of ``categ`` through the curated table: its concept (and the broader one), the
+    source spelling kept as a hidden label; a value the table says is no category ("-", a sentence that
+    strayed into the column) is dropped, one the table does not know is kept as its own concept; both
+    are said in the quarantine for the curators."""
+    found = lists.categories.get(slug(label))
+    column, header = r.columns["categ"]
+    if found is None:
+        yield Problem(r.file, r.line, column, header, label,
+                      "category not in mappings/museofile/tables/categories.csv",
+                      "value kept as a new concept")
+        for concept in _hierarchy("categorie-musee", label, iris, lists.concepts):
+            yield m, iris.kgo.categorieMusee, concept
+        return
+    code, parent_code, label_fr, label_en = found
+    if code == "-":
+        yield Problem(r.file, r.line, column, header, label,
+                      "not a museum category (tables/categories.csv)", "value dropped")
+        return
+    parent = None
+    if parent_code:
+        parent = iris.concept("categorie-musee", parent_code)
+        top = next(row for row in lists.categories.values() if row[0] == parent_code)
+        lists.concepts.setdefault(parent, ("categorie-musee", top[2], None, top[3]))
+    concept = iris.concept("categorie-musee", code)
+    lists.concepts.setdefault(concept, ("categorie-musee", label_fr, parent, label_en))
+    lists.variant(concept, label)
+    yield m, iris.kgo.categorieMusee, concept
 
 
 def _categories(text: str | None) -> list[str]:

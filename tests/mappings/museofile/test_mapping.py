@@ -33,3 +33,28 @@ def test_damaged_web_addresses_stay_text_and_get_the_warning(tmp_path: Path,
     report = validate_trig(trig, "museofile", load_settings(), tmp_path)
     flagged = {str(f.focus).removeprefix(MUSEE) for f in report.findings if key(f) == "MuseumWebsite/url"}
     assert flagged == {"M0811", "M0931", "M1137"}
+
+
+def test_every_shipped_category_is_in_the_curated_table() -> None:
+    """Each value of the shipped register's ``categ`` (split on "." and ";") has a row in
+    tables/categories.csv: a new spelling must be curated (merged, labelled in English) before it ships."""
+    import csv
+    import re
+
+    from culturegraph.config import PROJECT_ROOT
+    from culturegraph.rdf.terms import slug
+
+    table = PROJECT_ROOT / "mappings" / "museofile" / "tables" / "categories.csv"
+    lines = [line for line in table.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    rows = {r["variante"]: r for r in csv.DictReader(lines, delimiter=";")}
+    codes = {r["code"] for r in rows.values()}
+    assert all(r["parent"] in codes for r in rows.values() if r["parent"])
+    assert all(r["label_en"] for r in rows.values() if r["code"] != "-")
+    (source,) = (PROJECT_ROOT / "data" / "sources" / "museofile").glob("*.csv")
+    with source.open(encoding="utf-8", newline="") as handle:
+        values = {p.strip() for r in csv.DictReader(handle, delimiter=";")
+                  for p in re.split(r"\.\s*|;", r["categ"]) if p.strip()}
+    assert len(values) > 20
+    assert not {v for v in values if slug(" ".join(v.split())) not in rows}
+    # 27 spellings, 18 categories: the duplicates merged.
+    assert len({rows[slug(" ".join(v.split()))]["code"] for v in values} - {"-"}) == 18
