@@ -47,6 +47,7 @@ DATASET = DatasetSpec(
         str(SCHEMA.streetAddress): "adrl1_m", str(SCHEMA.postalCode): "cp_m",
         str(SCHEMA.addressLocality): "ville_m", "kgo:domaineCollection": "dompal",
         "kgo:themeCollection": "themes", "kgo:categorieMusee": "categ", "kgo:referenceMerimee": "refmer",
+        "kgo:referencePatrimoine": "refmer",
         # No schema:containedInPlace: the commune comes from the Patrimostat sites first, and from
         # cp_m + ville_m only as a last resort (mappings/_sites.py), so no one column is behind it.
         str(DCTERMS.identifier): "ref",
@@ -71,6 +72,7 @@ DATASET = DatasetSpec(
         PropertyGroup("collections", (
             "kgo:domaineCollection", "kgo:themeCollection", "kgo:categorieMusee", "kgo:historique",
             "kgo:atouts", "kgo:artistes", "kgo:personnagesPhares", "kgo:interetArchitectural",
-            "kgo:protectionBatiment", "kgo:protectionEspaces", "kgo:referenceMerimee", "dcterms:relation")),
+            "kgo:protectionBatiment", "kgo:protectionEspaces", "kgo:referencePatrimoine",
+            "kgo:referenceMerimee", "dcterms:relation")),
     ),
 )

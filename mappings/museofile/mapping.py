@@ -64,6 +64,11 @@ class CodeLists:
         if value != self.concepts[concept][1]:
             self.hidden.setdefault(concept, set()).add(value)
 MERIMEE = re.compile(r"^(PA|IA|EA|AC|MH|PM)\d{8}$")
+# The registers of the heritage references of ``refmer`` (not all Mérimée): prefix → concept of
+# /def/registre-patrimoine (vocabulary.ttl). Only the Mérimée ones have a record to link to (POP).
+REGISTERS = {"PA": "PA", "IA": "IA", "EA": "EA", "SPR": "SPR", "MI": "MI", "JAR": "JAR", "ACR": "ACR",
+             "DN": "DN"}
+MERIMEE_REGISTERS = {"PA", "IA", "EA"}
 
 
 def triples(inputs: Inputs, iris: Minter) -> Iterator[Emitted]:
@@ -152,11 +157,8 @@ def museum_triples(r: Record, iris: Minter, commune: str | None, lists: CodeList
             yield m, kgo.themeCollection, concept
     for label in _categories(r.get("categ")):
         yield from _category(r, m, label, iris, lists)
-    for merimee in r.get("refmer", []):
-        merimee = merimee.strip().upper()
-        yield m, kgo.referenceMerimee, string(merimee)
-        if MERIMEE.match(merimee):
-            yield m, DCTERMS.relation, POP[f"merimee/{merimee}"]
+    for reference in r.get("refmer", []):
+        yield from _heritage_reference(r, m, reference.strip().upper(), iris)
     for field, prop in TEXTS.items():
         if field in r:
             yield m, kgo[prop], fr(r[field])
@@ -220,6 +222,33 @@ def _hierarchy(
         concepts.setdefault(child, (scheme, name, parent, ""))
         children.append(child)
     return children or [parent]
+
+
+def _heritage_reference(r: Record, m: NamedNode, reference: str, iris: Minter) -> Iterator[Emitted]:
+    """A reference of ``refmer``, typed by its register: an identifier node
+    (``kgo:referencePatrimoine``, ``dcterms:type`` its register, ``skos:notation`` the code), and for a
+    Mérimée reference also ``kgo:referenceMerimee`` and the POP record (``dcterms:relation`` on the
+    museum, ``rdfs:seeAlso`` on the identifier). A prefix of no known register is kept untyped and said
+    in the quarantine."""
+    prefix = re.match(r"[A-Z]*", reference).group(0)  # type: ignore[union-attr]
+    fragment = reference if re.fullmatch(r"[A-Z0-9]+", reference) else slug(reference)
+    node = NamedNode(f"{m.value}#patrimoine-{fragment}")
+    yield m, iris.kgo.referencePatrimoine, node
+    yield node, A, ADMS.Identifier
+    yield node, SKOS.notation, string(reference)
+    register = REGISTERS.get(prefix)
+    if register is None:
+        column, header = r.columns["refmer"]
+        yield Problem(r.file, r.line, column, header, reference,
+                      f"unknown heritage register {prefix!r} (mappings/museofile/mapping.py REGISTERS)",
+                      "value kept untyped")
+        return
+    yield node, DCTERMS.type, iris.concept("registre-patrimoine", register)
+    if register in MERIMEE_REGISTERS:
+        yield m, iris.kgo.referenceMerimee, string(reference)
+        if MERIMEE.match(reference):
+            yield m, DCTERMS.relation, POP[f"merimee/{reference}"]
+            yield node, RDFS.seeAlso, POP[f"merimee/{reference}"]
 
 
 def _category(r: Record, m: NamedNode, label: str, iris: Minter, lists: CodeLists) -> Iterator[Emitted]:
