@@ -280,17 +280,23 @@ def check_statuts_par_annee(graph: Store) -> None:
 
 
 def check_musees_merimee(graph: Store) -> None:
-    """One row per (museum, Mérimée reference) of Muséofile; a POP link exactly for well-formed ones."""
+    """One row per (museum, heritage reference) of Muséofile, typed by its prefix's register; a POP link
+    exactly for the well-formed Mérimée ones (PA, IA, EA)."""
     rows = select(graph, "09-musees-merimee")
     expected = {(m["ref"], ref.upper()) for m in museofile() for ref in multi(m["refmer"])}
     assert {(r["musee"].rsplit("/", 1)[1], r["reference"]) for r in rows} == expected
-    well_formed = re.compile(r"^(PA|IA|EA|AC|MH|PM)\d{8}$")
+    well_formed = re.compile(r"^(PA|IA|EA)\d{8}$")
+    registers = Counter()
     for r in rows:
+        prefix = re.match(r"[A-Z]*", r["reference"]).group(0)  # type: ignore[union-attr]
+        assert r["registre"] == f"{BASE}def/registre-patrimoine/{prefix}", r
+        registers[prefix] += 1
         if well_formed.match(r["reference"]):
             assert r["notice"] == f"https://pop.culture.gouv.fr/notice/merimee/{r['reference']}"
         else:
             assert r["notice"] is None
         assert r["noticeMusee"] == "https://pop.culture.gouv.fr/notice/museo/" + r["musee"].rsplit("/", 1)[1]
+    assert registers["SPR"] > registers["PA"] > registers["IA"] > registers["MI"] > 0  # 649, 499, 202, 44
 
 
 def check_musees_proximite(graph: Store) -> None:

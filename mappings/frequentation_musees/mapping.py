@@ -213,6 +213,10 @@ def not_published(
 # derived too. How each status was found: kgo:origineStatut, a concept of /def/origine-statut
 # (vocabulary.ttl).
 Status = tuple[str, str]  # (status code, rule)
+DERIVED_STATUSES = ("F", "NC", "CU", "AP")  # the codes the rules below give (the old export: F, NC, R)
+STATUS_ORIGINS = ("note", "lien-avec", "regroupement", "annee-fermeture", "ferme", "sans-chiffre",
+                  "absente-apres-fermeture", "absente-site-ferme", "absente-lien-avec",
+                  "absente-avant-appellation", "absente", "hors-fichier-dernier-statut", "hors-fichier")
 
 
 def derived_status(r: Record, carried: set[tuple[str, int]]) -> Status | None:

@@ -66,8 +66,17 @@ class CodeLists:
 MERIMEE = re.compile(r"^(PA|IA|EA|AC|MH|PM)\d{8}$")
 # The registers of the heritage references of ``refmer`` (not all Mérimée): prefix → concept of
 # /def/registre-patrimoine (vocabulary.ttl). Only the Mérimée ones have a record to link to (POP).
-REGISTERS = {"PA": "PA", "IA": "IA", "EA": "EA", "SPR": "SPR", "MI": "MI", "JAR": "JAR", "ACR": "ACR",
-             "DN": "DN"}
+REGISTERS = {
+    "PA": ("Mérimée : monument historique", "Mérimée: historic monument"),
+    "IA": ("Mérimée : inventaire général du patrimoine culturel",
+           "Mérimée: general inventory of cultural heritage"),
+    "EA": ("Mérimée : édifice labellisé", "Mérimée: labelled building"),
+    "SPR": ("Site patrimonial remarquable", "Remarkable heritage site"),
+    "MI": ("Maison des Illustres", "House of the Illustrious"),
+    "JAR": ("Jardin remarquable", "Remarkable garden"),
+    "ACR": ("Architecture contemporaine remarquable", "Remarkable contemporary architecture"),
+    "DN": ("Domaine national", "National estate"),
+}
 MERIMEE_REGISTERS = {"PA", "IA", "EA"}
 
 
@@ -158,7 +167,7 @@ def museum_triples(r: Record, iris: Minter, commune: str | None, lists: CodeList
     for label in _categories(r.get("categ")):
         yield from _category(r, m, label, iris, lists)
     for reference in r.get("refmer", []):
-        yield from _heritage_reference(r, m, reference.strip().upper(), iris)
+        yield from _heritage_reference(r, m, reference.strip().upper(), iris, lists)
     for field, prop in TEXTS.items():
         if field in r:
             yield m, kgo[prop], fr(r[field])
@@ -224,9 +233,11 @@ def _hierarchy(
     return children or [parent]
 
 
-def _heritage_reference(r: Record, m: NamedNode, reference: str, iris: Minter) -> Iterator[Emitted]:
-    """A reference of ``refmer``, typed by its register: an identifier node
-    (``kgo:referencePatrimoine``, ``dcterms:type`` its register, ``skos:notation`` the code), and for a
+def _heritage_reference(r: Record, m: NamedNode, reference: str, iris: Minter,
+                        lists: CodeLists) -> Iterator[Emitted]:
+    """A reference of ``refmer``, typed by its register: an identifier node (``kgo:referencePatrimoine``,
+    ``dcterms:type`` its register, ``skos:notation`` the code; not an ``adms:Identifier``, which this
+    dataset keeps for its museums' own Muséofile ids), and for a
     Mérimée reference also ``kgo:referenceMerimee`` and the POP record (``dcterms:relation`` on the
     museum, ``rdfs:seeAlso`` on the identifier). A prefix of no known register is kept untyped and said
     in the quarantine."""
@@ -234,17 +245,18 @@ def _heritage_reference(r: Record, m: NamedNode, reference: str, iris: Minter) -
     fragment = reference if re.fullmatch(r"[A-Z0-9]+", reference) else slug(reference)
     node = NamedNode(f"{m.value}#patrimoine-{fragment}")
     yield m, iris.kgo.referencePatrimoine, node
-    yield node, A, ADMS.Identifier
     yield node, SKOS.notation, string(reference)
-    register = REGISTERS.get(prefix)
-    if register is None:
+    labels = REGISTERS.get(prefix)
+    if labels is None:
         column, header = r.columns["refmer"]
         yield Problem(r.file, r.line, column, header, reference,
                       f"unknown heritage register {prefix!r} (mappings/museofile/mapping.py REGISTERS)",
                       "value kept untyped")
         return
-    yield node, DCTERMS.type, iris.concept("registre-patrimoine", register)
-    if register in MERIMEE_REGISTERS:
+    register = iris.concept("registre-patrimoine", prefix)
+    lists.concepts.setdefault(register, ("registre-patrimoine", labels[0], None, labels[1]))
+    yield node, DCTERMS.type, register
+    if prefix in MERIMEE_REGISTERS:
         yield m, iris.kgo.referenceMerimee, string(reference)
         if MERIMEE.match(reference):
             yield m, DCTERMS.relation, POP[f"merimee/{reference}"]

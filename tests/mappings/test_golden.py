@@ -71,7 +71,8 @@ def test_provenance_points_at_the_right_row(case: Path) -> None:
                 assert (path[3], int(path[5])) == (record["site"], record["annee"]), subject
         elif path[0] == "def":  # a concept: traced to a museum that uses it (or a narrower one)
             museum = base + f"id/musee/{record['ref']}"
-            used = {t.object.value for t in output.triples if t.subject.value == museum}
+            used = {t.object.value for t in output.triples  # the museum's own, or its parts' (#…)
+                    if t.subject.value == museum or t.subject.value.startswith(museum + "#")}
             used |= {t.object.value for t in output.triples
                      if t.subject.value in used and t.predicate.value.endswith("core#broader")}
             assert subject in used, f"{subject} traced to {record.file}:{record.line}"

@@ -105,9 +105,13 @@ def test_code_lists_agree_with_shapes_and_mappings():
     codes = frequentation_musees.mapping.CATEGORIES.values()
     categories = {f"{DEF}categorie-public/{code}" for code in codes}
     assert in_list(f"{DEF}culture/categoriePublic") == scheme("categorie-public") == categories
-    statuses = {f"{DEF}statut-observation/{code}" for code in NOTE_CODES.values()}
+    mapping = frequentation_musees.mapping
+    statuses = {f"{DEF}statut-observation/{code}"
+                for code in (*NOTE_CODES.values(), *mapping.DERIVED_STATUSES)}
     assert in_list(OBS_STATUS) == scheme("statut-observation") == statuses
-    for concept in categories | statuses:
+    origins = {f"{DEF}origine-statut/{rule}" for rule in mapping.STATUS_ORIGINS}
+    assert in_list(f"{DEF}culture/origineStatut") == scheme("origine-statut") == origins
+    for concept in categories | statuses | origins:
         c = rdflib.URIRef(concept)
         assert {label.language for label in vocab.objects(c, SKOS.prefLabel)} == {"fr", "en"}
         assert {d.language for d in vocab.objects(c, SKOS.definition)} == {"fr", "en"}
