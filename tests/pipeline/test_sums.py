@@ -181,8 +181,19 @@ def test_status_codes(rows, quarantine, observations, statuses) -> None:
         assert set(statuses[key].values()) == {r.cells["note"].strip()}, f"{r.file}:{r.line}"
         if not r.counts:
             assert observations[key] == {"total": None}, f"{r.file}:{r.line}"
-    unnoted = [key for key, r in published.items() if not r.cells.get("note", "").strip()]
+    # An old-export row without a code has no status. A current-file row (2014-) has one when it has
+    # no figure above 0 (the explained zeros, tests/mappings/frequentation_musees/test_statuses.py)
+    # and none when it has a figure.
+    unnoted = [key for key, r in published.items() if r.file == OLD and not r.cells["note"].strip()]
+    assert len(unnoted) > 1000
     assert all(set(statuses[key].values()) == {None} for key in unnoted if key in statuses)
+    current = [r for r in published.values() if r.file == NEW]
+    with_figures = [r.key for r in current if any(n > 0 for n in r.counts.values())]
+    without = [r.key for r in current if not any(n > 0 for n in r.counts.values())]
+    assert len(with_figures) > 1000 and len(without) > 100
+    assert all(statuses[key].get("total") is None for key in with_figures if key in statuses)
+    assert all(statuses[key]["total"] is not None for key in without), [
+        key for key in without if statuses[key]["total"] is None][:5]
 
 
 def test_every_row_is_mapped_or_quarantined(rows, quarantine, observations, graph: Store) -> None:
