@@ -191,4 +191,30 @@ def test_counts_on_the_home_page(client: FlaskClient, settings: Settings, museum
     counts = home.text.split('class="remark-counts"')[1].split("</div>")[0]
     assert "<strong>1</strong> remarque des utilisateurs" in counts
     title = next(spec.title["fr"] for spec in load_registry() if spec.name == "museofile")
-    assert f"<li>{title} : <strong>1</strong></li>" in html.unescape(counts)
+    link = '<a href="http://localhost/remarques/?jeu=museofile">'
+    assert f"<li>{link}{title}</a> : <strong>1</strong></li>" in html.unescape(counts)
+
+
+def test_counts_per_dataset(settings: Settings, museum: str) -> None:
+    """A dataset's page counts the published remarks on its resources and links to them; the list
+    filtered by dataset holds those and only those; an unknown dataset is a 404 that echoes nothing."""
+    store = Store()
+    graph = NamedNode(settings.base_iri + "graph/museofile")
+    dataset = NamedNode(settings.base_iri + "data/museofile")
+    store.add(Quad(NamedNode(museum), NAME, Literal("Musee X", language="fr"), graph))
+    store.add(Quad(dataset, NAME, Literal("Muséofile", language="fr"), graph))
+    client = create_app(settings, store=store, version=f"remarks-{uuid.uuid4().hex}").test_client()
+    data = form(client, museum)
+    post(client, data)
+    post(client, data, texte="Le nom est en majuscules sans accent.")
+    page = client.get("/data/museofile", headers={"Accept": "text/html"}, follow_redirects=True)
+    assert page.status_code == 200
+    panel = page.text.split('class="dataset-remarks"')[1].split("</p>")[0]
+    assert "<strong>2</strong> remarques publiées" in panel and "remarques/?jeu=museofile" in panel
+    mine = client.get("/remarques/?jeu=museofile")
+    assert mine.status_code == 200 and "2 remarques publiées sur les ressources" in mine.text
+    assert mine.text.count('<tr><td>') == 2
+    other = client.get("/remarques/?jeu=aides-presse")
+    assert other.status_code == 200 and "0 remarque publiée" in other.text and "<tr><td>" not in other.text
+    unknown = client.get("/remarques/?jeu=%3Cb%3Enope")
+    assert unknown.status_code == 404 and "<b>nope" not in unknown.text and "nope" not in unknown.text

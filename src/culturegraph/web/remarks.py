@@ -200,9 +200,24 @@ def remark_panel(iri: str) -> dict[str, Any]:
     except Exception:  # the remarks' store must never break a page of the graph
         remarks, count = [], 0
     corrections = corrections_of(context.reader(), context.settings().base_iri, iri)
+    # A dataset's page (/data/<name>) counts the remarks on all of its resources, with a link to them.
+    dataset, dataset_count = dataset_of_page(iri), 0
+    if dataset is not None:
+        try:
+            dataset_count = remark_store().count(published=True, dataset=dataset)
+        except Exception:
+            dataset_count = 0
     return {"report": f"{request.url_root}remarques/signaler?cible={quote(iri, safe='')}",
             "remarks": remarks, "count": count, "corrections": corrections,
+            "dataset": dataset, "dataset_count": dataset_count,
+            "dataset_list": f"{request.url_root}remarques/?jeu={quote(dataset or '', safe='')}",
             "link": lambda r: f"{request.url_root}remarques/{r.id}"}
+
+
+def dataset_of_page(iri: str) -> str | None:
+    """The registry's dataset whose node (/data/<name>) this IRI is, if it is one."""
+    iris = Minter(context.settings().base_iri)
+    return next((spec.name for spec in context.registry() if iris.dataset(spec.name).value == iri), None)
 
 
 def remark_counts() -> dict[str, Any]:
@@ -315,10 +330,18 @@ def remark_page(remark_id: str) -> Response:
 
 @bp.route("/remarques/")
 def remark_list() -> Response:
+    """The published remarks, newest first; ``?jeu=<dataset>`` keeps those of one dataset's resources."""
     sync_fixed_remarks()
-    remarks = remark_store().query(published=True, newest_first=True, limit=200)
+    titles = {spec.name: spec.title.get("fr") or spec.name for spec in context.registry()}
+    dataset = request.args.get("jeu") or None
+    if dataset is not None and dataset not in titles:
+        return page(404, "remarks/message.html", title="Jeu de données inconnu",
+                    message="Aucun jeu de données de ce graphe ne porte ce nom.")
+    store = remark_store()
+    remarks = store.query(published=True, dataset=dataset, newest_first=True, limit=200)
     return page(200, "remarks/list.html", remarks=remarks, page_of=page_of,
-                total=remark_store().count(published=True))
+                total=store.count(published=True, dataset=dataset),
+                dataset=dataset, dataset_title=titles.get(dataset or ""))
 
 
 @bp.route("/remarques/confidentialite")
