@@ -63,3 +63,22 @@ def test_bad_json_names_line_and_column(tmp_path: Path) -> None:
     path.write_text('{"features": [\n  {"a": 1,}\n]}', encoding="utf-8")
     with pytest.raises(SourceError, match=r"toy.json:2, column 11: not JSON"):
         read_json(path, table, root=tmp_path)
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n"])
+def test_bad_json_position_counts_cr_line_breaks(tmp_path: Path, newline: str) -> None:
+    """Bare CR (and CRLF) line breaks count as lines in the position of a syntax error, as LF does."""
+    path, table = _setup(tmp_path, {})
+    path.write_bytes(newline.join(['{"features": [', '  {"a": 1,}', ']}']).encode("utf-8"))
+    with pytest.raises(SourceError, match=r"toy.json:2, column 11: not JSON"):
+        read_json(path, table, root=tmp_path)
+
+
+def test_bom_and_bare_cr_line_breaks_are_read(tmp_path: Path) -> None:
+    """A UTF-8 BOM and bare CR line breaks (the base Mémoire GeoJSON extracts) read like plain JSON."""
+    path, table = _setup(tmp_path, {})
+    text = '{"features": [\r {"properties": {"id": "APD1", "annee": "1917"}},\r {"properties": {"id": "é", "tags": "x"}}\r]}'
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    result = read_json(path, table, root=tmp_path)
+    assert [r.values for r in result.records] == [{"id": "APD1", "annee": 1917}, {"id": "é", "tags": "x"}]
+    assert result.records[1].position("id") == JsonLocator("toy.json", "/features/1/properties/id", 1)

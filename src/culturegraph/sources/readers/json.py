@@ -58,6 +58,15 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset``, lines ending in LF, CRLF or a bare CR: ``json`` counts LF
+    only, and some exports (the base Mémoire extracts) break lines with bare CRs, so every error would be
+    on line 1."""
+    before = text[:offset].replace("\r\n", "\n").replace("\r", "\n")
+    line = before.count("\n") + 1
+    return line, len(before) - (before.rfind("\n") + 1) + 1
+
+
 def match_vintage(document: Any, table: AliasTable) -> tuple[str, str, list[Any]] | None:
     """(vintage, records pointer, records) of the vintage that fits ``document`` best."""
     best: tuple[int, str, str, list[Any]] | None = None
@@ -87,7 +96,8 @@ def read_json(path: Path, table: AliasTable, *, root: Path | None = None) -> Rea
     try:
         document = json.loads(text)
     except json.JSONDecodeError as err:
-        raise SourceError(CsvLocator(file, err.lineno, err.colno), f"not JSON: {err.msg}") from None
+        line, column = _position(text, err.pos)
+        raise SourceError(CsvLocator(file, line, column), f"not JSON: {err.msg}") from None
     matched = match_vintage(document, table)
     if matched is None:
         wanted = "; ".join(f"vintage {v}: records at {table.records.get(v, '') or '/'}, fields "
