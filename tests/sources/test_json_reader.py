@@ -77,7 +77,8 @@ def test_bad_json_position_counts_cr_line_breaks(tmp_path: Path, newline: str) -
 def test_bom_and_bare_cr_line_breaks_are_read(tmp_path: Path) -> None:
     """A UTF-8 BOM and bare CR line breaks (the base Mémoire GeoJSON extracts) read like plain JSON."""
     path, table = _setup(tmp_path, {})
-    text = '{"features": [\r {"properties": {"id": "APD1", "annee": "1917"}},\r {"properties": {"id": "é", "tags": "x"}}\r]}'
+    text = ('{"features": [\r {"properties": {"id": "APD1", "annee": "1917"}},'
+            '\r {"properties": {"id": "é", "tags": "x"}}\r]}')
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     result = read_json(path, table, root=tmp_path)
     assert [r.values for r in result.records] == [{"id": "APD1", "annee": 1917}, {"id": "é", "tags": "x"}]
