@@ -218,3 +218,32 @@ def test_counts_per_dataset(settings: Settings, museum: str) -> None:
     assert other.status_code == 200 and "0 remarque publiée" in other.text and "<tr><td>" not in other.text
     unknown = client.get("/remarques/?jeu=%3Cb%3Enope")
     assert unknown.status_code == 404 and "<b>nope" not in unknown.text and "nope" not in unknown.text
+
+
+def test_graph_remarques_follows_publication(client: FlaskClient, settings: Settings, museum: str,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """/graph/remarques in SPARQL changes when a remark is published or withdrawn, without a build
+    (web/remarks.py LiveRemarks → store/oxigraph/live.py); the result cache and the ETag follow."""
+    monkeypatch.setattr("culturegraph.web.remarks.LIVE_CHECK_S", 0.0)
+    query = {"query": f"SELECT (COUNT(?a) AS ?n) WHERE {{ GRAPH <{settings.base_iri}graph/remarques> "
+                      "{ ?a a <http://www.w3.org/ns/oa#Annotation> } }"}
+
+    def annotations() -> tuple[int, str]:
+        answer = client.get("/sparql", query_string=query, headers={"Accept": "text/csv"})
+        assert answer.status_code == 200
+        return int(answer.text.split()[1]), answer.headers["ETag"]
+
+    none, tag0 = annotations()
+    assert none == 0
+    data = form(client, museum)
+    post(client, data)
+    post(client, data, texte="Le musée a fermé en 2019.")
+    two, tag2 = annotations()
+    assert two == 2 and tag2 != tag0
+    store = stored(settings)
+    first = store.query(published=True)[0]
+    store.update(first.id, "curator", "withdrawn", published=False)
+    one, tag1 = annotations()
+    assert one == 1 and tag1 not in (tag0, tag2)
+    text = (settings.remarks_dir / "graphe-remarques.nt").read_text()
+    assert first.id not in text and "@" not in text.replace("@fr", "")  # no e-mail, ever

@@ -16,13 +16,18 @@ appears in an annotation. :func:`remark_quads` gives the RDF of a published rema
 
 from __future__ import annotations
 
+import os
+import threading
 from contextlib import suppress
+from pathlib import Path
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
 from culturegraph.rdf.terms import DCTERMS, RDF, XSD, A
 from culturegraph.remarks.model import KINDS, OA, Remark
+from culturegraph.remarks.store import RemarkStore
+from culturegraph.remarks.table import REMARKS_GRAPH
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 PROFILE = ANNO_CONTEXT
@@ -163,3 +168,29 @@ def remark_quads(remark: Remark, base_iri: str, graph: NamedNode) -> list[Quad]:
                       Quad(body, oa("hasPurpose"), oa(purpose), graph),
                       Quad(body, RDF.value, Literal(value), graph)]
     return quads
+
+
+LIVE_FILE = "graphe-remarques.nt"  # /graph/remarques between builds (store/oxigraph/live.py)
+_HEADER = "# culturegraph /graph/remarques "
+
+
+def write_published_graph(store: RemarkStore, base_iri: str, path: Path) -> str:
+    """Write the published remarks as N-Triples to ``path`` (atomically: a temporary file renamed), unless
+    the file already holds this state of them (its first line names the store's fingerprint). Returns
+    the fingerprint. Several web workers may call it at once: each writes the same bytes."""
+    fingerprint = store.published_fingerprint()
+    header = f"{_HEADER}{fingerprint}\n"
+    try:
+        with path.open(encoding="utf-8") as file:
+            if file.readline() == header:
+                return fingerprint
+    except OSError:
+        pass
+    graph = NamedNode(base_iri + "graph/" + REMARKS_GRAPH)
+    triples = [Triple(q.subject, q.predicate, q.object)
+               for remark in store.query(published=True) for q in remark_quads(remark, base_iri, graph)]
+    body = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    temporary.write_bytes(header.encode() + body)
+    os.replace(temporary, path)
+    return fingerprint

@@ -225,6 +225,15 @@ class RemarkStore:
         with self._connect() as db:
             return int(db.execute(f"SELECT COUNT(*) FROM remark{where}", args).fetchone()[0])
 
+    def published_fingerprint(self) -> str:
+        """Changes whenever the published remarks do (one published, withdrawn, deleted or changed: every
+        change of a remark raises its version): a hash of the published remarks' ids and versions."""
+        digest = hashlib.sha256()
+        with self._connect() as db:
+            for row in db.execute("SELECT id, version FROM remark WHERE published = 1 ORDER BY id"):
+                digest.update(f"{row[0]}:{row[1]};".encode())
+        return digest.hexdigest()[:16]
+
     def counts_by(self, column: str, *, published: bool | None = None) -> dict[str, int]:
         if column not in ("status", "dataset", "kind"):
             raise ValueError(column)

@@ -40,6 +40,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None, ver
     folders = {name: FileSystemLoader(str(path)) for name, path in registry.template_folders().items()}
     app.jinja_loader = ChoiceLoader([app.jinja_loader, PrefixLoader(folders)])  # type: ignore[assignment]
     http.init_app(app)  # CORS, gzip, Vary, plain-text 405: for every route
+    # /graph/remarques follows the published remarks between builds (issue 15): before the endpoint.
+    live_remarks = remark_views.LiveRemarks(settings)
+    app.extensions[context.LIVE_GRAPHS] = ((live_remarks.graph(), live_remarks),)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(pages.bp)

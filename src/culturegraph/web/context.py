@@ -16,6 +16,9 @@ SETTINGS = "CULTUREGRAPH"
 SOURCE = "culturegraph.store"
 REGISTRY = "culturegraph.registry"
 QUERY_UI = "culturegraph.query_ui"
+# ((LiveGraph, refresh), …): graphs that change between builds (store/oxigraph/live.py); ``refresh()``
+# brings a graph's file up to date and returns its version ("" when it has none), before each query.
+LIVE_GRAPHS = "culturegraph.live_graphs"
 
 
 def settings() -> Settings:

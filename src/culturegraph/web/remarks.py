@@ -20,8 +20,12 @@ hosts) and the CSRF tokens are set up here for the curation pages too (``init_ap
 from __future__ import annotations
 
 import hmac
+import math
 import re
 import secrets
+import sqlite3
+import threading
+import time
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
@@ -30,12 +34,16 @@ from flask import Blueprint, Flask, Response, abort, current_app, render_templat
 from flask.sessions import SecureCookieSessionInterface
 from pyoxigraph import Literal, NamedNode
 
+from culturegraph.config import Settings
 from culturegraph.rdf import formats
 from culturegraph.rdf.terms import RDFS, SCHEMA, SKOS, Minter
 from culturegraph.remarks.abuse import client_key, hold_reason
+from culturegraph.remarks.annotation import LIVE_FILE, write_published_graph
 from culturegraph.remarks.fixes import corrections_of, sync_fixed
 from culturegraph.remarks.model import KINDS, STATUSES, Remark
-from culturegraph.remarks.store import RemarkStore, now
+from culturegraph.remarks.store import DATABASE, RemarkStore, now
+from culturegraph.remarks.table import REMARKS_GRAPH
+from culturegraph.store.oxigraph.live import LiveGraph
 from culturegraph.web import context, sparql
 from culturegraph.web.urls import local_url, short_name
 
@@ -51,6 +59,46 @@ PRIVATE = "no-store, private"
 
 
 # the store, the session, CSRF -----------------------------------------------------------------------
+
+# How often a worker compares the published remarks with /graph/remarques's file, before a query (one
+# SQLite read of the published remarks' ids and versions).
+LIVE_CHECK_S = 1.0
+
+
+class LiveRemarks:
+    """``/graph/remarques`` between builds (issue 15): before a query, at most every :data:`LIVE_CHECK_S`
+    seconds per worker, the published remarks are written to the live graph's file if they changed
+    (remarks/annotation.py ``write_published_graph``); the executors replace the graph from it
+    (store/oxigraph/live.py). Returns the published remarks' fingerprint ("" before any remark)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.directory = settings.remarks_dir
+        self.base = settings.base_iri
+        self.path = self.directory / LIVE_FILE
+        self._lock = threading.Lock()
+        self._checked = -math.inf
+        self._fingerprint = ""
+        self._store: RemarkStore | None = None
+
+    def graph(self) -> LiveGraph:
+        return LiveGraph(self.base + "graph/" + REMARKS_GRAPH, str(self.path))
+
+    def __call__(self) -> str:
+        with self._lock:
+            now_s = time.monotonic()
+            if now_s - self._checked < LIVE_CHECK_S:
+                return self._fingerprint
+            self._checked = now_s
+            if self._store is None:
+                if not (self.directory / DATABASE).is_file():
+                    return ""  # no remark was ever made: the build's snapshot (empty) stands
+                self._store = RemarkStore(self.directory)
+            try:
+                self._fingerprint = write_published_graph(self._store, self.base, self.path)
+            except (OSError, sqlite3.Error) as err:  # the graph must keep answering: say so, keep the last
+                current_app.logger.warning("remarks: %s not refreshed: %s", self.path, err)
+            return self._fingerprint
+
 
 def remark_store() -> RemarkStore:
     """This app's remarks store (opened at first use, in the worker: never before a fork)."""

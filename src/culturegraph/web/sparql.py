@@ -35,7 +35,7 @@ import hashlib
 import json
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -64,7 +64,7 @@ from culturegraph.store.oxigraph.executor import (
     negotiate,
     not_acceptable,
 )
-from culturegraph.web import federation, ops, query_metrics
+from culturegraph.web import context, federation, ops, query_metrics
 from culturegraph.web.budget import ClientBudget
 from culturegraph.web.cache import ByteLRU
 from culturegraph.web.context import QUERY_UI
@@ -126,6 +126,8 @@ class Service:
     limits: Limits = field(default_factory=Limits)
     allowed_services: frozenset[str] = frozenset()
     budget: ClientBudget | None = None
+    # The live graphs' refresh callables (web/context.py LIVE_GRAPHS): their versions key the cache too.
+    live: tuple[Callable[[], str], ...] = ()
 
     @property
     def limit_headers(self) -> list[tuple[str, str]]:
@@ -148,9 +150,11 @@ def _setup(state: BlueprintSetupState) -> None:
     app = state.app
     settings: Settings = app.config["CULTUREGRAPH"]
     source = app.extensions["culturegraph.store"]
+    live = app.extensions.get(context.LIVE_GRAPHS, ())
     env = Env(writer_prefixes(settings.base_iri), jsonld.context(settings),
               query_store=settings.query_store,  # type: ignore[arg-type]
-              max_result_bytes=settings.max_result_bytes, memory_bytes=settings.query_memory_mb << 20)
+              max_result_bytes=settings.max_result_bytes, memory_bytes=settings.query_memory_mb << 20,
+              live_graphs=tuple(graph for graph, _ in live))
     # The source decides how it evaluates (store/oxigraph/sources.py): the process pool for the current
     # build, in this process for a store given by the caller (tests).
     executor: Executor = source.evaluator(env, settings.query_executors)
@@ -160,7 +164,8 @@ def _setup(state: BlueprintSetupState) -> None:
         settings, executor, env, limits=Limits(settings.query_max_depth, settings.query_max_nodes),
         allowed_services=frozenset(normalize_endpoint(iri) for iri in settings.service_allowlist),
         budget=ClientBudget(settings.client_max_queries, settings.client_query_seconds,
-                            settings.trusted_proxies))
+                            settings.trusted_proxies),
+        live=tuple(refresh for _, refresh in live))
     # Executor children start in the background at a worker's first request (any route), so that its
     # first query does not wait ~0.5 s for them; never at app creation (a server may fork after it).
     app.before_request(executor.prewarm)
@@ -351,7 +356,11 @@ def _answer(svc: Service, req: QueryRequest, environ: dict[str, Any]) -> Raw:
     gzip_ok = gzip_accepted(environ.get("HTTP_ACCEPT_ENCODING", ""))
     ops.note_query(environ, req.query)  # issue 9: the access log line names the query by its hash
     key = req.key
-    version = svc.executor.version()
+    # The live graphs' files are brought up to date before the query (the executor applies them), and
+    # their versions are part of the build version the cache and the ETag are keyed on.
+    live = "+".join(v for v in (refresh() for refresh in svc.live) if v)
+    build = svc.executor.version()
+    version = f"{build}+{live}" if build is not None and live else build
     if version is not None:
         # A query seen before in this build: its form (SELECT…) is known, so negotiation happens here
         # and the finished bytes come from the cache.
@@ -399,6 +408,8 @@ def _answer(svc: Service, req: QueryRequest, environ: dict[str, Any]) -> Raw:
             svc.budget.done(client, outcome.elapsed if outcome is not None and outcome.elapsed else seconds)
     query_metrics.evaluated(outcome.status, seconds)
     ops.note_query(environ, seconds=seconds)
+    if outcome.version is not None and live:
+        outcome.version = f"{outcome.version}+{live}"
     if outcome.form is not None and outcome.version is not None:
         svc.cache.put(("form", outcome.version, key), outcome.form, len(req.query) + 200)
     if outcome.status != 200:
@@ -410,7 +421,10 @@ def _answer(svc: Service, req: QueryRequest, environ: dict[str, Any]) -> Raw:
     if outcome.file is None:
         entry = Cached(outcome.body, outcome.content_type, outcome.version, outcome.elapsed,
                        outcome.evaluated_in)
-        svc.cache.put(cache_key, entry, len(outcome.body) + 200)
+        # A store read-only on disk (an executor before its replica) cannot apply the live graphs: its
+        # answer is not kept under their version.
+        if not (live and outcome.evaluated_in == "disk"):
+            svc.cache.put(cache_key, entry, len(outcome.body) + 200)
         return _from_cache(svc, entry, tag, cache_key, gzip_ok, "miss")
     # A big result, spooled to a file by the executor: streamed from it, not cached.
     headers = [("Content-Type", outcome.content_type),

@@ -51,6 +51,7 @@ from culturegraph.rdf.formats import Format
 from culturegraph.rdf.jsonld_compactor import Context, compact_bytes
 from culturegraph.rdf.sparql_syntax import explain
 from culturegraph.store.oxigraph.home import BuildWatch, StoreHome
+from culturegraph.store.oxigraph.live import LiveGraph, LiveGraphs
 from culturegraph.store.oxigraph.replica import QueryStore, ReplicatedCurrent
 
 SOLUTIONS, BOOLEAN, GRAPH = "solutions", "boolean", "graph"
@@ -125,6 +126,9 @@ class Env:
     # top of what it holds when it starts (0: no cap; enforced by the parent and RLIMIT_AS).
     max_result_bytes: int = 0
     memory_bytes: int = 0
+    # Graphs that change between builds (store/oxigraph/live.py): replaced from their files before a
+    # query in an in-memory store.
+    live_graphs: tuple[LiveGraph, ...] = ()
 
     @cached_property
     def compaction(self) -> Context:
@@ -380,12 +384,17 @@ class InProcessExecutor:
     def __init__(self, source: Any, env: Env) -> None:
         self.source = source  # FixedStore / CurrentStore: get() -> (store, version)
         self.env = env
+        self.live = LiveGraphs(env.live_graphs)
+        self._live_lock = threading.Lock()
 
     def version(self) -> str | None:
         return self.source.get()[1]
 
     def run(self, job: Job, timeout: float) -> Outcome:
         store, version = self.source.get()
+        if self.env.live_graphs:
+            with self._live_lock:
+                self.live.apply(store, (id(store), version))
         return evaluate(store, version, job, self.env)
 
     def start(self) -> None:
@@ -1044,6 +1053,7 @@ def executor_main(channel: Channel, env: Env, current: ReplicatedCurrent | Prelo
 
 def _serve_jobs(channel: Channel, env: Env, current: ReplicatedCurrent | Preloaded, baseline: int) -> None:
     home = getattr(current, "home", None) or current.watch.home
+    live = LiveGraphs(env.live_graphs)
     while True:
         try:
             job, _ = channel.recv()
@@ -1059,6 +1069,8 @@ def _serve_jobs(channel: Channel, env: Env, current: ReplicatedCurrent | Preload
                                 **{"Retry-After": "60"})
             else:
                 store, version, where = found
+                if where == "memory" and env.live_graphs:
+                    live.apply(store, (id(store), version))
                 outcome = evaluate(store, version, job, env)
                 outcome.evaluated_in = where
         except Exception as err:  # noqa: BLE001
