@@ -57,6 +57,8 @@ DATASET = DatasetSpec(
         "schema:thumbnailUrl": "img", "edm:isShownAt": "ref", "wgs84:lat": "point", "wgs84:long": "point",
         "kgo:scoreGeocodage": "accuracy",
     },
+    shapes=("shapes.ttl",),
+    vocabulary=("vocabulary.ttl",),
     prefixes={
         "edm": "http://www.europeana.eu/schemas/edm/", "ore": "http://www.openarchives.org/ore/terms/",
         "rico": "https://www.ica.org/standards/RiC/ontology#", "dc": "http://purl.org/dc/elements/1.1/",
