@@ -101,4 +101,5 @@ DATASET = DatasetSpec(
                                        "edm:type", "dc:rights", "dcterms:relation", "dcterms:isPartOf"),
                       {"fr": "La photographie", "en": "The photograph"}, order=20),
     ),
+    queries="queries",
 )
