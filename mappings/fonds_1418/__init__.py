@@ -20,7 +20,7 @@ from culturegraph.datasets import (
     TableLoader,
 )
 
-from . import mapping
+from . import links, mapping
 from .dates import parse_date_memoire
 from .places import load_old_regions
 
@@ -102,4 +102,5 @@ DATASET = DatasetSpec(
                       {"fr": "La photographie", "en": "The photograph"}, order=20),
     ),
     queries="queries",
+    links=links.RULES,
 )
