@@ -6,7 +6,8 @@ of the museum). Both sides state the same identifier, so the matcher is ``key`` 
 photo → Mérimée monument (the POP record both point at with ``dcterms:relation``) → museum becomes one
 link ``kgo:representeBatimentDuMusee`` from the photo to the museum, recorded with its SSSOM mapping in
 /graph/liens. A photograph may show a building of several museums (``many``). In the shipped data: 4
-photographs (Saint-Vaast-la-Hougue, Versailles, Les Sables-d'Olonne, Noirmoutier; docs/datasets/fonds-14-18.md).
+photographs (Saint-Vaast-la-Hougue, Versailles, Les Sables-d'Olonne, Noirmoutier;
+docs/datasets/fonds-14-18.md).
 """
 
 from __future__ import annotations
