@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -104,3 +105,20 @@ def test_report_accept_rebuild_fixed(browser: Any, tmp_path_factory: pytest.Temp
     browser.get(permalink)
     assert browser.find_element(By.ID, "statut").text == "Corrigée"
     assert second.build_id in browser.page_source
+
+    # with JavaScript, a value's ⚑ link opens its form in a dialog on the page and posts it from there
+    browser.get(f"{base}doc/musee/{MUSEUM}")
+    page_url = browser.current_url
+    flag = browser.find_elements(By.CSS_SELECTOR, "dl.properties a.signal")[0]
+    key = parse_qs(urlsplit(flag.get_attribute("href")).query)["valeur"][0]
+    flag.click()
+    wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "dialog.remark-dialog form.remark-form")))
+    checked = browser.find_element(By.CSS_SELECTOR, 'dialog input[name="valeur"]:checked')
+    assert checked.get_attribute("value") == key
+    browser.find_element(By.CSS_SELECTOR, "dialog #texte").send_keys("Cette valeur est à vérifier.")
+    browser.find_element(By.CSS_SELECTOR, "dialog #envoyer").click()
+    wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "dialog #statut")))
+    assert browser.find_element(By.CSS_SELECTOR, "dialog #statut").text == "Nouvelle"
+    assert browser.current_url == page_url  # the visitor never left the page
+    made = [r for r in RemarkStore(settings.remarks_dir).query() if r.text == "Cette valeur est à vérifier."]
+    assert len(made) == 1 and f"{made[0].predicate} " == key[:len(made[0].predicate) + 1]

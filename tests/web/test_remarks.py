@@ -92,6 +92,18 @@ def test_a_resource_page_links_to_the_form(client: FlaskClient, museum: str) -> 
     assert "remarques/signaler?cible=" in page.text
 
 
+def test_each_value_has_its_report_link(client: FlaskClient, museum: str) -> None:
+    """A value of the page links to the form with that value chosen (without JavaScript; remarks.js opens
+    the same form in a dialog: tests/web/test_browser_remarks.py)."""
+    page = client.get("/doc/musee/M0001", headers={"Accept": "text/html"})
+    links = re.findall(r'<a class="signal" href="([^"]+)"', page.text)
+    assert len(links) == 1 and "remarks.js" in page.text
+    form_page = client.get(html.unescape(links[0]).removeprefix("http://localhost"))
+    assert form_page.status_code == 200
+    checked = re.search(r'name="valeur" id="v1" value="([^"]+)" checked', form_page.text)
+    assert checked and html.unescape(checked[1]) == 'https://schema.org/name "Musee X"@fr'
+
+
 def test_without_csrf_token_the_post_is_refused(client: FlaskClient, settings: Settings, museum: str) -> None:
     data = form(client, museum)
     assert post(client, data, csrf="").status_code == 400

@@ -73,22 +73,24 @@ class Value:
     lang: str | None = None
     datatype: str | None = None
     iri: str | None = None
+    term: str = ""  # the value as an N-Triples term: with its property, the key of a remark on it
 
 
 def value_of(term: Any, desc: Description) -> Value:
     if isinstance(term, Literal):
         datatype = term.datatype.value if term.datatype else None
         shown = None if term.language or (datatype or "").endswith(("#string", "#langString")) else datatype
-        return Value(term.value, lang=term.language, datatype=short_name(shown) if shown else None)
+        return Value(term.value, lang=term.language, datatype=short_name(shown) if shown else None,
+                     term=str(term))
     if isinstance(term, BlankNode):
-        return Value(blank_node_text(term, desc))
+        return Value(blank_node_text(term, desc), term=str(term))
     iri = term.value
     href = local_url(iri)
     if href is not None:
-        return Value(desc.label(iri), href=href, iri=iri)
+        return Value(desc.label(iri), href=href, iri=iri, term=str(term))
     label = desc.labels.get(iri) or iri
     linkable = iri.startswith(("http://", "https://"))
-    return Value(label, href=iri if linkable else None, external=linkable, iri=iri)
+    return Value(label, href=iri if linkable else None, external=linkable, iri=iri, term=str(term))
 
 
 def own_triples(desc: Description) -> list[Any]:
