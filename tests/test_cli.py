@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from pipeline.project import small_project  # tests/pipeline/project.py
+from pipeline.project import cut_geography, small_project  # tests/pipeline/project.py
 from pyoxigraph import RdfFormat, parse
 
 from culturegraph.cli import _query_form, main
@@ -39,8 +39,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def store(project: Path) -> Path:
     """`culturegraph --store STORE build` of the small project (the first test of this file)."""
     store = project.parent / "store"
-    result = run(["--store", str(store), "build", "--no-validate", "--no-progress"],
-                 env={"CULTUREGRAPH_HOME": str(project)})
+    with cut_geography(project):
+        result = run(["--store", str(store), "build", "--no-validate", "--no-progress"],
+                     env={"CULTUREGRAPH_HOME": str(project)})
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("build ") and "triples per graph:" in result.stdout
     assert "SHACL: not run" in result.stdout

@@ -18,7 +18,7 @@ from culturegraph.config import Settings
 from culturegraph.pipeline.build import BuildError, build
 from culturegraph.store.oxigraph.home import CurrentStore, StoreHome
 
-from .project import settings_for, small_project
+from .project import cut_geography, settings_for, small_project
 
 MUSEUMS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?m a <http://schema.org/Museum> } }"
 MUSEOFILE = "data/sources/museofile/musees-de-france-base-museofile_ods-export_2022-01.csv"
@@ -37,7 +37,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, StoreHom
     """A small project built once: its settings, store home, a reader opened on it, its museum count."""
     root = tmp_path_factory.mktemp("atomic")
     settings = settings_for(small_project(root / "project"), root / "store")
-    result = build(settings, progress=False, validate=False)
+    with cut_geography(settings.project_root):
+        result = build(settings, progress=False, validate=False)
     assert result.switched
     home = StoreHome(settings.store_home)
     reader = home.open_current()
@@ -55,7 +56,7 @@ def assert_untouched(home: StoreHome, before: tuple[str, list[str]], reader: Sto
 def test_failure_after_a_phase(served, phase: str) -> None:
     settings, home, reader, count = served
     before = state(home)
-    with pytest.raises(BuildError, match=f"after {phase}"):
+    with cut_geography(settings.project_root), pytest.raises(BuildError, match=f"after {phase}"):
         build(settings, progress=False, validate=False, fail_after=phase)
     assert_untouched(home, before, reader, count)
 
@@ -63,7 +64,7 @@ def test_failure_after_a_phase(served, phase: str) -> None:
 def test_failure_after_validation(served) -> None:
     settings, home, reader, count = served
     before = state(home)
-    with pytest.raises(BuildError, match="after validate"):
+    with cut_geography(settings.project_root), pytest.raises(BuildError, match="after validate"):
         build(settings, progress=False, validate=True, fail_after="validate")
     assert_untouched(home, before, reader, count)
 
@@ -84,7 +85,7 @@ def test_interrupt_inside_a_mapping(served, monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr(museofile, "museum_triples", interrupted)
     before = state(home)
-    with pytest.raises(KeyboardInterrupt):
+    with cut_geography(settings.project_root), pytest.raises(KeyboardInterrupt):
         build(settings, progress=False, validate=False)
     assert len(calls) == 3
     assert_untouched(home, before, reader, count)
@@ -102,7 +103,8 @@ def test_successful_rebuild_is_picked_up(served) -> None:
     last = max(i for i, line in enumerate(lines) if line[:1] == b"M" and line[1:5].isdigit())
     path.write_bytes(b"".join(lines[:last]))
     try:
-        result = build(settings, progress=False, validate=False)
+        with cut_geography(settings.project_root):
+            result = build(settings, progress=False, validate=False)
     finally:
         path.write_bytes(original)
     assert result.switched and home.version() == result.build_id != version

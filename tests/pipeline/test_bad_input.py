@@ -20,7 +20,7 @@ from culturegraph.cli import main
 from culturegraph.config import PROJECT_ROOT
 from culturegraph.store.oxigraph.home import StoreHome
 
-from .project import small_project
+from .project import cut_geography, small_project
 
 BAD = PROJECT_ROOT / "tests" / "fixtures" / "bad_input"
 MUSEOFILE = "data/sources/museofile/musees-de-france-base-museofile_ods-export_2022-01.csv"
@@ -36,8 +36,9 @@ def build(project: Path, store: Path) -> Result:
     """``culturegraph --store STORE build`` with the project root at ``project`` (CULTUREGRAPH_HOME).
     Validation is left out: the cut project does not pass the shapes (and they are not what is tested)."""
     env = {"CULTUREGRAPH_HOME": str(project), "CULTUREGRAPH_STORE": None, "CULTUREGRAPH_BASE_IRI": None}
-    return CliRunner().invoke(main, ["--store", str(store), "build", "--no-validate", "--no-progress"],
-                              env=env)
+    with cut_geography(project):
+        return CliRunner().invoke(main, ["--store", str(store), "build", "--no-validate", "--no-progress"],
+                                  env=env)
 
 
 def snapshot(store: Path) -> tuple[str | None, list[str]]:

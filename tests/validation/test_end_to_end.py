@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
-from pipeline.project import settings_for, small_project
+from pipeline.project import cut_geography, settings_for, small_project
 from pyoxigraph import Store
 
 from culturegraph.datasets import load_registry
@@ -60,7 +60,8 @@ def rewrite_row(path: Path, line: int, cells: list[str]) -> None:
 def validate_project(project: Path, tmp: Path):
     settings = settings_for(project, tmp / "store-home")
     store = Store()
-    loaded = build_into(store, settings)
+    with cut_geography(project):
+        loaded = build_into(store, settings)
     write_provenance_index(tmp / "provenance.sqlite", loaded)
     return validate_store(store, settings, loaded.datasets, tmp)
 
@@ -76,6 +77,12 @@ def projects(tmp_path_factory):
     cells[column] = "99999"  # a well-formed INSEE code (the reader accepts it) of no commune
     rewrite_row(path, line, cells)
     return clean, broken, line, column + 1, cells[0]
+
+
+@pytest.fixture(scope="module")
+def clean_report(projects, tmp_path_factory):
+    """The validation of the unchanged small project (two tests read it: validated once)."""
+    return validate_project(projects[0], tmp_path_factory.mktemp("clean-report"))
 
 
 @pytest.fixture(scope="module")
@@ -108,9 +115,9 @@ def test_injected_violation_names_file_line_and_column(projects, tmp_path):
     assert f"{ATTENDANCE}:{line}, colonne {column} (codeInseeCommune)" in render(report, "html", "Violation")
 
 
-def test_the_unchanged_row_gives_no_such_result(projects, tmp_path):
-    clean, _, _, _, site = projects
-    report = validate_project(clean, tmp_path)
+def test_the_unchanged_row_gives_no_such_result(projects, clean_report):
+    site = projects[4]
+    report = clean_report
     assert not [f for f in report.findings
                 if f.focus.endswith(f"/id/site/{site}") and f.path == CONTAINED_IN]
 
@@ -134,10 +141,9 @@ def test_total_consistency_warning_names_the_total_column(wrong_total, tmp_path)
     assert f"{ATTENDANCE}:{line}, column {column} (total)" in render(report, "text", "Warning")
 
 
-def test_a_consistent_total_gives_no_such_warning(projects, wrong_total, tmp_path):
-    clean = projects[0]
+def test_a_consistent_total_gives_no_such_warning(clean_report, wrong_total):
     _, _, _, focus, _ = wrong_total
-    assert not total_warnings(validate_project(clean, tmp_path), focus)
+    assert not total_warnings(clean_report, focus)
 
 
 def test_shipped_data_has_no_violation(built):
