@@ -77,7 +77,8 @@ def cut_cog(cells: set[str], dest: Path) -> set[str]:
     """The COG with every département and région and the communes ``cells`` may name: by code (or the
     code a token starts with: a Patrimostat site code), by a postcode (then every commune of that
     postcode, so that a lookup stays as ambiguous as on the whole COG), by name (every commune of that
-    name); and the parent commune of a kept municipal arrondissement. Returns the kept commune codes."""
+    name, or whose name starts with it and a hyphen: a lookup of a commune merged since); the parent
+    and the municipal arrondissements of a kept commune. Returns the kept commune codes."""
     codes = {m for cell in cells for m in CODE.findall(cell)}
     names = {slug(cell) for cell in cells if cell and not cell[:1].isdigit()}
     dest.mkdir(parents=True)
@@ -86,13 +87,20 @@ def cut_cog(cells: set[str], dest: Path) -> set[str]:
     with (COG / "communes.csv").open(encoding="utf-8", newline="") as f:
         lines = f.read().splitlines(keepends=True)
     rows = list(csv.DictReader(lines, delimiter=";"))
-    kept = {r["code"] for r in rows
-            if r["code"] in codes or codes.intersection(r["codes_postaux"].split()) or slug(r["nom"]) in names}
+    kept = {r["code"] for r in rows if codes.intersection([r["code"], *r["codes_postaux"].split()])
+            or names.intersection(prefixes(slug(r["nom"])))}
     kept |= {r["commune_parente"] for r in rows if r["code"] in kept and r["commune_parente"]}
+    kept |= {r["code"] for r in rows if r["commune_parente"] in kept}
     with (dest / "communes.csv").open("w", encoding="utf-8", newline="") as f:
         f.write(lines[0])
         f.writelines(line for line, r in zip(lines[1:], rows, strict=True) if r["code"] in kept)
     return kept
+
+
+def prefixes(name: str) -> list[str]:
+    """``vaux-andigny`` → ``vaux``, ``vaux-andigny``."""
+    parts = name.split("-")
+    return ["-".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
 def cut_crosswalk(source: Path, dest: Path, communes: set[str]) -> None:
