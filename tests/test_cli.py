@@ -260,3 +260,35 @@ def test_query_file_with_a_bom(store: Path, museums, tmp_path: Path) -> None:
     assert result.stdout.splitlines()[0] == "n" and int(result.stdout.splitlines()[1]) == len(museums)
     refused = query(store, "-f", str(file), "--format", "turtle")  # the form is read through the BOM
     assert refused.exit_code == 2 and "not a results format" in refused.output
+
+
+def test_datasets_add_commands_and_a_clash_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DatasetSpec.commands: a dataset's command joins its group (made for it) or the top level; a name the
+    house already has is refused, naming the dataset."""
+    import click
+
+    import culturegraph.cli as cli
+    import culturegraph.datasets as datasets
+    from culturegraph.datasets import Command, DatasetSpec
+
+    @click.command("hello")
+    def hello() -> None:
+        click.echo("bonjour")
+
+    @click.command("build")
+    def clash() -> None:
+        pass
+
+    def registry(specs: list[DatasetSpec]) -> object:
+        return lambda *args, **kwargs: specs
+
+    monkeypatch.setattr(datasets, "load_registry", registry([DatasetSpec(
+        name="salut", title={}, description={}, commands=(Command(hello, group="dire", help="Dire."),))]))
+    monkeypatch.setattr(cli.main, "_found", None)
+    assert run(["dire", "hello"]).output == "bonjour\n"
+    assert "Dire." in run(["--help"]).output
+    monkeypatch.setattr(datasets, "load_registry", registry([DatasetSpec(
+        name="salut", title={}, description={}, commands=(Command(clash),))]))
+    monkeypatch.setattr(cli.main, "_found", None)
+    result = run(["--help"])  # the house's own commands resolve without looking at the datasets
+    assert "dataset 'salut': command 'build' is defined twice" in result.output

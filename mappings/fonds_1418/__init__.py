@@ -20,7 +20,7 @@ from culturegraph.datasets import (
     TableLoader,
 )
 
-from . import links, mapping
+from . import export, links, mapping
 from .dates import parse_date_memoire
 from .places import load_old_regions
 
@@ -103,4 +103,5 @@ DATASET = DatasetSpec(
     ),
     queries="queries",
     links=links.RULES,
+    commands=export.COMMANDS,
 )

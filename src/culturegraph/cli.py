@@ -1,10 +1,12 @@
-"""``culturegraph [--store PATH] build|validate|query|serve|fetch|remarks``."""
+"""``culturegraph [--store PATH] build|validate|query|serve|fetch|remarks``, and the datasets' own
+commands (``DatasetSpec.commands``: ``culturegraph export edm``)."""
 
 from __future__ import annotations
 
 import re
 import sys
 import time
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +18,57 @@ if TYPE_CHECKING:
     from culturegraph.remarks.store import RemarkStore
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _WithDatasetCommands(click.Group):
+    """The house's commands, then those the datasets declare (``DatasetSpec.commands``), looked up when
+    first asked for: a command under a group (``export edm``) joins that group, made for it. Which
+    datasets there are depends only on the ``datasets`` setting (the environment), not on the options of
+    this group, so they can be found before its callback runs."""
+
+    _found: dict[str, click.Command] | None = None
+
+    def _dataset_commands(self) -> dict[str, click.Command]:
+        if self._found is not None:
+            return self._found
+        from culturegraph.datasets import load_registry
+
+        found: dict[str, click.Command] = {}
+        try:
+            registry = load_registry(load_settings().datasets)
+        except SettingsError:
+            return found  # main's callback reports the bad setting
+        for spec in registry:
+            for declared in spec.commands:
+                command: click.Command = declared.command
+                if declared.group is None:
+                    _add(found, command, self.commands, f"dataset {spec.name!r}")
+                    continue
+                group = found.get(declared.group)
+                if group is None:
+                    if declared.group in self.commands:
+                        raise click.ClickException(f"dataset {spec.name!r}: command group {declared.group!r} "
+                                                   "is a command of the house")
+                    group = found[declared.group] = click.Group(declared.group, help=declared.help or None)
+                assert isinstance(group, click.Group), declared.group
+                _add(group.commands, command, {}, f"dataset {spec.name!r}")
+        self._found = found
+        return found
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self._dataset_commands()))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return super().get_command(ctx, cmd_name) or self._dataset_commands().get(cmd_name)
+
+
+def _add(commands: MutableMapping[str, click.Command], command: click.Command,
+         house: Mapping[str, click.Command], who: str) -> None:
+    name = command.name or ""
+    if name in commands or name in house:
+        raise click.ClickException(f"{who}: command {name!r} is defined twice")
+    commands[name] = command
+
+
+@click.group(cls=_WithDatasetCommands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", "store_home", type=click.Path(path_type=Path), envvar="CULTUREGRAPH_STORE",
               help="Store home (builds + the `current` link). Default: var/graph. Env: CULTUREGRAPH_STORE.")
 @click.option("--base-iri", envvar="CULTUREGRAPH_BASE_IRI",

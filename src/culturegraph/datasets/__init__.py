@@ -6,6 +6,7 @@ A dataset package writes ``from culturegraph.datasets import DatasetSpec`` and d
 from culturegraph.datasets.registry import Registry, RegistryError, load_registry
 from culturegraph.datasets.spec import (
     Catalogue,
+    Command,
     DatasetSpec,
     Described,
     Emitted,
@@ -29,7 +30,8 @@ from culturegraph.datasets.spec import (
 )
 
 __all__ = [
-    "Catalogue", "DatasetSpec", "Described", "Emitted", "Enricher", "ExamplePage", "Inputs", "IriPattern",
+    "Catalogue", "Command", "DatasetSpec", "Described", "Emitted", "Enricher", "ExamplePage", "Inputs",
+    "IriPattern",
     "LinkRule", "MappingFunction", "Panel", "PanelView", "PropertyGroup", "Reader", "Registry",
     "RegistryError", "Report", "Stage", "StageContext", "Statistic", "TableLoader", "Text", "Triple3",
     "load_registry",

@@ -37,6 +37,8 @@ The hooks, and who calls them:
 ``stages``             derived-graph stages the dataset adds to the pipeline (links, …)
 ``links``              link rules the links stage runs (pipeline/links.py): which resources of the graph
                        to compare with which, by which matcher, and the curators' decisions table
+``commands``           command-line commands it adds (:class:`Command`: ``culturegraph [<group>] <name>``,
+                       e.g. ``culturegraph export edm``), registered by cli.py
 =====================  ===========================================================================
 
 Relative paths are relative to ``home`` (the dataset package's folder; :func:`DatasetSpec.path`).
@@ -313,6 +315,20 @@ class Panel:
     slot: str = "main"
 
 
+# the command line -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Command:
+    """A command a dataset adds to ``culturegraph``: ``command`` is a ``click.Command`` (its callback gets
+    the :class:`~culturegraph.config.Settings` with ``@click.pass_obj``), placed under the group ``group``
+    (``culturegraph export edm``: group ``export``, made when a dataset first names it) or at the top
+    level (``None``). A name the house or another dataset already uses is an error, not a silent override."""
+
+    command: Any  # click.Command (this layer does not import click)
+    group: str | None = None
+    help: str = ""  # the group's help line, when this command makes it
+
+
 # the spec ----------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -358,6 +374,7 @@ class DatasetSpec:
     # accepted remarks, pipeline/corrections.py); relative to ``home``, read only if the file exists.
     corrections: Path | str = "corrections.csv"
     links: tuple[LinkRule, ...] = ()
+    commands: tuple[Command, ...] = ()
 
     def path(self, relative: Path | str) -> Path:
         """A file of the dataset: ``relative`` to ``home`` (an absolute path is kept)."""
