@@ -26,6 +26,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from culturegraph.config import Settings
 from culturegraph.datasets import Command
 from culturegraph.rdf.terms import DCTERMS, FOAF, RDF, RDFS, SKOS, WGS84, A, Minter
+from culturegraph.store.oxigraph.home import NoStoreError, StoreHome
 
 from .mapping import DC, EDM, NAME, ORE
 
@@ -165,8 +166,6 @@ def _qname(iri: NamedNode) -> str:
 @click.pass_obj
 def export_edm(settings: Settings, output: Path | None, per_record_dir: Path | None) -> None:
     """The 1914-1918 photographic fonds as EDM RDF/XML (Europeana), from the current graph."""
-    from culturegraph.store.oxigraph.home import NoStoreError, StoreHome
-
     if output and per_record_dir:
         raise click.UsageError("give --output or --par-notice, not both")
     try:
