@@ -83,3 +83,18 @@ def test_bom_and_bare_cr_line_breaks_are_read(tmp_path: Path) -> None:
     result = read_json(path, table, root=tmp_path)
     assert [r.values for r in result.records] == [{"id": "APD1", "annee": 1917}, {"id": "é", "tags": "x"}]
     assert result.records[1].position("id") == JsonLocator("toy.json", "/features/1/properties/id", 1)
+
+
+def test_an_optional_field_need_not_be_in_any_record(tmp_path: Path) -> None:
+    # Opendatasoft's API v1 omits empty fields: a page may hold no record with a given field at all.
+    doc = {"features": [{"properties": {"id": "a", "annee": 1914}}]}
+    path, table = _setup(tmp_path, doc)
+    with pytest.raises(SourceError, match="matches no known vintage"):
+        read_json(path, table, root=tmp_path)  # `tags` is in no record: v1 does not fit
+    (tmp_path / "toy.toml").write_text(TABLE.replace('_records = "/features"',
+                                                     '_records = "/features"\n_optional = ["tags"]'),
+                                       encoding="utf-8")
+    table = AliasTable.load(tmp_path / "toy.toml")
+    assert table.optional == {"v1": frozenset({"tags"})}
+    result = read_json(path, table, root=tmp_path)
+    assert result.vintage == "v1" and result.records[0].values == {"id": "a", "annee": 1914}

@@ -37,6 +37,8 @@ class AliasTable:
     For a JSON source the same table is the field map: a vintage names, instead of column headers,
     the JSON pointer of each field inside a record (``titre = "/properties/titre"``), and
     ``_records`` is the JSON pointer of the array of records (``"/features"``; ``""``: the document).
+    A JSON source that omits empty fields (Opendatasoft's API v1) lists in ``_optional`` the fields a
+    file may hold in none of its records without failing to match the vintage.
     """
 
     source: str
@@ -45,6 +47,7 @@ class AliasTable:
     delimiters: dict[str, str] = field(default_factory=dict)
     ignored: dict[str, frozenset[str]] = field(default_factory=dict)
     records: dict[str, str] = field(default_factory=dict)  # JSON: vintage → pointer of the records
+    optional: dict[str, frozenset[str]] = field(default_factory=dict)  # JSON: fields no record may have
     # Value types: type name → parser (sources/values.PARSERS and the datasets' own types).
     parsers: Mapping[str, Callable[[str], Any]] = field(default_factory=lambda: PARSERS)
     path: Path | None = None  # the TOML file (named in messages)
@@ -59,6 +62,7 @@ class AliasTable:
         delimiters: dict[str, str] = {}
         ignored: dict[str, frozenset[str]] = {}
         records: dict[str, str] = {}
+        optional: dict[str, frozenset[str]] = {}
         for vintage, columns in data.get("vintages", {}).items():
             columns = dict(columns)
             if "_delimiter" in columns:
@@ -70,12 +74,17 @@ class AliasTable:
                 if not isinstance(ignore, list) or not all(isinstance(c, str) for c in ignore):
                     raise ValueError(f"{path}: vintage {vintage}: `_ignore` is a list of column headers")
                 ignored[vintage] = frozenset(c.strip() for c in ignore)
-            unknown = set(columns) - set(fields)
+            if "_optional" in columns:
+                names = columns.pop("_optional")
+                if not isinstance(names, list) or not all(isinstance(c, str) for c in names):
+                    raise ValueError(f"{path}: vintage {vintage}: `_optional` is a list of field names")
+                optional[vintage] = frozenset(names)
+            unknown = (set(columns) | optional.get(vintage, frozenset())) - set(fields)
             if unknown:
                 raise ValueError(f"{path}: vintage {vintage} maps unknown fields {sorted(unknown)}")
             vintages[vintage] = columns
         return cls(source=data.get("source", path.stem), fields=fields, vintages=vintages,
-                   delimiters=delimiters, ignored=ignored, records=records,
+                   delimiters=delimiters, ignored=ignored, records=records, optional=optional,
                    parsers=parsers if parsers is not None else PARSERS, path=path)
 
     @property

@@ -4,7 +4,7 @@ The source's field map (``aliases/<source>.toml``) gives, per vintage, ``_record
 array of records (``"/features"``, ``"/events"``; ``""`` when the document is the array) — and for each
 field the pointer of its value inside a record (``"/properties/titre"``). A vintage matches when its
 records pointer is an array and each of its fields is found in at least one record (the one with the
-most fields wins). Values are typed by the same parsers as CSV cells (a JSON number or boolean is typed
+most fields wins; a field of its ``_optional`` list need be in none). Values are typed by the same parsers as CSV cells (a JSON number or boolean is typed
 from its JSON text); a list is a multi-valued field. Every record, value and problem is located by its
 pointer (``/features/2/properties/titre``) and its index in the array.
 """
@@ -75,8 +75,9 @@ def match_vintage(document: Any, table: AliasTable) -> tuple[str, str, list[Any]
         items = resolve(document, pointer)
         if not isinstance(items, list):
             continue
+        optional = table.optional.get(vintage, frozenset())
         found = [any(isinstance(i, (dict, list)) and resolve(i, p) is not _MISSING for i in items)
-                 for p in fields.values()]
+                 for name, p in fields.items() if name not in optional]
         if items and not all(found):
             continue
         if best is None or len(fields) > best[0]:
