@@ -102,7 +102,8 @@ def triples(inputs: Any, iris: Minter) -> Iterator[Any]:
         uid = r["uid"]
         first = seen.setdefault(uid, r)
         if first is not r:
-            yield r.problem("uid", uid, f"second row of event {uid} (first at {first.locator}): not published",
+            yield r.problem("uid", uid, f"second row of event {uid} (first at {first.locator}): "
+                            "not published",
                             "row quarantined")
             continue
         yield from coordinates(r)[1]
@@ -311,7 +312,8 @@ def place_triples(venue: Venue, place: NamedNode, iris: Minter) -> Iterator[Any]
             yield place, SCHEMA.alternateName, fr(other)
     if "location_insee" in r:
         yield place, SCHEMA.containedInPlace, iris.id("commune", r["location_insee"])
-    parts = [(SCHEMA.streetAddress, r.get("location_address")), (SCHEMA.postalCode, r.get("location_postalcode")),
+    parts = [(SCHEMA.streetAddress, r.get("location_address")),
+             (SCHEMA.postalCode, r.get("location_postalcode")),
              (SCHEMA.addressLocality, r.get("location_city")),
              (SCHEMA.addressCountry, r.get("location_countrycode"))]
     if any(v for _, v in parts):

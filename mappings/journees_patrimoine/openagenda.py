@@ -106,7 +106,8 @@ def parse_links(raw: str) -> tuple[str, ...]:
     text = raw.strip()
     if text.startswith("["):
         value = _json(text, "links")
-        items = [i.get("link") if isinstance(i, dict) else i for i in (value if isinstance(value, list) else [])]
+        listed = value if isinstance(value, list) else []
+        items = [i.get("link") if isinstance(i, dict) else i for i in listed]
         parts = [i for i in items if isinstance(i, str)]
     else:
         parts = text.split(";")

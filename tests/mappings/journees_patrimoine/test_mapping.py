@@ -103,8 +103,8 @@ def test_personal_data_never_enters_the_graph(shipped: Mapped) -> None:
     assert [r.vintage for r in v21.read] == ["explore-v21"] and len(secrets) == 6
     values = {t.value for triple in v21.triples for t in triple}
     assert not {v for v in values for s in secrets | {"06 00 00 00 00"} if s in v}
-    emails = {item["value"] for r in raw_records() for item in json.loads(r["fields"].get("registration", "[]"))
-              if item["type"] == "email"}
+    emails = {item["value"] for r in raw_records()
+              for item in json.loads(r["fields"].get("registration", "[]")) if item["type"] == "email"}
     assert len(emails) == 13
     iris = {t.value for triple in shipped.triples for t in triple if not hasattr(t, "language")}
     literals = {t.value for triple in shipped.triples for t in triple if hasattr(t, "language")}
@@ -149,7 +149,8 @@ def test_conditions() -> None:
 
 def test_two_points_that_disagree_are_not_published(tmp_path) -> None:
     doc = json.loads((GOLDEN / "jep-2025-archive/input-journees-patrimoine.json").read_text())
-    doc["records"][0]["geometry"]["coordinates"] = [48.84, 2.29]  # swapped: [lat, lon] where [lon, lat] is due
+    # Swapped: [lat, lon] where [lon, lat] is due.
+    doc["records"][0]["geometry"]["coordinates"] = [48.84, 2.29]
     path = tmp_path / "swapped.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
     mapped = map_files([path])

@@ -4,9 +4,10 @@ The source's field map (``aliases/<source>.toml``) gives, per vintage, ``_record
 array of records (``"/features"``, ``"/events"``; ``""`` when the document is the array) — and for each
 field the pointer of its value inside a record (``"/properties/titre"``). A vintage matches when its
 records pointer is an array and each of its fields is found in at least one record (the one with the
-most fields wins; a field of its ``_optional`` list need be in none). Values are typed by the same parsers as CSV cells (a JSON number or boolean is typed
-from its JSON text); a list is a multi-valued field. Every record, value and problem is located by its
-pointer (``/features/2/properties/titre``) and its index in the array.
+most fields wins; a field of its ``_optional`` list need be in none). Values are typed by the same
+parsers as CSV cells (a JSON number or boolean is typed from its JSON text); a list is a multi-valued
+field. Every record, value and problem is located by its pointer (``/features/2/properties/titre``)
+and its index in the array.
 """
 
 from __future__ import annotations
