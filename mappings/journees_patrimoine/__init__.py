@@ -51,6 +51,8 @@ DATASET = DatasetSpec(
         "schema:telephone": "location_phone", "kgo:quartier": "location_district",
         "kgo:accesLieu": "location_access_fr", "kgo:periodeAffichee": "daterange_fr",
     },
+    shapes=("shapes.ttl",),
+    vocabulary=("vocabulary.ttl",),
     prefixes={
         "evenement": "id/evenement/", "lieu": "id/lieu/", "agenda": "id/agenda/",
         "mot-cle-evenement": "def/mot-cle-evenement/", "accessibilite": "def/accessibilite/",

@@ -180,7 +180,6 @@ def triples(inputs: Any, iris: Minter) -> Iterator[Any]:
         yield node, RDFS.label, en(f"European Heritage Days {year}")
         yield node, SCHEMA.name, fr(f"Journées européennes du patrimoine {year}")
         yield node, SCHEMA.superEvent, iris.id(EVENT, JEP)
-        yield node, kgo.journeesDuPatrimoine, boolean(True)
 
     scheme = iris.scheme(KEYWORDS)
     for key, (r, word) in sorted(keywords.items()):
