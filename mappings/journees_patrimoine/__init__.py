@@ -12,7 +12,7 @@ from pathlib import Path
 
 from culturegraph.datasets import Catalogue, DatasetSpec, ExamplePage, IriPattern, PropertyGroup, Statistic
 
-from . import mapping
+from . import links, mapping
 from .openagenda import PARSERS
 
 HOME = Path(__file__).parent
@@ -101,4 +101,5 @@ DATASET = DatasetSpec(
                                     "kgo:accessibilite"),
                       {"fr": "Événement", "en": "Event"}, order=15),
     ),
+    links=links.RULES,
 )
