@@ -64,7 +64,8 @@ RULES = (
     ),
     LinkRule(
         kind="lieu-commune",
-        label={"fr": "Ressource située ↔ commune de son adresse", "en": "Located resource ↔ commune of its address"},
+        label={"fr": "Ressource située ↔ commune de son adresse",
+               "en": "Located resource ↔ commune of its address"},
         subjects=LOCATED_WITHOUT_COMMUNE, objects=COMMUNES, predicate="schema:containedInPlace",
         matcher="name", accept=0.9, review=0.5, decisions="tables/liens-decisions.csv",
         subjects_dataset="journees-patrimoine", objects_dataset="geographie",
