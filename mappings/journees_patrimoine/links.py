@@ -13,8 +13,8 @@ test_links.py); curators confirm and refuse pairs in ``tables/liens-decisions.cs
 but has a postal address ↔ the commune of that address: its town name against the communes' names, in
 the block of the postcode's département (``75010`` → 75; ``97411`` → 974). OpenAgenda leaves
 ``location_insee`` empty for 12 of the 140 shipped records. Where a commune is stated it is not
-restated; museums and attendance sites already state theirs, and the sites are already parts of their
-museum (``schema:isPartOf``): no rule is needed for them (checked in the tests).
+restated. Museum ↔ attendance site links are already stated by the attendance dataset where its museum
+list names the site's museum (``dcterms:isPartOf``); some sites have none: no rule for them here yet.
 """
 
 from __future__ import annotations

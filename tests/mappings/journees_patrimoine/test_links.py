@@ -129,7 +129,3 @@ def test_located_resources_get_the_commune_of_their_address_where_none_is_stated
         stated = graph.query(f"ASK {{ GRAPH ?g {{ <{subject}> <{CONTAINED}> ?c }} "
                              f"FILTER (?g != <{BASE}graph/liens>) }}")
         assert not bool(stated), subject
-    # The attendance sites already state their museum and their commune: no rule is needed for them.
-    orphans = graph.query(f"""ASK {{ GRAPH ?g {{ ?site a <{BASE}def/culture/SitePatrimostat> }}
-        FILTER NOT EXISTS {{ GRAPH ?h {{ ?site <http://purl.org/dc/terms/isPartOf> ?m }} }} }}""")
-    assert not bool(orphans)
