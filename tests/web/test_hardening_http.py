@@ -13,7 +13,7 @@ generated triples) with short connection timeouts, so that each finding is repro
   never reaches ``Location`` or links;
 * operations — /healthz, /readyz, /metrics summed over the workers, the access log.
 
-Plus the bounded fuzz test and a 16 s load at 32 clients while a rebuild swaps the store every 2 s (``load``).
+Plus the bounded fuzz test and a 60 s load at 32 clients while a rebuild swaps the store every 2 s (``load``).
 """
 
 from __future__ import annotations
@@ -542,15 +542,14 @@ def test_bounded_fuzz_gives_no_5xx_but_time_limit_503s(server):
 # load while rebuilding ------------------------------------------------------------------------------------
 
 @pytest.mark.load
-def test_no_errors_in_a_16_s_load_at_32_clients_while_rebuilds_swap_the_store(
+def test_no_errors_in_a_60_s_load_at_32_clients_while_rebuilds_swap_the_store(
         tmp_path_factory, live_server, make_home, generated_quads):
     home = make_home(tmp_path_factory.mktemp("swap-home") / "home", generated_quads(1000))
     server = live_server(home, base_iri=EX, query_store="disk", extra_env=NO_CLIENT_BUDGET)
-    # What the load proves is that no request fails while `current` is swapped under it: what matters is
-    # the number of swaps under full load, not the minutes between them. 16 s with a swap every 2 s gives
-    # as many swaps (≥ 5) as the former 60 s with one every 8 s; a swap (a 10,000-triple build written,
-    # finished, switched) takes well under a second, so the clients are at full load throughout.
-    duration, clients, every = 16.0, 32, 2.0
+    # Issue 9 asks for a 60 s load at 32 clients while rebuilds swap the store: no request may fail. A swap
+    # every 2 s (a 10,000-triple build written, finished, switched) gives 15-28 swaps
+    # under full load.
+    duration, clients, every = 60.0, 32, 2.0
     deadline = time.monotonic() + duration
     errors: list[str] = []
     counts: Counter[int] = Counter()
@@ -592,7 +591,7 @@ def test_no_errors_in_a_16_s_load_at_32_clients_while_rebuilds_swap_the_store(
             make_home(home.path, generated_quads(1000), build_id=f"20000101T0000{swaps:02d}Z-swap{swaps:02d}")
         for future in futures:
             future.result()
-    assert swaps >= 5
+    assert swaps >= 10  # one every 2 s plus the time a swap takes under this load
     assert not errors, (len(errors), errors[:10], counts)
     assert sum(counts.values()) > 1000, counts
     assert json.dumps(dict(counts))  # the figures, in the failure message above when there is one
