@@ -124,3 +124,18 @@ def test_history_keeps_the_last_builds_and_feeds_them(tmp_path):
     entries = feed.findall("a:entry", ns)
     assert len(entries) == 3
     assert entries[0].find("a:updated", ns).text == "2026-12-05T00:00:00+00:00"
+
+
+def test_the_feed_of_a_first_build_has_no_before(tmp_path):
+    new = tmp_path / "new"
+    stats = write_build(new, new_quads(), "b2")
+    report = changes.compare_builds(None, new, {"things": graph("things").value}, build_id="b2",
+                                    previous_id=None, date=datetime.now(UTC), statistics=stats,
+                                    previous_statistics={})
+    assert report["figures"] and all(f["before"] is None for f in report["figures"])
+    feed = ET.fromstring(changes.atom([report], feed_url="http://x/changes.atom", page_url="http://x/changes",
+                                      title="changes"))
+    text = feed.find("a:entry/a:summary", {"a": changes.ATOM}).text
+    assert "None" not in text
+    assert any(line.startswith("things classes: ") and line.endswith(" (new)") for line in text.splitlines())
+    assert changes.figure_change(3, 5) == "3 → 5" and changes.figure_change(3, None) == "3 (gone)"

@@ -201,6 +201,15 @@ def summary(report: Mapping[str, Any], lang: str = "fr") -> str:
 ATOM = "http://www.w3.org/2005/Atom"
 
 
+def figure_change(before: object, after: object) -> str:
+    """One figure's change in words: a figure new in this build (a first build) has no "before" to print."""
+    if before is None:
+        return f"{after} (new)"
+    if after is None:
+        return f"{before} (gone)"
+    return f"{before} → {after}"
+
+
 def atom(reports: Iterable[Mapping[str, Any]], *, feed_url: str, page_url: str, title: str) -> bytes:
     """An Atom feed (RFC 4287) with one entry per build; ElementTree escapes every text."""
     ET.register_namespace("", ATOM)
@@ -229,6 +238,6 @@ def atom(reports: Iterable[Mapping[str, Any]], *, feed_url: str, page_url: str, 
                 lines.append(f"{g['name']}: +{g['added']} −{g['removed']} triples, "
                              f"+{g['appeared']} −{g['vanished']} resources")
         for f in report["figures"][:50]:
-            lines.append(f"{f['graph']} {f['figure']}: {f['before']} → {f['after']}")
+            lines.append(f"{f['graph']} {f['figure']}: {figure_change(f['before'], f['after'])}")
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = "\n".join(lines)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
