@@ -91,6 +91,8 @@ DATASET = DatasetSpec(
         sources=("https://data.culture.gouv.fr/explore/dataset/aides-a-la-presse-classement-des-titres-de-presse-aides/",
                  "https://www.data.gouv.fr/fr/datasets/montants-d-aides-pour-les-200-titres-de-presse-les-plus-aides/"),
         temporal=("2012", "2012"),
+        # public grants to press titles: economy (the amounts) and culture (the press)
+        themes=("ECON", "EDUC"),
         vocabularies=("http://purl.org/linked-data/cube#", "http://schema.org/",
                       "http://www.w3.org/2004/02/skos/core#"),
         example_resources=("id/titre-presse/le-monde",),

@@ -62,6 +62,8 @@ DATASET = DatasetSpec(
         vocabularies=("http://schema.org/", "http://www.w3.org/2004/02/skos/core#"),
         example_resources=("id/musee/M0963",),
         themes=("EDUC",),
+        # a register's state on one day: the shipped export's (its manifest's date, latest dmaj)
+        temporal=("2022-01-14", "2022-01-14"),
         keywords={"fr": ("musée", "Musées de France", "patrimoine", "collections"),
                   "en": ("museum", "Musées de France", "heritage", "collections")},
     ),

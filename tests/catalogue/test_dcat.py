@@ -4,6 +4,7 @@ against SEMIC's."""
 
 from __future__ import annotations
 
+import importlib
 from datetime import UTC, datetime
 
 import pytest
@@ -119,3 +120,11 @@ def test_a_missing_mandatory_property_is_a_violation(catalogue):
     violations = {(r.focus, is_semic(r.shape)) for r in results if r.severity == "Violation"}
     assert (BASE + "data/labels", False) in violations  # ours
     assert (BASE + "data/labels", True) in violations  # SEMIC's
+
+
+@pytest.mark.parametrize("name", ["museofile", "frequentation_musees", "geographie", "aides_presse"])
+def test_shipped_datasets_have_an_eu_theme(name):
+    # issue 14: aides-presse had none (validate warned "Dataset without a theme")
+    cat = importlib.import_module(f"culturegraph.mappings.{name}").DATASET.catalogue
+    assert cat is not None and cat.themes
+    assert set(cat.themes) <= {"EDUC", "SOCI", "GOVE", "ECON", "REGI", "TECH"}
