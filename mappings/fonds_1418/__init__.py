@@ -20,7 +20,7 @@ from culturegraph.datasets import (
     TableLoader,
 )
 
-from . import export, links, mapping
+from . import export, links, mapping, panels
 from .dates import parse_date_memoire
 from .places import load_old_regions
 
@@ -101,6 +101,9 @@ DATASET = DatasetSpec(
                                        "edm:type", "dc:rights", "dcterms:relation", "dcterms:isPartOf"),
                       {"fr": "La photographie", "en": "The photograph"}, order=20),
     ),
+    enrichers=panels.ENRICHERS,
+    panels=panels.PANELS,
+    templates="templates",
     queries="queries",
     links=links.RULES,
     commands=export.COMMANDS,

@@ -96,12 +96,17 @@ class Description:
         return [t for t in self.objects(RDF.type) if isinstance(t, NamedNode)]
 
     def coordinates(self) -> tuple[float, float] | None:
-        """(latitude, longitude) when the resource is located."""
+        """(latitude, longitude) when the resource is located: its own WGS84 point, its schema:geo, or
+        the point of one of its hash parts (a photograph's ``#lieu``, an ``edm:Place``)."""
         lat, lon = self.value(WGS84.lat), self.value(WGS84.long)
         if lat is None or lon is None:
             geo = self.value(SCHEMA.geo)
             if isinstance(geo, NamedNode):
                 lat, lon = self.value(SCHEMA.latitude, geo), self.value(SCHEMA.longitude, geo)
+        for part in self.parts if lat is None or lon is None else ():
+            lat, lon = self.value(WGS84.lat, part), self.value(WGS84.long, part)
+            if lat is not None and lon is not None:
+                break
         try:
             return (float(lat.value), float(lon.value)) if lat is not None and lon is not None else None
         except ValueError:

@@ -1,0 +1,184 @@
+"""The photographs on the pages: a photo's caption, operators, date with its precision, place, monuments
+(and the museums they house) and POP notice; an agent's photos on a map and a timeline.
+
+:func:`enrich` reads what the page needs through the GraphReader (the photo's aggregation points at it;
+an agent's photos point at the agent); the panels turn it into ``templates/``. The photo's point is drawn
+by the house's map (its ``#lieu`` part, web/describe.py); an agent's photos are drawn as an inline SVG
+map (points on a graticule, like the house's map without tiles) and a bar chart per year
+(``culturegraph.web.charts``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode
+
+from culturegraph.datasets import Described, Enricher, Panel, PanelView
+from culturegraph.rdf.terms import XSD, Minter
+from culturegraph.store.base import GraphReader
+from culturegraph.web.charts import bar_chart
+
+from .mapping import DC, EDM
+
+KEY = "fonds-14-18"
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
+
+
+def date_text(literal: Literal) -> tuple[str, str]:
+    """(the date in French, its precision): ('16 juin 1917', 'jour'), ('février 1919', 'mois'),
+    ('1917', 'année seulement')."""
+    parts = literal.value.split("-")
+    if literal.datatype == XSD.date and len(parts) == 3:
+        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}", "jour"
+    if literal.datatype == XSD.gYearMonth and len(parts) == 2:
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}", "mois"
+    return literal.value, "année seulement"
+
+
+@dataclass
+class Photo:
+    iri: str
+    caption: str
+    date: Literal | None
+    lat: float | None
+    lon: float | None
+
+
+@dataclass
+class Found:
+    kind: str  # "photo" | "agent"
+    aggregation: dict[str, list[str]] = field(default_factory=dict)  # predicate local name → IRIs
+    museums: list[str] = field(default_factory=list)
+    photos: list[Photo] = field(default_factory=list)
+    query: str = ""
+
+
+def _base(iri: str) -> str:
+    return iri.split("/id/", 1)[0] + "/"
+
+
+def enrich(reader: GraphReader, desc: Described) -> None:
+    types = set(desc.types())
+    base = _base(desc.iri.value)
+    kgo = Minter(base).kgo
+    if EDM.ProvidedCHO in types:
+        found = Found("photo")
+        for q in reader.quads(None, EDM.aggregatedCHO, desc.iri):
+            desc.related += reader.quads(q.subject)
+            for x in reader.quads(q.subject):
+                if isinstance(x.object, NamedNode):
+                    name = x.predicate.value.rsplit("/", 1)[1]
+                    found.aggregation.setdefault(name, []).append(x.object.value)
+        photo, link, ref = desc.iri.value, kgo.representeBatimentDuMusee.value, kgo.referenceMerimee.value
+        query = (f"SELECT DISTINCT ?musee WHERE {{ {{ <{photo}> <{link}> ?musee }} "
+                 f"UNION {{ <{photo}> <{ref}> ?ref . ?musee a <http://schema.org/Museum> ; <{ref}> ?ref }} }}"
+                 " ORDER BY ?musee")
+        for row in reader.query(query, union_default_graph=True):
+            if isinstance(row["musee"], NamedNode):
+                found.museums.append(row["musee"].value)
+                desc.linked.append(row["musee"])
+        desc.data[KEY] = found
+    elif EDM.Agent in types:
+        found = Found("agent")
+        found.query = (
+            "PREFIX dc: <http://purl.org/dc/elements/1.1/>\nPREFIX dcterms: <http://purl.org/dc/terms/>\n"
+            "PREFIX wgs84: <http://www.w3.org/2003/01/geo/wgs84_pos#>\n"
+            "SELECT ?photo ?legende ?date ?lat ?lon WHERE {\n"
+            f"  ?photo dc:creator <{desc.iri.value}> ; dc:title ?legende .\n"
+            "  OPTIONAL { ?photo dcterms:created ?date }\n"
+            "  OPTIONAL { ?photo dcterms:spatial ?lieu . ?lieu wgs84:lat ?lat ; wgs84:long ?lon }\n"
+            "}\nORDER BY ?date ?photo")
+        for row in reader.query(found.query, union_default_graph=True):
+            if not isinstance(row["photo"], NamedNode):
+                continue
+            date = row["date"] if isinstance(row["date"], Literal) else None
+            lat = float(row["lat"].value) if isinstance(row["lat"], Literal) else None
+            lon = float(row["lon"].value) if isinstance(row["lon"], Literal) else None
+            found.photos.append(Photo(row["photo"].value, row["legende"].value, date, lat, lon))
+        if found.photos:
+            desc.data[KEY] = found
+
+
+def photo_panel(view: PanelView) -> Mapping[str, Any] | None:
+    found = view.description.data.get(KEY)
+    if not isinstance(found, Found) or found.kind != "photo":
+        return None
+    desc = view.description
+    own = [q for q in desc.quads if q.subject == desc.iri]
+    created = next((q.object for q in own if q.predicate.value == "http://purl.org/dc/terms/created"
+                    and isinstance(q.object, Literal)), None)
+    date, precision = date_text(created) if created is not None else ("", "")
+    caption = next((q.object.value for q in own if q.predicate == DC.title and isinstance(q.object, Literal)),
+                   "")
+    operators = [view.value(q.object) for q in own if q.predicate == DC.creator]
+    places = [view.value(q.object) for q in own if q.predicate.value == "http://purl.org/dc/terms/spatial"
+              and isinstance(q.object, NamedNode) and "#" not in q.object.value]
+    monuments = [q.object.value for q in own if q.predicate.value == "http://purl.org/dc/terms/relation"
+                 and isinstance(q.object, NamedNode)]
+    return {
+        "caption": caption, "operators": operators, "date": date, "precision": precision,
+        "places": places, "monuments": monuments,
+        "museums": [view.value(NamedNode(m)) for m in found.museums],
+        "notice": (found.aggregation.get("isShownAt") or [""])[0],
+        "images": found.aggregation.get("isShownBy", []) + found.aggregation.get("object", []),
+    }
+
+
+def svg_map(photos: list[Photo], width: int = 640, height: int = 420) -> dict[str, Any] | None:
+    """Points (equirectangular, longitudes scaled by the cosine of the mean latitude) on a graticule
+    every degree."""
+    located = [p for p in photos if p.lat is not None and p.lon is not None]
+    if not located:
+        return None
+    lats = [p.lat for p in located if p.lat is not None]
+    lons = [p.lon for p in located if p.lon is not None]
+    south, north = math.floor(min(lats)) - 0.5, math.ceil(max(lats)) + 0.5
+    west, east = math.floor(min(lons)) - 0.5, math.ceil(max(lons)) + 0.5
+    scale_x = math.cos(math.radians((south + north) / 2))
+    span = max((east - west) * scale_x, north - south)
+    pad = 20
+    size = min(width, height) - 2 * pad
+
+    def xy(lat: float, lon: float) -> tuple[float, float]:
+        return (round(pad + (lon - west) * scale_x / span * size, 1),
+                round(pad + (north - lat) / span * size, 1))
+
+    lines = []
+    for d in range(int(south), int(north) + 1):
+        (x1, y), (x2, _) = xy(d, west), xy(d, east)
+        lines.append((x1, y, x2, y, f"{d}° N"))
+    for d in range(int(west), int(east) + 1):
+        (x, y1), (_, y2) = xy(north, d), xy(south, d)
+        lines.append((x, y1, x, y2, f"{d}° E" if d >= 0 else f"{-d}° O"))
+    points = [(*xy(p.lat, p.lon), p) for p in located if p.lat is not None and p.lon is not None]
+    side = size + 2 * pad
+    return {"width": side, "height": side, "lines": lines, "points": points}
+
+
+def agent_panel(view: PanelView) -> Mapping[str, Any] | None:
+    found = view.description.data.get(KEY)
+    if not isinstance(found, Found) or found.kind != "agent":
+        return None
+    years = Counter(p.date.value[:4] for p in found.photos if p.date is not None)
+    categories = sorted(years)
+    chart = bar_chart(categories, {"photographies": {y: years[y] for y in categories}},
+                      title="Photographies par année de prise de vue",
+                      description="Une barre par année : le nombre de photographies de cet agent ; "
+                                  "la liste est sous la carte.") if categories else None
+    rows = [(view.local_url(p.iri) or p.iri, p.caption, *(date_text(p.date) if p.date else ("", "")))
+            for p in found.photos]
+    return {"count": len(found.photos), "map": svg_map(found.photos), "chart": chart, "rows": rows,
+            "query_url": view.query_url(found.query)}
+
+
+ENRICHERS: tuple[Enricher, ...] = (Enricher(KEY, enrich),)
+PANELS: tuple[Panel, ...] = (
+    Panel("photographie", "photographie.html", photo_panel, order=30),
+    Panel("photos-agent", "photos-agent.html", agent_panel, order=30),
+)
