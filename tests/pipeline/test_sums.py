@@ -77,6 +77,8 @@ def quarantine(built) -> dict[tuple[str, int], list[dict[str, str]]]:
     entries: dict[tuple[str, int], list[dict[str, str]]] = defaultdict(list)
     with (Path(built.directory) / "quarantine.csv").open(encoding="utf-8", newline="") as f:
         for entry in csv.DictReader(f):
+            if entry["pointer"]:  # a JSON source's finding is located by its pointer, not a line
+                continue
             entries[(entry["file"].rsplit("/", 1)[-1], int(entry["line"]))].append(entry)
     return entries
 
