@@ -177,8 +177,6 @@ def test_labels_cover_the_terms_the_data_uses(graph):
     assert _unlabelled_terms(graph, catalogue=False) == []
 
 
-@pytest.mark.xfail(strict=True, reason="about 70 DCAT-AP terms of the catalogue graph have no fr/en labels "
-                                       "yet (issue 14)")
 def test_labels_cover_the_terms_the_catalogue_uses(graph):
     assert _unlabelled_terms(graph, catalogue=True) == []
 

@@ -9,8 +9,8 @@ What it says (docs/catalogue.md has the whole model, with an example):
   derived graph (vocabularies, links, provenance) and for the whole graph (``/data/culturegraph``, whose
   ``void:subset`` are the others): ``dct:identifier`` (its IRI: data.gouv.fr's harvester keys on it),
   titles, descriptions, publisher, contact point, licence, themes, keywords, spatial and temporal
-  coverage, ``dcat:landingPage`` and ``prov:wasDerivedFrom`` the portal's pages, the VoID figures
-  (:mod:`culturegraph.catalogue.void`) and its distributions;
+  coverage, ``dcat:landingPage`` the portal's pages (``prov:wasDerivedFrom``: /graph/provenance), the
+  VoID figures (:mod:`culturegraph.catalogue.void`) and its distributions;
 - ``/data/<name>/distribution/<format>`` — a ``dcat:Distribution`` per dump file (download URL, media
   type, gzip compression, EU file type, ``dcat:byteSize`` as ``xsd:nonNegativeInteger``, ``spdx:checksum``
   SHA-256) and one giving access through the SPARQL service;
@@ -428,7 +428,9 @@ def _dataset(out: list[Triple3], done: set[tuple[str, str]], iris: Iris, entry: 
     pages = _pages(iris, entry)
     for page in pages:
         node = NamedNode(page)
-        out += [(dataset, DCAT.landingPage, node), (dataset, PROV.wasDerivedFrom, node)]
+        # prov:wasDerivedFrom is the provenance graph's: the pages of the files actually read, not the
+        # pages a spec points to (a declared source may be unshipped and unfetched)
+        out.append((dataset, DCAT.landingPage, node))
         _typed(out, done, node, FOAF.Document)
     if not pages:
         out.append((dataset, DCAT.landingPage, NamedNode(f"{iris.base}doc/data/{entry.name}")))

@@ -11,6 +11,7 @@ that two builds made by the same mapping name the same plan, whatever the softwa
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,7 +35,7 @@ from culturegraph.rdf.terms import (
     integer,
     string,
 )
-from culturegraph.sources.manifest import sha256_file
+from culturegraph.sources.manifest import SourceFile, sha256_file
 
 if TYPE_CHECKING:
     from culturegraph.pipeline.load import LoadResult
@@ -55,6 +56,24 @@ def mapping_version(home: Path) -> str | None:
         digest.update(path.relative_to(home).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def file_dates(file: SourceFile) -> tuple[str, str]:
+    """(issued, retrieved) of a source file, days. A file written by ``culturegraph fetch`` has ``date`` =
+    the fetch's day and the portal's ``portal_modified`` (docs/sources.md); a shipped copy's ``date`` is
+    its publication's, and its ``retrieved``, when the manifest gives one, the day it was copied."""
+    if "portal_modified" in file.extra:
+        return str(file.extra["portal_modified"] or "")[:10], file.retrieved or file.date
+    return file.date, file.retrieved
+
+
+def day(value: str) -> Literal:
+    """A day as xsd:date (a year or a month, as the manifest may give, as xsd:gYear / xsd:gYearMonth)."""
+    if re.fullmatch(r"\d{4}", value):
+        return Literal(value, datatype=XSD.gYear)
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        return Literal(value, datatype=XSD.gYearMonth)
+    return Literal(value[:10], datatype=XSD.date)
 
 
 def build_provenance(settings: Settings, build_id: str, started: datetime, loaded: LoadResult,
@@ -81,8 +100,8 @@ def build_provenance(settings: Settings, build_id: str, started: datetime, loade
     ]
     for name, read in loaded.sources.items():
         manifest = read.manifest
-        page = NamedNode(f"{manifest.portal}/explore/dataset/{manifest.portal_dataset_id}/")
         for file in manifest.files:
+            page = NamedNode(manifest.page_of(file))
             path = manifest.path(file)
             entity = iris.data("source", name, file.name)
             triples += [
@@ -99,8 +118,15 @@ def build_provenance(settings: Settings, build_id: str, started: datetime, loade
                 (NamedNode(f"{entity.value}#sha256"), SPDX.checksumValue,
                  Literal(sha256_file(path), datatype=XSD.hexBinary)),
             ]
-            if file.date:
-                triples.append((entity, DCTERMS.issued, string(file.date)))
+            issued, retrieved = file_dates(file)
+            if issued:
+                triples.append((entity, DCTERMS.issued, day(issued)))
+            if retrieved:
+                retrieval = NamedNode(f"{entity.value}#recuperation")
+                triples += [(entity, PROV.wasGeneratedBy, retrieval), (retrieval, A, PROV.Activity),
+                            (retrieval, RDFS.label, fr(f"Récupération de {file.name}")),
+                            (retrieval, RDFS.label, en(f"Retrieval of {file.name}")),
+                            (retrieval, DCTERMS.date, day(retrieved))]
             if file.url:
                 triples.append((entity, DCAT.downloadURL, NamedNode(file.url)))
     modified = Literal(ended.isoformat(), datatype=XSD.dateTime)
@@ -125,9 +151,11 @@ def build_provenance(settings: Settings, build_id: str, started: datetime, loade
             (data_graph, DCTERMS.isPartOf, dataset),
         ]
         for source in spec.sources:
+            # only the files actually read (read.manifest.files: the present ones), each with its own origin
             read = loaded.sources[source]
-            page = NamedNode(f"{read.manifest.portal}/explore/dataset/{read.manifest.portal_dataset_id}/")
-            triples += [(dataset, PROV.wasDerivedFrom, page), (data_graph, DCTERMS.source, page)]
+            for origin in sorted({read.manifest.page_of(file) for file in read.manifest.files}):
+                triples += [(dataset, PROV.wasDerivedFrom, NamedNode(origin)),
+                            (data_graph, DCTERMS.source, NamedNode(origin))]
             triples += [(data_graph, PROV.wasDerivedFrom, iris.data("source", source, file.name))
                         for file in read.manifest.files]
         version = mapping_version(spec.home)

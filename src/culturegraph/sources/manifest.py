@@ -28,6 +28,10 @@ class SourceFile:
     bytes: int = 0
     note: str = ""
     format: str = ""  # the reader of this file, when not the manifest's ``format``
+    # The page of what this file is a copy or extraction of, when that is not the manifest's portal dataset
+    # (a third party's extraction of a PDF published elsewhere): its prov:wasDerivedFrom.
+    origin: str = ""
+    retrieved: str = ""  # the day the copy was retrieved (YYYY-MM-DD), when known apart from ``date``
     # Any other key of the entry (what a fetcher needs, what it recorded: docs/sources.md), kept as written.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -38,9 +42,10 @@ class SourceFile:
                    extra={k: v for k, v in data.items() if k not in known})
 
     def to_toml(self) -> dict[str, Any]:
-        # no empty `format`, no `shipped = true` (the default: manifests stay as written)
-        data = {k: v for k, v in asdict(self).items() if not (k == "format" and not v)
-                and not (k == "shipped" and v)}
+        # no empty `format`, `origin`, `retrieved`; no `shipped = true` (the defaults: manifests stay as
+        # written)
+        data = {k: v for k, v in asdict(self).items()
+                if not (k in ("format", "origin", "retrieved") and not v) and not (k == "shipped" and v)}
         extra = data.pop("extra")
         return {**data, **extra}
 
@@ -76,6 +81,10 @@ class Manifest:
 
     def path(self, file: SourceFile) -> Path:
         return self.folder / file.name
+
+    def page_of(self, file: SourceFile) -> str:
+        """The page a file was derived from: its own ``origin``, else the manifest's portal dataset."""
+        return file.origin or f"{self.portal}/explore/dataset/{self.portal_dataset_id}/"
 
     def save(self) -> None:
         """Write atomically (temp file + rename)."""
