@@ -28,9 +28,12 @@ figure and no status code whose counts no other site carries.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Set
 from typing import Any
+
+from pyoxigraph import NamedNode
 
 from culturegraph.datasets import Emitted, Inputs
 from culturegraph.rdf.terms import (
@@ -148,6 +151,10 @@ def triples(inputs: Inputs, iris: Minter) -> Iterator[Emitted]:
         yield from status_observation(site, year, code, rule, other, iris, dataset)
 
     related = _related_sites(published)
+    names = yearly_names(files)
+    years_of: dict[str, list[int]] = defaultdict(list)
+    for site, year in sorted(published):
+        years_of[site].append(year)
     for code, info in sorted(places.sites.items()):
         row = latest.get(code)
         origin = row or info.record
@@ -165,6 +172,17 @@ def triples(inputs: Inputs, iris: Minter) -> Iterator[Emitted]:
             yield s, SCHEMA.containedInPlace, iris.id("commune", info.commune)
         for other in sorted(related.get(code, ())):
             yield s, DCTERMS.relation, iris.id("site", other)
+        periods = name_periods(names.get(code, {}))
+        if len(periods) > 1:
+            for start, end, period_name in periods:
+                part = NamedNode(f"{s.value}#nom-{start}")
+                yield s, kgo.nomHistorique, part
+                yield part, A, kgo.NomSite
+                yield part, SCHEMA.name, fr(period_name)
+                yield part, kgo.anneeDebut, gyear(start)
+                yield part, kgo.anneeFin, gyear(end)
+        for year in perimeter_changes(code, periods, years_of[code], published, includes):
+            yield s, kgo.changementPerimetre, gyear(year)
         if row is not None:
             if "date_appellation" in row:
                 yield s, kgo.dateAppellation, xsd_date(row["date_appellation"])
@@ -172,6 +190,58 @@ def triples(inputs: Inputs, iris: Minter) -> Iterator[Emitted]:
                 yield s, kgo.ferme, boolean(row["ferme"])
             if "annee_fermeture" in row:
                 yield s, kgo.anneeFermeture, gyear(row["annee_fermeture"])
+
+
+def _name_key(name: str) -> str:
+    """A name as compared across years: case, accents, punctuation, spacing and the little words ("Musée
+    du Brou" and "musée de Brou") do not make a new name."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    return " ".join(w for w in re.split(r"[^a-z0-9]+", plain) if w and w not in _LITTLE_WORDS)
+
+
+_LITTLE_WORDS = frozenset({"a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les"})
+
+
+def yearly_names(files: list[ReadResult]) -> dict[str, dict[int, str]]:
+    """Site → year → name, as the files that name a site per year say it. The preferred (current) file
+    writes today's name, often shortened, for every year it covers (site 7510508 is "muséum national
+    d'histoire naturelle" from 2014 there, the old export's "Galerie d'Anatomie Comparée et de
+    Paléontologie" until 2019): its names are not a history, so the other files' are read when there
+    are any; a file's names are only compared with the same file's."""
+    named: dict[str, dict[int, str]] = defaultdict(dict)
+    for result in files[1:] or files:
+        for r in result.records:
+            if r.get("nom"):
+                named[r["site"]].setdefault(r["annee"], r["nom"])
+    return named
+
+
+def name_periods(by_year: Mapping[int, str]) -> list[tuple[int, int, str]]:
+    """The site's names over the years, as (first year, last year, name) periods; a period keeps its
+    latest spelling."""
+    periods: list[list[Any]] = []
+    for year in sorted(by_year):
+        name = by_year[year]
+        if periods and _name_key(periods[-1][2]) == _name_key(name):
+            periods[-1][1], periods[-1][2] = year, name
+        else:
+            periods.append([year, year, name])
+    return [(first, last, name) for first, last, name in periods]
+
+
+def perimeter_changes(site: str, periods: list[tuple[int, int, str]], years: list[int],
+                      published: Mapping[tuple[str, int], Record],
+                      includes: Mapping[tuple[str, int], tuple[str, ...]]) -> list[int]:
+    """Years from which the site may not count what it counted the year before (docs/model.md): its
+    name changes, or the sites it carries or is counted in change between two published years."""
+    changed = {first for first, _, _ in periods[1:]}
+    previous: tuple[object, ...] | None = None
+    for year in years:  # the site's published years, in order
+        links = (includes.get((site, year), ()), cumulated_in(published[(site, year)]))
+        if previous is not None and links != previous:
+            changed.add(year)
+        previous = links
+    return sorted(changed)
 
 
 def site_name(info: SiteInfo) -> str:
