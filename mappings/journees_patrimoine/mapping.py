@@ -28,21 +28,19 @@ from pyoxigraph import Literal, NamedNode
 
 from culturegraph.rdf.terms import (
     DCTERMS,
-    GEO,
     RDF,
     RDFS,
     SCHEMA,
     SKOS,
-    WGS84,
     A,
     Minter,
     boolean,
     decimal,
     en,
     fr,
+    located_at,
     slug,
     string,
-    wkt_point,
     xsd_datetime,
 )
 from culturegraph.sources.model import Record
@@ -325,17 +323,7 @@ def place_triples(venue: Venue, place: NamedNode, iris: Minter) -> Iterator[Any]
     point, _ = coordinates(r)
     if point is not None:
         lat, lon = point
-        geo = NamedNode(f"{place.value}#geo")
-        yield place, SCHEMA.geo, geo
-        yield geo, A, SCHEMA.GeoCoordinates
-        yield geo, SCHEMA.latitude, decimal(lat)
-        yield geo, SCHEMA.longitude, decimal(lon)
-        yield place, WGS84.lat, decimal(lat)
-        yield place, WGS84.long, decimal(lon)
-        geometry = NamedNode(f"{place.value}#geometrie")
-        yield place, GEO.hasGeometry, geometry
-        yield geometry, A, GEO.Geometry
-        yield geometry, GEO.asWKT, wkt_point(lat, lon)
+        yield from located_at(place, lat, lon)
     if "location_district" in r:
         yield place, kgo.quartier, fr(r["location_district"])
     if "location_website" in r and "://" in r["location_website"]:

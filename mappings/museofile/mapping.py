@@ -16,22 +16,19 @@ from culturegraph.datasets import Emitted, Inputs
 from culturegraph.rdf.terms import (
     ADMS,
     DCTERMS,
-    GEO,
     POP,
     RDFS,
     SCHEMA,
     SKOS,
-    WGS84,
     A,
     Minter,
     NamedNode,
-    decimal,
     en,
     fr,
     gyear,
+    located_at,
     slug,
     string,
-    wkt_point,
     xsd_date,
 )
 from culturegraph.sources.model import Problem, Record
@@ -198,17 +195,7 @@ def _location(r: Record, m: NamedNode) -> Iterator[Emitted]:
         lat, lon = r["geolocalisation"]
     if lat is None or lon is None:
         return
-    geo = NamedNode(f"{m.value}#geo")
-    yield m, SCHEMA.geo, geo
-    yield geo, A, SCHEMA.GeoCoordinates
-    yield geo, SCHEMA.latitude, decimal(lat)
-    yield geo, SCHEMA.longitude, decimal(lon)
-    yield m, WGS84.lat, decimal(lat)
-    yield m, WGS84.long, decimal(lon)
-    geometry = NamedNode(f"{m.value}#geometrie")
-    yield m, GEO.hasGeometry, geometry
-    yield geometry, A, GEO.Geometry
-    yield geometry, GEO.asWKT, wkt_point(lat, lon)
+    yield from located_at(m, lat, lon)
 
 
 def _hierarchy(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -199,6 +200,23 @@ def wkt_point(latitude: Decimal, longitude: Decimal) -> Literal:
     lon = format(Decimal(str(longitude)).normalize(), "f")
     lat = format(Decimal(str(latitude)).normalize(), "f")
     return Literal(f"POINT({lon} {lat})", datatype=GEO.wktLiteral)
+
+
+def located_at(subject: NamedNode, latitude: Decimal, longitude: Decimal,
+               ) -> Iterator[tuple[NamedNode, NamedNode, NamedNode | Literal]]:
+    """A point three ways, for three kinds of client: schema:geo (search engines, schema.org tools), WGS84
+    lat/long (most linked-data maps) and a GeoSPARQL geometry (spatial queries); hash parts of ``subject``."""
+    geo = NamedNode(f"{subject.value}#geo")
+    yield subject, SCHEMA.geo, geo
+    yield geo, A, SCHEMA.GeoCoordinates
+    yield geo, SCHEMA.latitude, decimal(latitude)
+    yield geo, SCHEMA.longitude, decimal(longitude)
+    yield subject, WGS84.lat, decimal(latitude)
+    yield subject, WGS84.long, decimal(longitude)
+    geometry = NamedNode(f"{subject.value}#geometrie")
+    yield subject, GEO.hasGeometry, geometry
+    yield geometry, A, GEO.Geometry
+    yield geometry, GEO.asWKT, wkt_point(latitude, longitude)
 
 
 def bnode(key: str) -> BlankNode:
