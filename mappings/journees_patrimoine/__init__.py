@@ -101,5 +101,6 @@ DATASET = DatasetSpec(
                                     "kgo:accessibilite"),
                       {"fr": "Événement", "en": "Event"}, order=15),
     ),
+    queries="queries",
     links=links.RULES,
 )
