@@ -104,7 +104,8 @@ def war_photos() -> list[dict[str, Any]]:
     found = []
     for path in sorted((SOURCES / "fonds-14-18").glob("*.geojson")):
         document = json.loads(path.read_bytes().decode("utf-8-sig"))
-        found += [f["properties"] for f in document["features"] if (f["properties"].get("text") or "").strip()]
+        found += [f["properties"] for f in document["features"]
+                  if (f["properties"].get("text") or "").strip()]
     return found
 
 
