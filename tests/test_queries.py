@@ -370,6 +370,35 @@ def check_musees_multisites(graph: Store) -> None:
     assert {r["code"] for r in marine} == sites["M5026"]
 
 
+def check_croissance_sites(graph: Store) -> None:
+    """The growth ranking recomputed from the 2014-2023 file, without the sites the graph flags with a
+    perimeter change inside 2019-2023; the Muséum's site 7510508 (a gallery until 2019, the whole Muséum
+    from 2020) tops the unfiltered ranking and is not in the answer."""
+    rows = select(graph, "16-croissance-sites")
+    totals: defaultdict[str, dict[int, int]] = defaultdict(dict)
+    for r in new_file():
+        if r["total"].strip():
+            totals[site_code(r["IDPatrimostat"])][int(r["annee"])] = int(r["total"])
+    growth = {site: years[2023] - years[2019] for site, years in totals.items()
+              if years.get(2019, 0) > 0 and 2023 in years}
+    flagged = {
+        str(s["site"].value).rsplit("/", 1)[1]
+        for s in graph.query(  # type: ignore[union-attr]
+            "PREFIX kgo: <https://culturegraph.example/def/culture/> "
+            "SELECT DISTINCT ?site WHERE { ?site kgo:changementPerimetre ?y "
+            "FILTER(xsd:integer(STR(?y)) > 2019 && xsd:integer(STR(?y)) <= 2023) }",
+            use_default_graph_as_union=True,
+            prefixes={"xsd": XSD},
+        )
+    }
+    unfiltered = sorted(growth, key=growth.__getitem__, reverse=True)
+    assert unfiltered[0] == "7510508" and "7510508" in flagged
+    expected = [site for site in unfiltered if site not in flagged][:20]
+    assert [r["site"].rsplit("/", 1)[1] for r in rows] == expected
+    assert [r["hausse"] for r in rows] == [growth[site] for site in expected]
+    assert all(r["changement"] is None for r in rows)
+
+
 CHECKS: dict[str, Callable[[Store], None]] = {
     "01-frequentation-musee": check_frequentation_musee,
     "02-top10-musees-region": check_top10_musees_region,
@@ -384,6 +413,7 @@ CHECKS: dict[str, Callable[[Store], None]] = {
     "11-scolaires-departement": check_scolaires_departement,
     "12-fiche-musee": check_fiche_musee,
     "13-musees-multisites": check_musees_multisites,
+    "16-croissance-sites": check_croissance_sites,
 }
 
 
