@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test install install-dev build serve lint bench clean browsers
+.PHONY: run test install install-dev build serve lint bench clean browsers comunica
 
 $(BIN)/culturegraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,12 +29,16 @@ serve: run
 browsers:
 	bash .ci/browsers.sh
 
+# Comunica's link-traversal CLI (npm, pinned by .ci/comunica/package-lock.json) for tests/web/test_comunica_http.py
+comunica:
+	bash .ci/comunica.sh
+
 lint: install
 	$(BIN)/ruff check src mappings tests bench tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: install browsers
+test: install browsers comunica
 	$(BIN)/ruff check src mappings tests bench tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports

@@ -128,14 +128,15 @@ class LiveServer:
 
 def start_server(home: Path, log_path: Path, *, timeout: float | None = None, workers: int = 2,
                  base_iri: str | None = None, query_store: str | None = None,
-                 extra_env: dict[str, str] | None = None, ready_timeout: float = 90.0) -> LiveServer:
+                 extra_env: dict[str, str] | None = None, ready_timeout: float = 90.0,
+                 port: int | None = None) -> LiveServer:
     """Start ``culturegraph serve --production`` on a free port and wait until it answers HTTP.
 
     Servers of the session's full build are started with ``query_store="disk"``: each executor would
     copy its 1.2 million triples into memory in the background (~15 s of CPU each, slowing every other
     test on a 2-core runner). The in-memory replica is tested on small homes (tests/graph/test_replica.py,
-    test_sparql_clients.py)."""
-    port = free_port()
+    test_sparql_clients.py). ``port``: one chosen beforehand (for a store whose base IRI names it)."""
+    port = port or free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     for name in ("CULTUREGRAPH_STORE", "CULTUREGRAPH_QUERY_TIMEOUT", "CULTUREGRAPH_BASE_IRI",
                  "CULTUREGRAPH_QUERY_EXECUTORS", "CULTUREGRAPH_QUERY_STORE"):
@@ -174,7 +175,8 @@ def start_server(home: Path, log_path: Path, *, timeout: float | None = None, wo
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., LiveServer]]:
-    """``live_server(store_home, timeout=None, workers=2, base_iri=None, query_store=None, extra_env=None)``
+    """``live_server(store_home, timeout=None, workers=2, base_iri=None, query_store=None, extra_env=None,
+    port=None)``
     → a running :class:`LiveServer` (``.url``, ``.sparql``, ``.log()``); one per distinct arguments per
     session."""
     servers: dict[tuple[object, ...], LiveServer] = {}
