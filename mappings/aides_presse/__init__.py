@@ -139,4 +139,5 @@ DATASET = DatasetSpec(
     templates="templates",
     queries="queries",
     links=links.RULES,
+    identifiers=links.IDENTIFIERS,
 )

@@ -14,7 +14,7 @@ precision and recall of the matcher alone are checked against the hand-labelled 
 
 from __future__ import annotations
 
-from culturegraph.datasets import LinkRule
+from culturegraph.datasets import ExternalIdentifier, LinkRule
 
 # The families of the regional and local press: national titles are not linked to a département.
 REGIONAL_FAMILIES = ("pqr", "pqd", "phr")
@@ -42,5 +42,16 @@ RULES = (
         subjects=TITLES, objects=DEPARTEMENTS, predicate="kgo:departementDiffusion", matcher="name",
         accept=0.75, review=0.5, decisions="tables/liens-decisions.csv",
         subjects_dataset="aides-presse", objects_dataset="geographie",
+    ),
+)
+
+# A title's ISSN (curated, tables/titres.csv), which Wikidata holds as P236: culturegraph enrich wikidata
+# (docs/enrichment.md) links the title to its item. A title whose table already names its item keeps it;
+# a different answer is a conflict for curators, not a second link.
+IDENTIFIERS = (
+    ExternalIdentifier(
+        property="P236",
+        subjects="SELECT ?item ?id WHERE { GRAPH ?g { ?item a schema:Periodical ; schema:issn ?id } }",
+        label={"fr": "Titre de presse (ISSN)", "en": "Press title (ISSN)"},
     ),
 )

@@ -106,5 +106,6 @@ DATASET = DatasetSpec(
     templates="templates",
     queries="queries",
     links=links.RULES,
+    identifiers=links.IDENTIFIERS,
     commands=export.COMMANDS,
 )

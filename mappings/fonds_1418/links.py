@@ -12,7 +12,7 @@ docs/datasets/fonds-14-18.md).
 
 from __future__ import annotations
 
-from culturegraph.datasets import LinkRule
+from culturegraph.datasets import ExternalIdentifier, LinkRule
 
 PHOTOGRAPHS = """
 SELECT ?item ?key WHERE {
@@ -31,5 +31,19 @@ RULES = (
                "en": "Photograph ↔ museum housed in the monument photographed (Mérimée reference)"},
         subjects=PHOTOGRAPHS, objects=MUSEUMS, predicate="kgo:representeBatimentDuMusee", matcher="key",
         many=True, subjects_dataset="fonds-14-18", objects_dataset="museofile",
+    ),
+)
+
+# The monuments the photographs show, by their Mérimée reference (Wikidata P380): their POP records get a
+# link to their Wikidata item (culturegraph enrich wikidata, docs/enrichment.md). The same property and
+# label as the museums' buildings (mappings/museofile): the two declarations are pooled.
+IDENTIFIERS = (
+    ExternalIdentifier(
+        property="P380",
+        subjects="""SELECT ?item ?id WHERE { GRAPH ?g {
+          ?photo a edm:ProvidedCHO ; kgo:referenceMerimee ?id ; dcterms:relation ?item .
+          FILTER(STR(?item) = CONCAT("https://pop.culture.gouv.fr/notice/merimee/", STR(?id)))
+        } }""",
+        label={"fr": "Monument (référence Mérimée)", "en": "Monument (Mérimée reference)"},
     ),
 )

@@ -14,6 +14,7 @@ from culturegraph.datasets import (
     Catalogue,
     DatasetSpec,
     ExamplePage,
+    ExternalIdentifier,
     IriPattern,
     LinkRule,
     Statistic,
@@ -57,6 +58,30 @@ WIKIDATA_LINKS = LinkRule(
     subjects_dataset="geographie",
 )
 
+# The same links refreshed from Wikidata itself (culturegraph enrich wikidata, docs/enrichment.md): the
+# INSEE code of a commune (P374; the municipal arrondissements have theirs), of a département (P2586), of
+# a région (P2585). An answer that agrees with the crosswalk adds nothing (counted as confirmed); one that
+# differs is a conflict for curators; a territory the crosswalk misses gets its link.
+IDENTIFIERS = (
+    ExternalIdentifier(
+        property="P374",
+        subjects="""SELECT ?item ?id WHERE {
+          VALUES ?type { igeo:Commune igeo:ArrondissementMunicipal }
+          GRAPH ?g { ?item a ?type ; igeo:codeINSEE ?id } }""",
+        label={"fr": "Commune (code INSEE)", "en": "Commune (INSEE code)"},
+    ),
+    ExternalIdentifier(
+        property="P2586",
+        subjects="SELECT ?item ?id WHERE { GRAPH ?g { ?item a igeo:Departement ; igeo:codeINSEE ?id } }",
+        label={"fr": "Département (code INSEE)", "en": "Département (INSEE code)"},
+    ),
+    ExternalIdentifier(
+        property="P2585",
+        subjects="SELECT ?item ?id WHERE { GRAPH ?g { ?item a igeo:Region ; igeo:codeINSEE ?id } }",
+        label={"fr": "Région (code INSEE)", "en": "Région (INSEE code)"},
+    ),
+)
+
 
 DATASET = DatasetSpec(
     name="geographie",
@@ -75,6 +100,7 @@ DATASET = DatasetSpec(
     tables={"cog": TableLoader("tables/cog", Cog.load)},
     shapes=("shapes.ttl",),
     links=(WIKIDATA_LINKS,),
+    identifiers=IDENTIFIERS,
     prefixes={"commune": "id/commune/", "departement": "id/departement/", "region": "id/region/",
               "collectivite": "id/collectivite-outre-mer/"},
     catalogue=Catalogue(

@@ -14,6 +14,7 @@ from culturegraph.datasets import (
     Catalogue,
     DatasetSpec,
     ExamplePage,
+    ExternalIdentifier,
     IriPattern,
     PropertyGroup,
     Statistic,
@@ -22,6 +23,26 @@ from culturegraph.rdf.terms import DCTERMS, RDFS, SCHEMA, WGS84
 
 from .._codes import parse_museofile_id
 from .mapping import triples
+
+# Identifiers Wikidata also holds (culturegraph enrich wikidata, docs/enrichment.md): a museum's Muséofile
+# id (P539), and the Mérimée reference of the building it is housed in (P380) — the POP record of the
+# monument is linked, not the museum: a museum is not its building. The 14-18 fonds declares the same
+# monuments for its photographs (mappings/fonds_1418/links.py).
+IDENTIFIERS = (
+    ExternalIdentifier(
+        property="P539",
+        subjects="SELECT ?item ?id WHERE { GRAPH ?g { ?item a schema:Museum ; dcterms:identifier ?id } }",
+        label={"fr": "Musée (identifiant Muséofile)", "en": "Museum (Muséofile id)"},
+    ),
+    ExternalIdentifier(
+        property="P380",
+        subjects="""SELECT ?item ?id WHERE { GRAPH ?g {
+          ?museum a schema:Museum ; kgo:referenceMerimee ?id ; dcterms:relation ?item .
+          FILTER(STR(?item) = CONCAT("https://pop.culture.gouv.fr/notice/merimee/", STR(?id)))
+        } }""",
+        label={"fr": "Monument (référence Mérimée)", "en": "Monument (Mérimée reference)"},
+    ),
+)
 
 DATASET = DatasetSpec(
     name="museofile",
@@ -77,4 +98,5 @@ DATASET = DatasetSpec(
             "kgo:protectionBatiment", "kgo:protectionEspaces", "kgo:referencePatrimoine",
             "kgo:referenceMerimee", "dcterms:relation")),
     ),
+    identifiers=IDENTIFIERS,
 )

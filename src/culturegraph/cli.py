@@ -1,4 +1,4 @@
-"""``culturegraph [--store PATH] build|validate|query|serve|fetch|remarks``, and the datasets' own
+"""``culturegraph [--store PATH] build|validate|query|serve|fetch|enrich|remarks``, and the datasets' own
 commands (``DatasetSpec.commands``: ``culturegraph export edm``)."""
 
 from __future__ import annotations
@@ -291,6 +291,69 @@ def fetch(settings: Settings, datasets: tuple[str, ...], portal: str | None, tim
         raise click.ClickException(str(err)) from None
     for line in results:
         click.echo(line)
+
+
+# issue 13: Wikidata enrichment (docs/enrichment.md) ----------------------------------------------------
+
+@main.group()
+def enrich() -> None:
+    """Links to other bases, asked on demand into a committed cache that every build applies offline."""
+
+
+@enrich.command("wikidata")
+@click.option("--endpoint", envvar="CULTUREGRAPH_WIKIDATA_ENDPOINT", default=None,
+              help="Wikidata SPARQL endpoint. Default: https://query.wikidata.org/sparql. "
+                   "Env: CULTUREGRAPH_WIKIDATA_ENDPOINT.")
+@click.option("--property", "properties", multiple=True, metavar="PID",
+              help="Refresh only this property (repeatable: P539, P380, P236, P374, P2586, P2585). "
+                   "Default: every property a dataset declares.")
+@click.option("--batch-size", default=200, show_default=True, type=click.IntRange(1, 5000),
+              help="Identifiers per request (one VALUES block).")
+@click.option("--min-interval", default=1.0, show_default=True, type=click.FloatRange(0),
+              help="Seconds at least between the starts of two requests.")
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0.01),
+              help="Seconds per request.")
+@click.option("--retries", default=5, show_default=True, type=click.IntRange(1, 20),
+              help="Attempts per request (429, 5xx, timeouts), with exponential back-off.")
+@click.option("--backoff", default=2.0, show_default=True, type=click.FloatRange(0),
+              help="First wait of the back-off, seconds (doubled each attempt; Retry-After wins).")
+@click.option("--contact", envvar="CULTUREGRAPH_WIKIDATA_CONTACT", default=None,
+              help="Who to tell if we misbehave, in the User-Agent (an address or a page). Default: the "
+                   "base IRI. Env: CULTUREGRAPH_WIKIDATA_CONTACT.")
+@click.pass_obj
+def enrich_wikidata(settings: Settings, endpoint: str | None, properties: tuple[str, ...], batch_size: int,
+                    min_interval: float, timeout: float, retries: int, backoff: float,
+                    contact: str | None) -> None:
+    """Ask Wikidata which items hold the graph's identifiers; rewrite data/enrichment/wikidata/."""
+    from culturegraph.datasets import load_registry
+    from culturegraph.pipeline.enrichment import EnrichmentError, refresh_current
+    from culturegraph.sources.fetchers.client import FetchError, HttpPolicy
+    from culturegraph.sources.fetchers.wikidata import DEFAULT_ENDPOINT, WikidataClient
+    from culturegraph.store.oxigraph.home import NoStoreError
+
+    client = WikidataClient(
+        endpoint=endpoint or DEFAULT_ENDPOINT, contact=contact or settings.base_iri,
+        policy=HttpPolicy(timeout_s=timeout, attempts=retries, backoff_s=backoff, max_wait_s=300.0,
+                          max_retry_after_s=900.0, site=settings.base_iri),
+        min_interval_s=min_interval, batch_size=batch_size)
+    try:
+        outcome = refresh_current(settings, load_registry(settings.datasets), client, only=properties)
+    except (NoStoreError, EnrichmentError, FetchError) as err:
+        raise click.ClickException(str(err)) from None
+    for done in outcome.refreshed:
+        counts = done.resolution.counts()
+        click.echo(f"{done.property}: {done.asked:,} identifiers asked in {done.batches:,} requests; "
+                   f"{counts['liens']:,} links, {counts['deja_lies']:,} already linked, "
+                   f"{counts['conflits']:,} conflicts, {counts['absents']:,} not in Wikidata")
+    click.echo(f"{outcome.requests:,} requests to {client.endpoint} ({outcome.waited_s:.1f} s waited: "
+               f"rate limit and retries)")
+    if outcome.conflicts:
+        click.echo(f"{len(outcome.conflicts):,} conflicts, not linked (for curators: "
+                   f"{outcome.folder / 'conflits.tsv'}):")
+        for conflict in outcome.conflicts:
+            click.echo(f"  {conflict.property} {conflict.kind}: {conflict.detail} "
+                       f"[{' '.join(conflict.subjects)}]")
+    click.echo(f"cache written: {outcome.folder} (applied by the next `culturegraph build`)")
 
 
 # issue 15: remarks (docs/remarks.md) ------------------------------------------------------------------

@@ -282,6 +282,11 @@ class Settings:
         return self.project_root / "data" / "sources"
 
     @property
+    def enrichment_dir(self) -> Path:
+        """The committed caches of ``culturegraph enrich`` (``wikidata/``), applied by every build."""
+        return self.project_root / "data" / "enrichment"
+
+    @property
     def remarks_dir(self) -> Path:
         """Issue 15: the remarks' store. ``remarks_home`` if set; else ``var/remarks`` beside the default
         store home (``$XDG_DATA_HOME/culturegraph/remarks`` for an installed package), or

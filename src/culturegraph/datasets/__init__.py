@@ -12,6 +12,7 @@ from culturegraph.datasets.spec import (
     Emitted,
     Enricher,
     ExamplePage,
+    ExternalIdentifier,
     Inputs,
     IriPattern,
     LinkRule,
@@ -30,8 +31,8 @@ from culturegraph.datasets.spec import (
 )
 
 __all__ = [
-    "Catalogue", "Command", "DatasetSpec", "Described", "Emitted", "Enricher", "ExamplePage", "Inputs",
-    "IriPattern",
+    "Catalogue", "Command", "DatasetSpec", "Described", "Emitted", "Enricher", "ExamplePage",
+    "ExternalIdentifier", "Inputs", "IriPattern",
     "LinkRule", "MappingFunction", "Panel", "PanelView", "PropertyGroup", "Reader", "Registry",
     "RegistryError", "Report", "Stage", "StageContext", "Statistic", "TableLoader", "Text", "Triple3",
     "load_registry",

@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 from culturegraph.datasets.spec import (
     DatasetSpec,
     Enricher,
+    ExternalIdentifier,
     LinkRule,
     Panel,
     PropertyGroup,
@@ -213,6 +214,10 @@ class Registry:
     def link_rules(self) -> list[tuple[DatasetSpec, LinkRule]]:
         """Every link rule, with the dataset declaring it (its home resolves the decisions table)."""
         return [(d, r) for d in self.datasets for r in d.links]
+
+    def external_identifiers(self) -> list[tuple[DatasetSpec, ExternalIdentifier]]:
+        """Every declared external identifier, with the dataset declaring it."""
+        return [(d, i) for d in self.datasets for i in d.identifiers]
 
     def template_folders(self) -> dict[str, Path]:
         """Dataset name → its templates folder (Jinja names ``<name>/<file>``)."""

@@ -39,6 +39,9 @@ The hooks, and who calls them:
                        to compare with which, by which matcher, and the curators' decisions table
 ``commands``           command-line commands it adds (:class:`Command`: ``culturegraph [<group>] <name>``,
                        e.g. ``culturegraph export edm``), registered by cli.py
+``identifiers``        which of its resources carry an identifier that Wikidata also holds
+                       (:class:`ExternalIdentifier`: a Wikidata property and a query giving ``?item ?id``):
+                       ``culturegraph enrich wikidata`` asks for the items, the links stage applies the cache
 =====================  ===========================================================================
 
 Relative paths are relative to ``home`` (the dataset package's folder; :func:`DatasetSpec.path`).
@@ -170,6 +173,24 @@ class LinkRule:
     decisions: Path | str | None = None
     subjects_dataset: str | None = None  # for the VoID linkset (void:subjectsTarget /data/<name>)
     objects_dataset: str | None = None
+
+
+@dataclass(frozen=True)
+class ExternalIdentifier:
+    """Resources of the dataset that carry an identifier a Wikidata property also holds (Muséofile id
+    P539, Mérimée P380, ISSN P236, INSEE codes P374/P2586/P2585).
+
+    ``subjects`` is a SPARQL SELECT (registry prefixes, over the union of the graphs) binding ``?item``
+    (our resource) and ``?id`` (the identifier, exactly as Wikidata writes it). ``culturegraph enrich
+    wikidata`` asks the endpoint for the items holding those ids (src/culturegraph/pipeline/enrichment.py)
+    and writes the answers into the committed cache; the links stage links ``?item`` to its item with
+    ``predicate``, unless the answers conflict. Several datasets may declare the same property (the
+    Mérimée monuments of the museums and of the photographs): their subjects are pooled."""
+
+    property: str  # a Wikidata property id: "P539"
+    subjects: str
+    label: Text  # what the identifier is, for the link kind and the reports: {"fr": "identifiant Muséofile"}
+    predicate: str = "schema:sameAs"  # CURIE of the registry's prefixes, or <IRI>
 
 
 # the catalogue entry -----------------------------------------------------------------------------------
@@ -375,6 +396,7 @@ class DatasetSpec:
     corrections: Path | str = "corrections.csv"
     links: tuple[LinkRule, ...] = ()
     commands: tuple[Command, ...] = ()
+    identifiers: tuple[ExternalIdentifier, ...] = ()
 
     def path(self, relative: Path | str) -> Path:
         """A file of the dataset: ``relative`` to ``home`` (an absolute path is kept)."""

@@ -36,6 +36,7 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode, Quad
 
 from culturegraph.datasets.spec import DatasetSpec, LinkRule, Stage, StageContext
+from culturegraph.pipeline import enrichment
 from culturegraph.pipeline.matching import Item, Scored, Thresholds, match
 from culturegraph.rdf.terms import (
     DCTERMS,
@@ -60,6 +61,9 @@ JUSTIFICATION = {
     "name": SEMAPV.LexicalSimilarityThresholdMatching,
     "name-place": SEMAPV.CompositeMatching,  # names and distance together
     "declared": SEMAPV.UnspecifiedMatching,  # stated by a dataset from its source's own identifier
+    # The same identifier on our resource and on a Wikidata item (the enrichment's cache): a
+    # cross-reference held by another base.
+    "cross-reference": SEMAPV.DatabaseCrossReference,
     "curator": SEMAPV.ManualMappingCuration,
 }
 MEASURE = {
@@ -68,6 +72,7 @@ MEASURE = {
     "name-place": "0.7 × recouvrement pondéré des noms + 0.3 × proximité (1 à 0 m, 0 à la distance "
                   "de la règle)",
     "declared": "lien déclaré par le jeu de données (1.0)",
+    "cross-reference": "même identifiant sur la ressource et sur l'élément Wikidata (1.0)",
     "curator": "décision des conservateurs (1.0)",
 }
 VERDICTS = ("confirmed", "accepted", "refused", "ambiguous", "rejected")
@@ -295,6 +300,10 @@ def quads(results: Iterable[RuleResult], iris: Minter) -> Iterator[Quad]:
                 yield q(cell, kgo.distanceMetres, decimal(round(s.distance_m, 1)))
             if s.detail:
                 yield q(cell, RDFS.comment, fr(s.detail))
+            if s.provider:
+                yield q(cell, SSSOM.mapping_provider, NamedNode(s.provider))
+            if s.date:
+                yield q(cell, SSSOM.mapping_date, Literal(s.date, datatype=XSD.date))
 
 
 def report(results: Iterable[RuleResult], limit: int = 200) -> dict[str, Any]:
@@ -355,9 +364,32 @@ def candidate_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def enriched(reader: Any, registry: Any, prefixes: dict[str, str], settings: Any,
+             iris: Minter) -> list[RuleResult]:
+    """The links of the Wikidata enrichment's committed cache (pipeline/enrichment.py), one result per
+    property, written and reported like every rule's: the links, and the conflicts as ambiguous
+    candidates for curators."""
+    applied = enrichment.apply(reader, registry.external_identifiers(), prefixes,
+                               enrichment.cache_dir(settings), iris.graph(GRAPH).value)
+    results = []
+    for one in applied:
+        group = one.group
+        label = {lang: f"{text} ↔ élément Wikidata ({group.prop})" if lang == "fr"
+                 else f"{text} ↔ Wikidata item ({group.prop})" for lang, text in group.label.items()}
+        rule = LinkRule(kind=one.kind, label=label, subjects=group.declarations[0][1].subjects, objects="",
+                        predicate=group.predicate, matcher=enrichment.METHOD, many=False,
+                        subjects_dataset=group.datasets[0] if len(group.datasets) == 1 else None)
+        result = RuleResult(rule, ", ".join(group.datasets), one.predicate,
+                            scored=enrichment.scored(one.resolution))
+        result.subjects = one.resolution.subjects
+        results.append(result)
+    return results
+
+
 def run(ctx: StageContext) -> None:
     prefixes = link_prefixes(ctx.registry, ctx.iris)
     results = compute(ctx.reader(), ctx.registry.link_rules(), prefixes, ctx.iris.base)
+    results += enriched(ctx.reader(), ctx.registry, prefixes, ctx.settings, ctx.iris)
     ctx.load(quads(results, ctx.iris))
     reports = getattr(ctx.loaded, "reports", None)
     if isinstance(reports, dict):

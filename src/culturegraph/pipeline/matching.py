@@ -56,6 +56,10 @@ class Scored:
     distance_m: float | None = None
     names: float | None = None  # the name similarity, when names were compared
     detail: str = ""  # what a curator reads: "même clé 75056", "nom 0.93, 52 m"
+    # Where a mapping stated by another base comes from, and when it was read (an enrichment's cache:
+    # the endpoint's URL, the date of the answer); empty for the matchers' own.
+    provider: str = ""
+    date: str = ""
 
 
 @dataclass(frozen=True)
