@@ -7,8 +7,15 @@
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, Store
@@ -100,6 +107,57 @@ def make_home_fixture() -> Callable[..., StoreHome]:
 def generated_quads_fixture() -> Callable[..., Iterator[Quad]]:
     """``generated_quads(n_subjects=2000)``: ~10 triples per subject in three named graphs."""
     return generated_quads
+
+
+# a real SPARQL server on loopback ------------------------------------------------------------------------
+
+OXIGRAPH = Path(sys.executable).parent / "oxigraph"  # the `oxigraph` package of the dev extras
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def oxigraph_serve(turtle: Path | None = None) -> Iterator[str]:
+    """A real ``oxigraph serve`` on 127.0.0.1 with its in-memory storage (``turtle`` loaded into its
+    default graph through the Graph Store Protocol); yields its root URL (``/query``, ``/store``) and
+    stops it on exit."""
+    port = free_port()
+    server = subprocess.Popen([str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("oxigraph serve did not start") from None
+                time.sleep(0.1)
+        if turtle is not None:
+            request = urllib.request.Request(f"{url}/store?default", data=turtle.read_bytes(), method="POST",
+                                             headers={"Content-Type": "text/turtle"})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                assert response.status in (200, 201, 204), response.status
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(10)
+
+
+@pytest.fixture(name="oxigraph_serve", scope="session")
+def oxigraph_serve_fixture() -> Callable[..., Any]:
+    """``with oxigraph_serve(turtle=None) as url:`` a real ``oxigraph serve`` on loopback."""
+    return oxigraph_serve
 
 
 # two builds of a small dataset (the catalogue's tests: dumps, VoID, change report, downloads) ---------

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -29,7 +27,6 @@ from culturegraph.web.app import create_app
 
 TOY = PROJECT_ROOT / "tests" / "fixtures" / "toy_dataset"
 BASE = "https://culturegraph.example/"
-OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 
 
 def _free_port() -> int:
@@ -39,25 +36,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def remote() -> Iterator[str]:
-    """A real ``oxigraph serve`` on its in-memory storage."""
-    port = _free_port()
-    server = subprocess.Popen([str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{port}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError("oxigraph serve did not start") from None
-            time.sleep(0.1)
-    yield url
-    server.terminate()
-    server.wait(10)
+def remote(oxigraph_serve) -> Iterator[str]:
+    """A real ``oxigraph serve`` on its in-memory storage (tests/conftest.py)."""
+    with oxigraph_serve() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -317,11 +317,13 @@ def resolve(prop: str, subjects: dict[str, set[str]], answers: dict[str, list[Ro
         if conflict is None:
             others = sorted(holders[items[0]] - {subject})
             if others:
-                conflict = Conflict(prop, "element-partage", " ".join(sorted(subjects[subject])), items[0],
-                                    (subject, *others),
-                                    f"l'élément {items[0]} porte aussi l'identifiant de "
-                                    f"{len(others)} autre{'s' * (len(others) > 1)} ressource"
-                                    f"{'s' * (len(others) > 1)} : {' '.join(others)}")
+                # One conflict per shared item, whichever of its resources comes first.
+                shared = sorted(holders[items[0]])
+                values = sorted({v for s in shared for v in subjects[s]
+                                 if any(r.item == items[0] for r in answers.get(v, []))})
+                conflict = Conflict(prop, "element-partage", " ".join(values), items[0], tuple(shared),
+                                    f"l'élément {items[0]} porte les identifiants de {len(shared)} "
+                                    f"ressources ({', '.join(values)})")
         if conflict is None:
             have = linked.get(subject, set())
             if items[0] in have:
