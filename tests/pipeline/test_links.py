@@ -79,6 +79,9 @@ class Registry:
     def link_rules(self) -> list[tuple[DatasetSpec, LinkRule]]:
         return [(s, r) for s in self.specs for r in s.links]
 
+    def external_identifiers(self) -> list[tuple[DatasetSpec, Any]]:
+        return [(s, i) for s in self.specs for i in s.identifiers]  # none here (test_enrichment.py)
+
     def prefixes(self, base_iri: str) -> dict[str, str]:
         return {**Minter(base_iri).prefixes(), "lieu": base_iri + "id/lieu/"}
 

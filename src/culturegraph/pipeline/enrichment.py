@@ -319,11 +319,11 @@ def resolve(prop: str, subjects: dict[str, set[str]], answers: dict[str, list[Ro
             if others:
                 # One conflict per shared item, whichever of its resources comes first.
                 shared = sorted(holders[items[0]])
-                values = sorted({v for s in shared for v in subjects[s]
-                                 if any(r.item == items[0] for r in answers.get(v, []))})
-                conflict = Conflict(prop, "element-partage", " ".join(values), items[0], tuple(shared),
+                shared_ids = sorted({v for s in shared for v in subjects[s]
+                                     if any(r.item == items[0] for r in answers.get(v, []))})
+                conflict = Conflict(prop, "element-partage", " ".join(shared_ids), items[0], tuple(shared),
                                     f"l'élément {items[0]} porte les identifiants de {len(shared)} "
-                                    f"ressources ({', '.join(values)})")
+                                    f"ressources ({', '.join(shared_ids)})")
         if conflict is None:
             have = linked.get(subject, set())
             if items[0] in have:

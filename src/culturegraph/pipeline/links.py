@@ -369,8 +369,11 @@ def enriched(reader: Any, registry: Any, prefixes: dict[str, str], settings: Any
     """The links of the Wikidata enrichment's committed cache (pipeline/enrichment.py), one result per
     property, written and reported like every rule's: the links, and the conflicts as ambiguous
     candidates for curators."""
-    applied = enrichment.apply(reader, registry.external_identifiers(), prefixes,
-                               enrichment.cache_dir(settings), iris.graph(GRAPH).value)
+    identifiers = registry.external_identifiers()
+    if not identifiers:
+        return []
+    applied = enrichment.apply(reader, identifiers, prefixes, enrichment.cache_dir(settings),
+                               iris.graph(GRAPH).value)
     results = []
     for one in applied:
         group = one.group
