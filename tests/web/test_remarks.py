@@ -150,9 +150,12 @@ def test_the_address_is_never_stored(client: FlaskClient, settings: Settings, mu
     ("courriel", "a@" + "b" * MAX_EMAIL + ".fr", "adresse électronique n'est pas valide"),
     ("type", "insult", "Choisissez le type"),
     ("valeur", 'https://schema.org/name "Autre"@fr', "plus dans le graphe"),
+    ("texte", "Le nom\x00 est faux", "caractères de contrôle"),  # a NUL would make the Atom feed invalid XML
+    ("proposition", "Mus\x1bée X", "caractères de contrôle"),
 ])
 def test_every_field_limit(client: FlaskClient, settings: Settings, museum: str, field: str, value: str,
                            message: str) -> None:
+    """Each limit refuses the remark with its message and stores nothing."""
     reply = post(client, form(client, museum), **{field: value})
     assert reply.status_code == 400
     assert message in html.unescape(reply.text)

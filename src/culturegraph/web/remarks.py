@@ -53,6 +53,9 @@ STORE = "culturegraph.remarks"
 MAX_EMAIL = 254
 MAX_PROPOSED = 1000
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# C0 controls other than tab and line breaks, DEL, and the non-characters XML 1.0 cannot carry: a remark
+# is published in HTML, JSON-LD, N-Triples and the curators' Atom feed, and a NUL makes the feed invalid.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 HONEYPOT = "site_web"
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 PRIVATE = "no-store, private"
@@ -354,6 +357,8 @@ def _check(form: dict[str, str], keys: set[str], max_chars: int) -> list[str]:
         errors.append(f"Le texte dépasse {max_chars} caractères.")
     if len(form["proposition"]) > MAX_PROPOSED:
         errors.append(f"La valeur proposée dépasse {MAX_PROPOSED} caractères.")
+    if any(CONTROL.search(form[name]) for name in ("texte", "proposition")):
+        errors.append("Le texte contient des caractères de contrôle (invisibles) : retirez-les.")
     email = form["courriel"].strip()
     if email and (len(email) > MAX_EMAIL or not EMAIL.fullmatch(email)):
         errors.append("L'adresse électronique n'est pas valide.")
