@@ -9,10 +9,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import importlib.util
+import socket
 import tomllib
 import urllib.error
 import urllib.request
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -253,3 +255,29 @@ def test_resolve_each_kind_of_conflict() -> None:
     assert result.absent == ["7"] and result.not_asked == ["8"]
     ok = resolve("P1", {"a": {"1"}, "g": {"8"}}, _rows({"1": ["Q1"], "8": ["Q8"]}), {"g": {"Q8"}})
     assert [(s, r.item) for s, r in ok.links] == [("a", "Q1")] and ok.already == 1 and ok.conflicts == []
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*"))} if folder.is_dir() else {}
+
+
+def test_a_failed_refresh_says_why_and_leaves_the_cache(project, tmp_path) -> None:
+    settings, _, _ = project
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    folder = enrichment.cache_dir(settings)
+    before = _snapshot(folder)
+    env = {"CULTUREGRAPH_HOME": str(settings.project_root)}
+    runner = CliRunner()
+    result = runner.invoke(main, ["--store", str(settings.store_home), "enrich", "wikidata", "--endpoint",
+                                  f"http://127.0.0.1:{port}/sparql", "--retries", "2", "--backoff", "0",
+                                  "--property", "P539"], env=env)
+    assert result.exit_code == 1 and "gave up after 2 attempts" in result.output, result.output
+    assert f"POST http://127.0.0.1:{port}/sparql failed" in result.output
+    result = runner.invoke(main, ["--store", str(settings.store_home), "enrich", "wikidata", "--property",
+                                  "P9999"], env=env)
+    assert result.exit_code == 1 and "no dataset declares P9999" in result.output
+    result = runner.invoke(main, ["--store", str(tmp_path / "empty"), "enrich", "wikidata"], env=env)
+    assert result.exit_code == 1 and "run `culturegraph build`" in result.output
+    assert _snapshot(folder) == before

@@ -228,3 +228,14 @@ def test_a_quote_in_an_id_does_not_break_the_query() -> None:
     assert 'VALUES ?id { "a\\"b" "c\\\\d" }' in batch_query("P236", ['a"b', "c\\d"])
     with pytest.raises(ValueError, match="not a Wikidata property"):
         batch_query("wdt:P236", ["x"])
+
+
+def test_an_item_with_two_labels_is_one_answer(server, monkeypatch) -> None:
+    url, _ = server
+    wd = client(url, Waits())
+    rows = [{"id": "M0003", "item": WD + "Q3", "label": "un"},
+            {"id": "M0003", "item": WD + "Q3", "label": "deux"},
+            {"id": "M0009", "item": WD + "Q9", "label": ""}, {"id": "M0003", "item": "not-an-item"}]
+    monkeypatch.setattr(wd, "select", lambda text: rows)
+    batch = next(wd.lookup("P539", ["M0003"]))
+    assert [(a.id, a.item, a.label) for a in batch.answers] == [("M0003", "Q3", "un")]  # M0009 not asked

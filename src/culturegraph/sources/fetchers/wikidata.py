@@ -203,12 +203,14 @@ class WikidataClient:
             text = batch_query(prop, chunk)
             digest = query_digest(text)
             asked = set(chunk)
-            answers = []
+            answers: dict[tuple[str, str], Answer] = {}
             for row in self.select(text):
                 item = row.get("item", "")
                 if row.get("id") in asked and item.startswith(WD + "Q"):
-                    answers.append(Answer(row["id"], item.removeprefix(WD), row.get("label", ""), digest))
-            yield Batch(chunk, text, digest, tuple(sorted(set(answers), key=lambda a: (a.id, a.item))))
+                    qid = item.removeprefix(WD)
+                    # An item with two French labels comes back twice: one answer, the first label.
+                    answers.setdefault((row["id"], qid), Answer(row["id"], qid, row.get("label", ""), digest))
+            yield Batch(chunk, text, digest, tuple(answers[key] for key in sorted(answers)))
 
 
 class _Retry(Exception):
