@@ -233,14 +233,20 @@ def held(reader: Any, group: Declared, prefixes: dict[str, str]) -> dict[str, se
     return dict(out)
 
 
-def existing(reader: Any, predicate: str, liens_graph: str) -> dict[str, set[str]]:
+def existing(reader: Any, predicate: str, liens_graph: str,
+             memo: dict[str, dict[str, set[str]]] | None = None) -> dict[str, set[str]]:
     """Resource → the Wikidata items the graph already links it to with ``predicate`` (a dataset's own
-    links, e.g. the geography's crosswalk; not the links stage's graph, which this very step writes)."""
+    links, e.g. the geography's crosswalk; not the links stage's graph, which this very step writes).
+    ``memo``: one query per predicate for several properties (1.4 s each on the shipped graph)."""
+    if memo is not None and predicate in memo:
+        return memo[predicate]
     query = (f"SELECT ?s ?o WHERE {{ GRAPH ?g {{ ?s <{predicate}> ?o }} FILTER(?g != <{liens_graph}>) "
              f'FILTER(STRSTARTS(STR(?o), "{WD}Q")) }}')
     out: dict[str, set[str]] = defaultdict(set)
     for row in reader.query(query):
         out[row["s"].value].add(row["o"].value.removeprefix(WD))
+    if memo is not None:
+        memo[predicate] = dict(out)
     return dict(out)
 
 
@@ -383,12 +389,13 @@ def apply(reader: Any, identifiers: Iterable[tuple[DatasetSpec, ExternalIdentifi
     """Every declared property whose cache has answers, resolved on the graph (offline)."""
     cache = read_cache(folder)
     out = []
+    memo: dict[str, dict[str, set[str]]] = {}
     for prop, group in sorted(declared(identifiers).items()):
         if prop not in cache.properties:
             continue
         predicate = _expand(group.predicate, prefixes)
         resolution = resolve(prop, held(reader, group, prefixes), cache.answers(prop),
-                             existing(reader, predicate, liens_graph))
+                             existing(reader, predicate, liens_graph, memo))
         out.append(Applied(group, resolution, predicate))
     return out
 
@@ -425,6 +432,7 @@ def refresh(reader: Any, identifiers: Iterable[tuple[DatasetSpec, ExternalIdenti
                               f"{', '.join(sorted(groups)) or 'none'})")
     date = today or dt.datetime.now(dt.UTC).date().isoformat()
     done = []
+    memo: dict[str, dict[str, set[str]]] = {}
     for prop, group in sorted(groups.items()):
         if only and prop not in only:
             continue
@@ -447,14 +455,15 @@ def refresh(reader: Any, identifiers: Iterable[tuple[DatasetSpec, ExternalIdenti
         write_property(folder, prop, group.label.get("fr", prop), rows, meta)
         cache = read_cache(folder)
         predicate = _expand(group.predicate, prefixes)
-        resolution = resolve(prop, subjects, cache.answers(prop), existing(reader, predicate, liens_graph))
+        resolution = resolve(prop, subjects, cache.answers(prop),
+                             existing(reader, predicate, liens_graph, memo))
         done.append(Refreshed(prop, len(ids), batches, resolution))
-    write_conflicts(folder, reader, groups, prefixes, liens_graph)
+    write_conflicts(folder, reader, groups, prefixes, liens_graph, memo)
     return done
 
 
 def write_conflicts(folder: Path, reader: Any, groups: dict[str, Declared], prefixes: dict[str, str],
-                    liens_graph: str) -> list[Conflict]:
+                    liens_graph: str, memo: dict[str, dict[str, set[str]]] | None = None) -> list[Conflict]:
     """``conflits.tsv``: the conflicts of every cached property on the graph, for curators."""
     cache = read_cache(folder)
     conflicts: list[Conflict] = []
@@ -462,7 +471,7 @@ def write_conflicts(folder: Path, reader: Any, groups: dict[str, Declared], pref
         if prop in cache.properties:
             predicate = _expand(group.predicate, prefixes)
             conflicts += resolve(prop, held(reader, group, prefixes), cache.answers(prop),
-                                 existing(reader, predicate, liens_graph)).conflicts
+                                 existing(reader, predicate, liens_graph, memo)).conflicts
     lines = ["\t".join(CONFLICT_COLUMNS)]
     lines += ["\t".join(_clean(c.row()[k]) for k in CONFLICT_COLUMNS) for c in conflicts]
     folder.mkdir(parents=True, exist_ok=True)
