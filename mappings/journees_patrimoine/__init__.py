@@ -12,7 +12,7 @@ from pathlib import Path
 
 from culturegraph.datasets import Catalogue, DatasetSpec, ExamplePage, IriPattern, PropertyGroup, Statistic
 
-from . import links, mapping
+from . import links, mapping, panels
 from .openagenda import PARSERS
 
 HOME = Path(__file__).parent
@@ -101,6 +101,9 @@ DATASET = DatasetSpec(
                                     "kgo:accessibilite"),
                       {"fr": "Événement", "en": "Event"}, order=15),
     ),
+    enrichers=panels.ENRICHERS,
+    panels=panels.PANELS,
+    templates="templates",
     queries="queries",
     links=links.RULES,
 )
