@@ -1,5 +1,6 @@
 """The photographs on the pages: a photo's caption, operators, date with its precision, place, monuments
-(and the museums they house) and POP notice; an agent's photos on a map and a timeline.
+(and the museums they house) and POP notice; an agent's photos on a map and a timeline; on a Musée de
+France's page, the war photographs of its building (``kgo:representeBatimentDuMusee``, /graph/liens).
 
 :func:`enrich` reads what the page needs through the GraphReader (the photo's aggregation points at it;
 an agent's photos point at the agent); the panels turn it into ``templates/``. The photo's point is drawn
@@ -19,7 +20,7 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode
 
 from culturegraph.datasets import Described, Enricher, Panel, PanelView
-from culturegraph.rdf.terms import XSD, Minter
+from culturegraph.rdf.terms import SCHEMA, XSD, Minter
 from culturegraph.store.base import GraphReader
 from culturegraph.web.charts import bar_chart
 
@@ -48,11 +49,13 @@ class Photo:
     date: Literal | None
     lat: float | None
     lon: float | None
+    monument: str = ""  # the Mérimée reference it shows (a museum's photos)
+    notice: str = ""  # its POP notice
 
 
 @dataclass
 class Found:
-    kind: str  # "photo" | "agent"
+    kind: str  # "photo" | "agent" | "museum"
     aggregation: dict[str, list[str]] = field(default_factory=dict)  # predicate local name → IRIs
     museums: list[str] = field(default_factory=list)
     photos: list[Photo] = field(default_factory=list)
@@ -101,6 +104,30 @@ def enrich(reader: GraphReader, desc: Described) -> None:
             lat = float(row["lat"].value) if isinstance(row["lat"], Literal) else None
             lon = float(row["lon"].value) if isinstance(row["lon"], Literal) else None
             found.photos.append(Photo(row["photo"].value, row["legende"].value, date, lat, lon))
+        if found.photos:
+            desc.data[KEY] = found
+    elif SCHEMA.Museum in types:
+        found = Found("museum")
+        found.query = (
+            "PREFIX dc: <http://purl.org/dc/elements/1.1/>\nPREFIX dcterms: <http://purl.org/dc/terms/>\n"
+            "PREFIX edm: <http://www.europeana.eu/schemas/edm/>\n"
+            f"PREFIX kgo: <{kgo.representeBatimentDuMusee.value.rsplit('/', 1)[0]}/>\n"
+            "SELECT ?photo ?legende ?date ?merimee ?notice WHERE {\n"
+            f"  ?photo kgo:representeBatimentDuMusee <{desc.iri.value}> ; dc:title ?legende .\n"
+            "  OPTIONAL { ?photo dcterms:created ?date }\n"
+            "  OPTIONAL { ?photo kgo:referenceMerimee ?merimee .\n"
+            f"             <{desc.iri.value}> kgo:referenceMerimee ?merimee }}\n"
+            "  OPTIONAL { ?aggregation edm:aggregatedCHO ?photo ; edm:isShownAt ?notice }\n"
+            "}\nORDER BY ?date ?photo")
+        seen: set[str] = set()
+        for row in reader.query(found.query, union_default_graph=True):
+            if not isinstance(row["photo"], NamedNode) or row["photo"].value in seen:
+                continue
+            seen.add(row["photo"].value)
+            date = row["date"] if isinstance(row["date"], Literal) else None
+            found.photos.append(Photo(row["photo"].value, row["legende"].value, date, None, None,
+                                      row["merimee"].value if row["merimee"] is not None else "",
+                                      row["notice"].value if row["notice"] is not None else ""))
         if found.photos:
             desc.data[KEY] = found
 
@@ -177,8 +204,19 @@ def agent_panel(view: PanelView) -> Mapping[str, Any] | None:
             "query_url": view.query_url(found.query)}
 
 
+def museum_panel(view: PanelView) -> Mapping[str, Any] | None:
+    """The photographs of the monument a museum is housed in (the links stage's photo → museum links)."""
+    found = view.description.data.get(KEY)
+    if not isinstance(found, Found) or found.kind != "museum":
+        return None
+    rows = [(view.local_url(p.iri) or p.iri, p.caption, *(date_text(p.date) if p.date else ("", "")),
+             p.monument, p.notice) for p in found.photos]
+    return {"count": len(found.photos), "rows": rows, "query_url": view.query_url(found.query)}
+
+
 ENRICHERS: tuple[Enricher, ...] = (Enricher(KEY, enrich),)
 PANELS: tuple[Panel, ...] = (
     Panel("photographie", "photographie.html", photo_panel, order=30),
     Panel("photos-agent", "photos-agent.html", agent_panel, order=30),
+    Panel("photos-batiment-musee", "photos-musee.html", museum_panel, order=45),
 )
