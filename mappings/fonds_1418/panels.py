@@ -106,7 +106,7 @@ def enrich(reader: GraphReader, desc: Described) -> None:
             found.photos.append(Photo(row["photo"].value, row["legende"].value, date, lat, lon))
         if found.photos:
             desc.data[KEY] = found
-    elif SCHEMA.Museum in types:
+    elif SCHEMA.Museum in types and reader.exists(None, kgo.representeBatimentDuMusee, desc.iri):
         found = Found("museum")
         found.query = (
             "PREFIX dc: <http://purl.org/dc/elements/1.1/>\nPREFIX dcterms: <http://purl.org/dc/terms/>\n"

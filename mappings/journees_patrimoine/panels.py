@@ -131,32 +131,34 @@ def _links(reader: GraphReader, kgo: Any, venue: NamedNode | None = None,
            museum: NamedNode | None = None) -> list[MuseumLink]:
     """The link records (/graph/liens axioms) of a venue's or a museum's venue ↔ museum candidates that
     were linked or left to curators; ``MuseumLink.museum`` is the other end (the venue, for a museum)."""
-    given = ""
-    if venue is not None:
-        given += f"  VALUES ?lieu {{ <{venue.value}> }}\n"
-    if museum is not None:
-        given += f"  VALUES ?musee {{ <{museum.value}> }}\n"
-    query = f"""SELECT ?lieu ?musee ?statut ?score ?methode ?distance ?commentaire ?lat ?lon WHERE {{
-{given}  ?axiome <{OWL}annotatedSource> ?lieu ; <{OWL}annotatedTarget> ?musee ;
+    # The known end written into the pattern (not a VALUES block): the store then starts from it.
+    source = f"<{venue.value}>" if venue is not None else "?lieu"
+    target = f"<{museum.value}>" if museum is not None else "?musee"
+    query = f"""SELECT ?other ?statut ?score ?methode ?distance ?commentaire WHERE {{
+  ?axiome <{OWL}annotatedSource> {source} ; <{OWL}annotatedTarget> {target} ;
           <{OWL}annotatedProperty> <{kgo.lieuMusee.value}> ; <{kgo.statutLien.value}> ?statut .
+  BIND ({target if museum is None else source} AS ?other)
   OPTIONAL {{ ?axiome <{SSSOM}similarity_score> ?score }}
   OPTIONAL {{ ?axiome <{kgo.methodeLien.value}> ?methode }}
   OPTIONAL {{ ?axiome <{kgo.distanceMetres.value}> ?distance }}
   OPTIONAL {{ ?axiome <{RDFS.comment.value}> ?commentaire }}
-  OPTIONAL {{ ?musee <{WGS84}lat> ?lat ; <{WGS84}long> ?lon }}
-}} ORDER BY DESC(?score) ?musee"""
+}} ORDER BY DESC(?score) ?other"""
     out = []
     for row in reader.query(query, union_default_graph=True):
         status = row["statut"].value.rsplit("/", 1)[-1]
         if status in ("rejete", "refuse"):
             continue
-        other = row["musee"] if museum is None else row["lieu"]
         out.append(MuseumLink(
-            museum=other.value, score=_float(row["score"]),
+            museum=row["other"].value, score=_float(row["score"]),
             method=row["methode"].value.rsplit("/", 1)[-1] if row["methode"] is not None else "",
             status=status, distance_m=_float(row["distance"]),
-            comment=row["commentaire"].value if row["commentaire"] is not None else "",
-            lat=_float(row["lat"]), lon=_float(row["lon"])))
+            comment=row["commentaire"].value if row["commentaire"] is not None else ""))
+    if museum is None:
+        # The museums' points, one look-up each (an OPTIONAL over the union of the graphs is slow here).
+        for link in out:
+            node = NamedNode(link.museum)
+            link.lat = next((_float(q.object) for q in reader.quads(node, NamedNode(WGS84 + "lat"))), None)
+            link.lon = next((_float(q.object) for q in reader.quads(node, NamedNode(WGS84 + "long"))), None)
     return out
 
 
@@ -228,11 +230,11 @@ def enrich(reader: GraphReader, desc: Described) -> None:
         found.events, found.query = _events(reader, kgo, [desc.iri.value], desc)
         desc.data[KEY] = found
     elif SCHEMA.Museum in types:
-        links = _links(reader, kgo, museum=desc.iri)
         stated = {q.subject.value for q in reader.quads(None, kgo.lieuMusee, desc.iri)
                   if isinstance(q.subject, NamedNode)}
-        if not stated:
+        if not stated:  # most museums: one index look-up, no query
             return
+        links = _links(reader, kgo, museum=desc.iri)
         found = Found("museum", [Venue(v) for v in sorted(stated)])
         for venue in found.venues:
             record = next((r for r in links if r.museum == venue.iri), None)
