@@ -73,6 +73,7 @@ DATASET = DatasetSpec(
                       "https://www.ica.org/standards/RiC/ontology#", "http://schema.org/",
                       "http://www.w3.org/2004/02/skos/core#"),
         example_resources=("id/photographie/APTH002060",),
+        themes=("EDUC",),  # EU data themes: heritage photographs are culture
         keywords={"fr": ("photographie", "Première Guerre mondiale", "base Mémoire", "Europeana"),
                   "en": ("photography", "First World War", "base Mémoire", "Europeana")},
     ),

@@ -66,6 +66,7 @@ DATASET = DatasetSpec(
         vocabularies=("http://schema.org/", "http://www.w3.org/2004/02/skos/core#",
                       "http://www.opengis.net/ont/geosparql#"),
         example_resources=("id/evenement/82600000", "id/lieu/44609940"),
+        themes=("EDUC",),  # EU data themes: cultural events and the heritage places they open
         keywords={"fr": ("Journées européennes du patrimoine", "événements", "OpenAgenda", "lieux"),
                   "en": ("European Heritage Days", "events", "OpenAgenda", "venues")},
     ),

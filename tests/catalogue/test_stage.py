@@ -24,6 +24,7 @@ BASE = "https://culturegraph.example/"
 DCAT = "http://www.w3.org/ns/dcat#"
 SPDX = "http://spdx.org/rdf/terms#"
 VOID = "http://rdfs.org/ns/void#"
+EU_THEMES = "http://publications.europa.eu/resource/authority/data-theme/"
 CATALOGUE_GRAPH = NamedNode(BASE + "graph/catalogue")
 RDF_FORMATS = {"nquads": RdfFormat.N_QUADS, "turtle": RdfFormat.TURTLE, "trig": RdfFormat.TRIG}
 
@@ -184,6 +185,8 @@ def test_the_catalogue_of_the_shipped_build_lists_every_dataset_and_has_no_viola
         assert titles == dict(spec.title)
         formats = {d.rsplit("/", 1)[1] for d in catalogue_values(directory, dataset, DCAT + "distribution")}
         assert formats == {"nquads", "turtle", "trig", "sparql"}
+        themes = catalogue_values(directory, dataset, DCAT + "theme")  # EU data themes, for every dataset
+        assert themes and all(t.startswith(EU_THEMES) for t in themes), (spec.name, themes)
     summary = json.loads((directory / "validation.json").read_text(encoding="utf-8"))["summary"]
     assert summary["per_dataset"]["catalogue"]["Violation"] == 0
     assert built.switched
@@ -192,3 +195,46 @@ def test_the_catalogue_of_the_shipped_build_lists_every_dataset_and_has_no_viola
 @pytest.mark.slow
 def test_void_counts_of_the_shipped_build(settings, built, graph):
     check_void(built.directory, graph, [spec.name for spec in load_registry(settings.datasets)])
+
+
+@pytest.mark.slow
+def test_external_linksets_of_the_shipped_build_are_the_links_its_graphs_hold(built, graph):
+    """A void:Linkset for each (graph, predicate, external dataset) that has links, and none for those
+    without: its void:triples is the SPARQL count of that graph's triples with that predicate whose object
+    is an IRI of that dataset (the build counts them on the dump, with a regular expression). Each target
+    is described, with its uriSpaces."""
+    from culturegraph.catalogue.void import TARGETS
+
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    values: dict[tuple[str, str], list[str]] = {}
+    for t in read_catalogue(built.directory) or []:
+        values.setdefault((t.subject.value, t.predicate.value), []).append(t.object.value)
+    external = BASE + "data/externe/"
+    published = {}
+    for (subject, predicate), objects in values.items():
+        if predicate != rdf_type or VOID + "Linkset" not in objects:
+            continue
+        (target,) = values[(subject, VOID + "objectsTarget")]
+        if target.startswith(external):
+            (dataset,) = values[(subject, VOID + "subjectsTarget")]
+            (link,) = values[(subject, VOID + "linkPredicate")]
+            (triples,) = values[(subject, VOID + "triples")]
+            key = (dataset.removeprefix(BASE + "data/"), link, target.removeprefix(external))
+            published[key] = int(triples)
+
+    owner = {ns: t.key for t in TARGETS for ns in t.namespaces}
+    counted: Counter = Counter()
+    query = f"""SELECT ?g ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+        FILTER(isIRI(?o) && ?p != <{rdf_type}> && !STRSTARTS(STR(?o), "{BASE}")) }}"""
+    for row in graph.query(query):
+        name = row["g"].value.removeprefix(BASE + "graph/")
+        key = next((k for ns, k in owner.items() if row["o"].value.startswith(ns)), None)
+        if key is not None and name != "catalogue":  # the catalogue describes links, it is not a source
+            counted[(name, row["p"].value, key)] += 1
+    assert published == dict(counted)
+    # The communes, départements and régions link to Wikidata through the shipped crosswalk.
+    assert published[("geographie", "http://schema.org/sameAs", "wikidata")] > 30_000
+    for key in {k for _, _, k in published}:
+        target = next(t for t in TARGETS if t.key == key)
+        assert VOID + "Dataset" in values[(external + key, rdf_type)]
+        assert sorted(values[(external + key, VOID + "uriSpace")]) == sorted(target.namespaces)
