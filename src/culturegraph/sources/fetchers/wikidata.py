@@ -148,6 +148,7 @@ class WikidataClient:
         sparql.setMethod(POST)
         sparql.setRequestMethod(URLENCODED)
         sparql.setReturnFormat(JSON)
+        sparql.setOnlyConneg(True)  # the Accept header only: no `format=`/`output=` parameters added
         # setTimeout() keeps whole seconds only; urlopen takes any number (tests use a fraction).
         sparql.timeout = self.policy.timeout_s  # type: ignore[assignment]
         sparql.setQuery(text)
