@@ -2,8 +2,9 @@
 
 The dataset's rooms: ``mapping.py`` (COG tables → triples, Wikidata links), ``cog.py`` (the ``cog``
 table every mapping may read), ``tables/cog/`` (the shipped COG), ``aliases/wikidata-insee.toml`` (the
-crosswalk INSEE code → Wikidata item, ``data/sources/wikidata-insee``), ``shapes.ttl``. Its dataset
-node is made from the spec: no vocabulary file.
+crosswalk INSEE code → Wikidata item, ``data/sources/wikidata-insee``), ``shapes.ttl``,
+``vocabulary.ttl`` (the population cube: its data set, structure and terms). Its dataset node is made
+from the spec.
 """
 
 from __future__ import annotations
@@ -88,9 +89,17 @@ DATASET = DatasetSpec(
     title={"fr": "Géographie administrative (COG)", "en": "Administrative geography (COG)"},
     description={
         "fr": "Communes, arrondissements municipaux, départements et régions du Code officiel "
-              "géographique de l'INSEE, reliés commune → département → région.",
+              "géographique de l'INSEE (2026), reliés commune → département → région, avec leur "
+              "population municipale (INSEE, populations de référence 2023 ; Mayotte 2017 ; collectivités "
+              "d'outre-mer à leur dernier recensement) : celle des communes telle que le paquet "
+              "@etalab/decoupage-administratif 6.0.0 la donne, celle des départements, régions et "
+              "collectivités calculée comme la somme de leurs communes.",
         "en": "Communes, municipal arrondissements, départements and régions of INSEE's official "
-              "geographic code, linked commune → département → région.",
+              "geographic code (2026), linked commune → département → région, with their municipal "
+              "population (INSEE, reference populations 2023; Mayotte 2017; overseas collectivities at "
+              "their latest census): the communes' as the @etalab/decoupage-administratif 6.0.0 package "
+              "gives it, the départements', régions' and collectivities' computed as the sum of their "
+              "communes'.",
     },
     sources=("wikidata-insee",),
     aliases={"wikidata-insee": "aliases/wikidata-insee.toml"},
@@ -99,6 +108,7 @@ DATASET = DatasetSpec(
     order=10,
     tables={"cog": TableLoader("tables/cog", Cog.load)},
     shapes=("shapes.ttl",),
+    vocabulary=("vocabulary.ttl",),
     links=(WIKIDATA_LINKS,),
     identifiers=IDENTIFIERS,
     prefixes={"commune": "id/commune/", "departement": "id/departement/", "region": "id/region/",
@@ -106,7 +116,8 @@ DATASET = DatasetSpec(
     catalogue=Catalogue(
         licence="https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
         # INSEE COG via Etalab (tables/cog/SOURCE.md); the Wikidata crosswalk (data/sources/wikidata-insee)
-        sources=("https://www.npmjs.com/package/@etalab/decoupage-administratif",
+        sources=("https://www.npmjs.com/package/@etalab/decoupage-administratif/v/6.0.0",
+                 "https://www.insee.fr/fr/statistiques/8680726?sommaire=8681011",
                  "https://github.com/phil2strass/geo-api"),
         vocabularies=("http://rdf.insee.fr/def/geo#", "http://schema.org/"),
         example_resources=("id/commune/01053",),

@@ -17,6 +17,12 @@ the match is a third party's, not verified item by item, and owl:sameAs would en
 overseas région and its département share one item: région 01 ≡ département 971). A code of the
 crosswalk that the shipped COG does not have (a COG 2026 merger) links nothing; ``crosswalk_gaps``
 reports them both ways.
+
+Populations (``population_observations``): a Data Cube ``/data/geographie/population``, one observation
+per territory and year, ``kgo:populationMunicipale`` the measure, ``kgo:territoire`` and
+``sdmx-dimension:refPeriod`` the dimensions, ``dcterms:source`` the INSEE table (docs/model.md §6).
+Communes and arrondissements: the package's figure; départements, régions and collectivities: the sum
+of their communes (the package has no figure of its own), published only when every commune has one.
 """
 
 from __future__ import annotations
@@ -25,10 +31,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from culturegraph.datasets import Inputs, Triple3
-from culturegraph.rdf.terms import IGEO, RDFS, SCHEMA, WD, A, Minter, NamedNode, fr, string
+from culturegraph.rdf.terms import (
+    DCTERMS,
+    IGEO,
+    QB,
+    RDFS,
+    SCHEMA,
+    SDMX_DIMENSION,
+    WD,
+    A,
+    Minter,
+    NamedNode,
+    fr,
+    integer,
+    string,
+    year_iri,
+)
 from culturegraph.sources.values import departement_of_commune
 
-from .cog import Cog
+from .cog import Cog, Vintage
 
 # The crosswalk's levels, by the kind of our IRI they link.
 LEVELS = {"commune": "commune", "department": "departement", "departement": "departement", "region": "region"}
@@ -79,6 +100,50 @@ def triples(inputs: Inputs, iris: Minter) -> Iterator[Triple3]:
         yield node, SCHEMA.containedInPlace, parent
         for postcode in commune.codes_postaux:
             yield node, SCHEMA.postalCode, string(postcode)
+    yield from population_observations(cog, iris)
+
+
+def territory_populations(cog: Cog) -> dict[tuple[str, str], tuple[int, Vintage]]:
+    """(kind of IRI, code) → (population municipale, vintage) of every territory that has one.
+
+    A commune or arrondissement: the package's figure. A département or collectivity: the sum of its
+    communes (arrondissements left out: they are parts of a commune already counted), only when every
+    one of them has a figure; a région: the sum of its départements, only when every one has a figure
+    of the same year.
+    """
+    com = collectivites(cog)
+    found: dict[tuple[str, str], tuple[int, Vintage]] = {}
+    members: dict[str, list[int | None]] = {}
+    for code, commune in cog.communes.items():
+        dep = departement_of_commune(code)
+        if commune.population is not None:
+            found[("commune", code)] = (commune.population, cog.vintage(dep))
+        if commune.type == "commune-actuelle":
+            members.setdefault(dep, []).append(commune.population)
+    for dep, figures in members.items():
+        if dep in cog.departements and figures and None not in figures:
+            kind = "collectivite-outre-mer" if dep in com else "departement"
+            found[(kind, dep)] = (sum(f for f in figures if f is not None), cog.vintage(dep))
+    for region in cog.regions:
+        if region in com:
+            continue
+        parts = [found.get(("departement", d.code)) for d in cog.departements.values() if d.region == region]
+        known = [part for part in parts if part is not None]
+        if known and len(known) == len(parts) and len({v for _, v in known}) == 1:
+            found[("region", region)] = (sum(n for n, _ in known), known[0][1])
+    return found
+
+
+def population_observations(cog: Cog, iris: Minter) -> Iterator[Triple3]:
+    dataset = iris.data("geographie", "population")
+    for (kind, code), (population, vintage) in sorted(territory_populations(cog).items()):
+        obs = iris.data("geographie", "population", kind, code, "annee", str(vintage.year))
+        yield obs, A, QB.Observation
+        yield obs, QB.dataSet, dataset
+        yield obs, iris.kgo.territoire, iris.id(kind, code)
+        yield obs, SDMX_DIMENSION.refPeriod, year_iri(vintage.year)
+        yield obs, iris.kgo.populationMunicipale, integer(population)
+        yield obs, DCTERMS.source, NamedNode(vintage.source)
 
 
 def _territory(node: NamedNode, code: str, nom: str, qid: str | None) -> Iterator[Triple3]:

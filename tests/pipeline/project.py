@@ -82,8 +82,9 @@ def cut_cog(cells: set[str], dest: Path) -> set[str]:
     codes = {m for cell in cells for m in CODE.findall(cell)}
     names = {slug(cell) for cell in cells if cell and not cell[:1].isdigit()}
     dest.mkdir(parents=True)
-    for name in ("departements.csv", "regions.csv", "SOURCE.md"):
-        shutil.copy2(COG / name, dest / name)
+    for path in COG.iterdir():  # every table but the communes, whole
+        if path.name != "communes.csv":
+            shutil.copy2(path, dest / path.name)
     with (COG / "communes.csv").open(encoding="utf-8", newline="") as f:
         lines = f.read().splitlines(keepends=True)
     rows = list(csv.DictReader(lines, delimiter=";"))

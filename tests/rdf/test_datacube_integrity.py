@@ -33,7 +33,7 @@ PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 # Where the cubes' statements are: observations, data sets, structures, properties, code lists.
-GRAPHS = ("frequentation-musees", "aides-presse", "catalogue", "vocabulaires")
+GRAPHS = ("frequentation-musees", "aides-presse", "geographie", "catalogue", "vocabulaires")
 
 # §10.1 phase 1 (type and property closure), §10.2 phase 2 (push down attachment levels).
 NORMALISATION = [
@@ -174,6 +174,7 @@ def cube(graph) -> Store:
 def test_the_graph_has_cubes(cube: Store) -> None:
     datasets = {r["ds"].value for r in cube.query(PROLOGUE + "SELECT ?ds WHERE { ?ds a qb:DataSet }")}
     assert f"{BASE}data/frequentation-musees" in datasets and f"{BASE}data/aides-presse" in datasets
+    assert f"{BASE}data/geographie/population" in datasets
 
 
 @pytest.mark.parametrize("name", sorted(CONSTRAINTS, key=lambda n: (int(n[3:].rstrip("ab")), n)))
