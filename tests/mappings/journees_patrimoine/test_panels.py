@@ -11,10 +11,12 @@ import math
 import re
 
 import pytest
+from culturegraph.mappings.journees_patrimoine.panels import MuseumLink, Venue, plan, span_text
 from flask.testing import FlaskClient
-from pyoxigraph import Store
+from pyoxigraph import Literal, Store
 
 from culturegraph.config import Settings
+from culturegraph.rdf.terms import XSD
 from culturegraph.web.app import create_app
 
 from .query_facts import SOURCES, events, is_jep, venue_museums
@@ -159,3 +161,30 @@ def test_panels_that_do_not_apply_are_absent(client: FlaskClient) -> None:
     assert section(event, "h-lieu-evenements") is None
     edition = get(client, "/id/evenement/jep-2023")  # an edition is no OpenAgenda event
     assert section(edition, "h-evenement") is None
+
+
+def test_the_plan_puts_north_up_and_scales_the_bar_to_the_distances() -> None:
+    # A museum 300 m north and 400 m east of the venue (500 m away), another with no point.
+    north = 300 / 111_320.0
+    east = 400 / (111_320.0 * math.cos(math.radians(48.85)))
+    venue = Venue("v", lat=48.85, lon=2.35, museums=[MuseumLink("m", lat=48.85 + north, lon=2.35 + east),
+                                                      MuseumLink("n")])
+    drawn = plan(venue)
+    assert drawn is not None and len(drawn["points"]) == 1
+    (x, y, _), centre = drawn["points"][0], drawn["centre"]
+    assert x > centre and y < centre  # east is right, north is up
+    x1, _, x2, bar = drawn["bar"]
+    pixels_per_metre = (x2 - x1) / bar
+    assert (x - centre) / pixels_per_metre == pytest.approx(400, abs=2)
+    assert (centre - y) / pixels_per_metre == pytest.approx(300, abs=2)
+    assert plan(Venue("v", museums=[MuseumLink("m", lat=1.0, lon=1.0)])) is None  # the venue has no point
+
+
+def test_span_text_keeps_the_time_zone_the_source_wrote() -> None:
+    start = Literal("2023-09-16T09:00:00Z", datatype=XSD.dateTime)
+    end = Literal("2023-09-17T15:30:00Z", datatype=XSD.dateTime)
+    assert span_text(start, end) == \
+        "samedi 16 septembre 2023, 9 h 00 – dimanche 17 septembre 2023, 15 h 30 (UTC)"
+    local = Literal("2023-09-16T11:00:00+02:00", datatype=XSD.dateTime)
+    assert span_text(local, None) == "samedi 16 septembre 2023, 11 h 00 (UTC+2)"
+    assert span_text(Literal("bientôt"), None) == "bientôt"
