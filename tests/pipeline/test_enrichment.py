@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import importlib.util
+import re
 import socket
 import tomllib
 import urllib.error
@@ -281,3 +282,25 @@ def test_a_failed_refresh_says_why_and_leaves_the_cache(project, tmp_path) -> No
     result = runner.invoke(main, ["--store", str(tmp_path / "empty"), "enrich", "wikidata"], env=env)
     assert result.exit_code == 1 and "run `culturegraph build`" in result.output
     assert _snapshot(folder) == before
+
+
+def test_the_documented_properties_are_the_declared_ones() -> None:
+    """docs/enrichment.md's table of properties and the datasets' declarations say the same."""
+    text = (PROJECT_ROOT / "docs" / "enrichment.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| (P\d+) ", text, flags=re.MULTILINE))
+    groups = enrichment.declared(load_registry().external_identifiers())
+    assert documented == set(groups) == {"P539", "P380", "P236", "P374", "P2586", "P2585"}
+    assert groups["P380"].datasets == ["fonds-14-18", "museofile"]
+    assert {g.predicate for g in groups.values()} == {"schema:sameAs"}
+
+
+def test_one_property_has_one_link_predicate() -> None:
+    from culturegraph.datasets import DatasetSpec, ExternalIdentifier
+
+    query = "SELECT ?item ?id {}"
+    a = DatasetSpec(name="a", title={}, description={},
+                    identifiers=(ExternalIdentifier("P539", query, {"fr": "x"}),))
+    b = DatasetSpec(name="b", title={}, description={},
+                    identifiers=(ExternalIdentifier("P539", query, {"fr": "x"}, "owl:sameAs"),))
+    with pytest.raises(enrichment.EnrichmentError, match="dataset b, identifier P539: predicate owl:sameAs"):
+        enrichment.declared([(a, i) for i in a.identifiers] + [(b, i) for i in b.identifiers])
