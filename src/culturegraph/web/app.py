@@ -16,7 +16,7 @@ from culturegraph.store import backends
 from culturegraph.store.oxigraph.executor import Job
 from culturegraph.store.oxigraph.sources import FixedSource
 from culturegraph.web import annotations as annotation_protocol
-from culturegraph.web import catalogue, context, http, ops, pages, resources, security, sparql
+from culturegraph.web import catalogue, context, http, i18n, ops, pages, resources, security, sparql
 from culturegraph.web import curation as curation_views
 from culturegraph.web import remarks as remark_views
 
@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None, ver
     folders = {name: FileSystemLoader(str(path)) for name, path in registry.template_folders().items()}
     app.jinja_loader = ChoiceLoader([app.jinja_loader, PrefixLoader(folders)])  # type: ignore[assignment]
     http.init_app(app)  # CORS, gzip, Vary, plain-text 405: for every route
+    i18n.init_app(app)  # the pages' language: switch, cookie, Accept-Language (issue 13)
     # /graph/remarques follows the published remarks between builds (issue 15): before the endpoint.
     live_remarks = remark_views.LiveRemarks(settings)
     app.extensions[context.LIVE_GRAPHS] = ((live_remarks.graph(), live_remarks),)

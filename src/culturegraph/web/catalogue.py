@@ -43,7 +43,7 @@ from culturegraph.catalogue.stage import CATALOGUE_FILE, read_catalogue
 from culturegraph.rdf import conneg, formats
 from culturegraph.rdf.formats import DOCUMENT_FORMATS, HTML, Format
 from culturegraph.rdf.write import write
-from culturegraph.web import context, urls
+from culturegraph.web import context, i18n, urls
 
 bp = Blueprint("catalogue", __name__)
 
@@ -113,8 +113,10 @@ def catalogue_document(suffix: str | None = None) -> Response:
         response.vary.add("Accept")
         return response
     assert build is not None
+    # The HTML page's language is part of it (web/i18n.py): no 304 for the other language's page.
+    lang = i18n.current() if fmt is HTML else ""
     digest = hashlib.sha256(f"{(build / CATALOGUE_FILE).stat().st_mtime_ns}|{build.name}|{fmt.name}|"
-                            f"{request.host}".encode()).hexdigest()[:32]
+                            f"{request.host}|{lang}".encode()).hexdigest()[:32]
     response = Response(content_type=fmt.content_type)
     response.set_etag(digest, weak=True)
     response.last_modified = datetime.fromtimestamp((build / CATALOGUE_FILE).stat().st_mtime, UTC)
@@ -163,12 +165,15 @@ def catalogue_view(triples: Iterable[Triple]) -> dict[str, Any]:
     for t in triples:
         by[str(getattr(t.subject, "value", t.subject))][t.predicate.value].append(t.object)
     base = context.settings().base_iri
+    page_lang = i18n.current()
 
-    def text(node: str, predicate: str, lang: str = "fr") -> str:
+    def text(node: str, predicate: str, lang: str | None = None) -> str:
+        """The literal in ``lang`` (default: the page's language), else French, else the first."""
         values = by[node][predicate]
-        for v in values:
-            if isinstance(v, Literal) and v.language == lang:
-                return v.value
+        for wanted in (lang or page_lang, "fr"):
+            for v in values:
+                if isinstance(v, Literal) and v.language == wanted:
+                    return v.value
         return values[0].value if values else ""
 
     def first(node: str, predicate: str) -> str | None:
@@ -198,9 +203,11 @@ def catalogue_view(triples: Iterable[Triple]) -> dict[str, Any]:
         period = first(d, DCT + "temporal")
         datasets.append({
             "iri": d, "href": _local(d), "name": d.rsplit("/", 1)[-1], "title": text(d, DCT + "title"),
-            "title_en": text(d, DCT + "title", "en"), "description": text(d, DCT + "description"),
+            "title_en": text(d, DCT + "title", "en"), "title_fr": text(d, DCT + "title", "fr"),
+            "description": text(d, DCT + "description"),
             "identifier": first(d, DCT + "identifier"),
-            "keywords": sorted(v.value for v in by[d][DCAT + "keyword"] if v.language == "fr"),
+            "keywords": sorted(v.value for v in by[d][DCAT + "keyword"] if v.language == page_lang)
+            or sorted(v.value for v in by[d][DCAT + "keyword"] if v.language == "fr"),
             "themes": [text(t.value, "http://www.w3.org/2004/02/skos/core#prefLabel") or t.value
                        for t in by[d][DCAT + "theme"]],
             "temporal": ((first(period, DCAT + "startDate"), first(period, DCAT + "endDate"))
@@ -220,7 +227,7 @@ def catalogue_view(triples: Iterable[Triple]) -> dict[str, Any]:
     return {"title": text(cat, DCT + "title"), "description": text(cat, DCT + "description"),
             "modified": first(cat, DCT + "modified"), "datasets": datasets,
             "endpoint": _local(first(service, DCAT + "endpointURL") or "") if service else None,
-            "formats": DOCUMENT_FORMATS, "french_number": french_number, "human_bytes": human_bytes}
+            "formats": DOCUMENT_FORMATS, "french_number": i18n.number, "human_bytes": human_bytes}
 
 
 def _target_title(by: Any, target: str | None) -> str:
@@ -327,7 +334,7 @@ def change_reports() -> list[dict[str, Any]]:
 
 @bp.route("/changes")
 def changes_page() -> Response:
-    body = render_template("changes.html", reports=change_reports(), french_number=french_number,
+    body = render_template("changes.html", reports=change_reports(), french_number=i18n.number,
                            summary=changes.summary, local_url=_local)
     response = Response(body, content_type=HTML.content_type)
     response.headers["Cache-Control"] = CACHE_CONTROL

@@ -289,9 +289,11 @@ class Describer:
         return None
 
     def label_statement(self, node: NamedNode) -> tuple[NamedNode, Literal] | None:
-        """The stored label triple's predicate and literal: rdfs:label / schema:name / skos:prefLabel …,
+        """The stored label triple's predicate and literal: skos:prefLabel / rdfs:label / schema:name …,
         in the first language of ``self.languages`` the node has one in (French first, then English,
-        then untagged, by default). Memoised per build (``LABELS``): the predicates, categories,
+        then untagged, by default; English first for an English page), whichever of the predicates
+        carries it: the language is chosen before the predicate (a term with ``skos:prefLabel`` in
+        French and ``rdfs:label`` in English shows the English one on an English page). Memoised per build (``LABELS``): the predicates, categories,
         years and places a document links to are shared by thousands of documents (issue 9: up to
         five look-ups per linked IRI were a quarter of a document's time). A store handed in by a test
         (version ``fixed``) is not memoised: two of them share that version."""
@@ -301,22 +303,22 @@ class Describer:
             found = LABELS.get(self.version, node.value, lambda: self._labels(node))
         if found is None:
             return None
-        predicate, by_language = found
         for lang in self.languages:
-            if lang in by_language:
-                return predicate, by_language[lang]
-        return predicate, next(iter(by_language.values()))
+            if lang in found:
+                return found[lang]
+        return next(iter(found.values()))
 
-    def _labels(self, node: NamedNode) -> tuple[NamedNode, dict[str, Literal]] | None:
-        """The first label predicate the node has, with one literal per language."""
+    def _labels(self, node: NamedNode) -> dict[str, tuple[NamedNode, Literal]] | None:
+        """Per language (``""``: untagged), the label of the first predicate of ``LABEL_PREDICATES``
+        that has one in that language."""
+        found: dict[str, tuple[NamedNode, Literal]] = {}
         for predicate in LABEL_PREDICATES:
-            found: dict[str, Literal] = {}
             for q in self.reader.quads(node, predicate):
                 if isinstance(q.object, Literal):
-                    found.setdefault(q.object.language or "", q.object)
-            if found:
-                return predicate, found
-        return None
+                    # by primary subtag: an "en-GB" label serves an English page
+                    language = (q.object.language or "").split("-", 1)[0].lower()
+                    found.setdefault(language, (predicate, q.object))
+        return found or None
 
 
 _XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")

@@ -46,9 +46,8 @@ from culturegraph.rdf.terms import (
     Minter,
 )
 from culturegraph.sources.model import CsvLocator
-from culturegraph.sources.values import french_number
 from culturegraph.store.base import GraphReader
-from culturegraph.web import context, urls
+from culturegraph.web import context, i18n, urls
 from culturegraph.web.describe import Description, PerVersion
 from culturegraph.web.security import QUERY_UI_CSP
 from culturegraph.web.urls import resource_path, short_name
@@ -146,20 +145,23 @@ HOUSE_GROUPS: dict[str, list[NamedNode]] = {
 }
 
 
-def _group_table(registry: Registry, base_iri: str) -> tuple[dict[str, str], dict[str, str]]:
+def _group_table(registry: Registry, base_iri: str,
+                 lang: str = i18n.DEFAULT) -> tuple[dict[str, str], dict[str, str]]:
     """predicate IRI → group id (house groups first, each extended by the datasets' predicates), and
-    group id → title. Computed once per registry and base."""
-    return registry.derived(("page groups", base_iri), lambda: _make_group_table(registry, base_iri))
+    group id → title in ``lang``. Computed once per registry, base and language."""
+    return registry.derived(("page groups", base_iri, lang),
+                            lambda: _make_group_table(registry, base_iri, lang))
 
 
-def _make_group_table(registry: Registry, base_iri: str) -> tuple[dict[str, str], dict[str, str]]:
+def _make_group_table(registry: Registry, base_iri: str,
+                      lang: str = i18n.DEFAULT) -> tuple[dict[str, str], dict[str, str]]:
     groups: dict[str, list[str]] = {g: [p.value for p in props] for g, props in HOUSE_GROUPS.items()}
-    titles = dict(GROUP_TITLES)
+    titles = {g: (GROUP_TITLES_EN.get(g, t) if lang == "en" else t) for g, t in GROUP_TITLES.items()}
     extra = sorted(registry.property_groups(), key=lambda g: g.order)
     for group in extra:
         if group.id not in groups:
             groups[group.id] = []
-            titles[group.id] = group.title.get("fr") or group.id
+            titles[group.id] = group.title.get(lang) or group.title.get("fr") or group.id
         groups[group.id] += [prefixes.expand(p, base_iri) for p in group.predicates]
     order = [*[g for g in GROUP_TITLES if g != "autres"], *[g for g in groups if g not in GROUP_TITLES],
              "autres"]
@@ -172,6 +174,8 @@ def _make_group_table(registry: Registry, base_iri: str) -> tuple[dict[str, str]
 
 GROUP_TITLES = {"identite": "Identité", "localisation": "Localisation", "collections": "Collections",
                 "statistiques": "Statistiques", "autres": "Autres propriétés"}
+GROUP_TITLES_EN = {"identite": "Identity", "localisation": "Location", "collections": "Collections",
+                   "statistiques": "Statistics", "autres": "Other properties"}
 
 
 @dataclass
@@ -185,7 +189,8 @@ class Row:
 
 def property_groups(desc: Description, subject: NamedNode) -> list[tuple[str, str, list[Row]]]:
     """(group id, title, rows) for the triples of ``subject``, in a stable order."""
-    table, titles = _group_table(context.registry(), context.settings().base_iri)
+    lang = i18n.current()
+    table, titles = _group_table(context.registry(), context.settings().base_iri, lang)
     order = {p: i for i, p in enumerate(table)}
     rows: dict[str, Row] = {}
     seen: set[tuple[str, Any]] = set()
@@ -201,7 +206,8 @@ def property_groups(desc: Description, subject: NamedNode) -> list[tuple[str, st
         if isinstance(q.graph_name, NamedNode):
             row.graphs.add(q.graph_name.value)
     for row in rows.values():
-        row.values.sort(key=lambda v: (v.lang not in ("fr", None), v.text.casefold()))
+        # the page's language first, then untagged values and the others
+        row.values.sort(key=lambda v: (v.lang != lang, v.lang is not None, v.text.casefold()))
     grouped: dict[str, list[Row]] = defaultdict(list)
     for p, row in sorted(rows.items(), key=lambda kv: (order.get(kv[0], 10_000), kv[1].label.casefold())):
         grouped[table.get(p, "autres")].append(row)
@@ -356,6 +362,7 @@ class PageView:
 
     description: Description
     base_iri: str
+    lang: str = i18n.DEFAULT  # the page's language ("fr" or "en": web/i18n.py)
 
     def label(self, iri: str) -> str:
         return self.description.label(iri)
@@ -373,7 +380,7 @@ class PageView:
 def panels_of(desc: Description) -> list[dict[str, Any]]:
     """The datasets' panels that apply to this resource: their template (``<dataset>/<file>``) and the
     variables their ``context`` gives (``panel.<name>`` in the template)."""
-    view = PageView(desc, context.settings().base_iri)
+    view = PageView(desc, context.settings().base_iri, i18n.current())
     out = []
     for spec, panel in context.registry().panels():
         variables = panel.context(view)
@@ -401,7 +408,7 @@ def resource_page(desc: Description, rest: str) -> str:
         groups=property_groups(desc, desc.iri), parts=parts, has_own=bool(own),
         inverse=inverse_rows(desc), coords=coords, jsonld=script_json(embedded), panels=panels_of(desc),
         graphs=sorted({q.graph_name.value for q in desc.quads if isinstance(q.graph_name, NamedNode)}),
-        french_number=french_number, local_url=local_url, is_graph=desc.graph_triples is not None,
+        french_number=i18n.number, local_url=local_url, is_graph=desc.graph_triples is not None,
         base=settings.base_iri, source_rows=source_rows(desc),
     )
 
@@ -430,12 +437,12 @@ def home() -> Response:
     others = [{"name": g.rsplit("/", 1)[-1], "href": local_url(g), "triples": n}
               for g, n in sorted(stats["graphs"].items())
               if g.rsplit("/", 1)[-1] not in {d["name"] for d in datasets}]
-    figures = [(stats["counts"][s.key], s.unit, s.label.get("fr", s.key)) for _, s in registry.statistics()]
-    pages = [(e.label.get("fr", e.path), e.path) for spec in registry for e in spec.examples]
-    patterns = [(p.label.get("fr", ""), p.pattern, p.example) for spec in registry for p in spec.iri_patterns]
+    figures = [(stats["counts"][s.key], s.unit, i18n.text(s.label, s.key)) for _, s in registry.statistics()]
+    pages = [(i18n.text(e.label, e.path), e.path) for spec in registry for e in spec.examples]
+    patterns = [(i18n.text(p.label), p.pattern, p.example) for spec in registry for p in spec.iri_patterns]
     body = render_template(
         "home.html", stats=stats, datasets=datasets, others=others, examples=examples(settings, registry),
-        formats=DOCUMENT_FORMATS, french_number=french_number, base=settings.base_iri,
+        formats=DOCUMENT_FORMATS, french_number=i18n.number, base=settings.base_iri,
         curator_links=_curator_links(), version=reader.version, figures=figures, example_pages=pages,
         patterns=patterns, local_url=local_url,
         first_graph=datasets[0]["name"] if datasets else "vocabulaires",
@@ -568,8 +575,11 @@ def query_ui() -> Response:
     settings = context.settings()
     found = examples(settings)
     endpoint = request.url_root + "sparql"
+    english = i18n.current() == "en"
     config = {"endpoint": endpoint, "base": settings.base_iri, "site": request.url_root,
-              "examples": [{"name": e.name, "title": e.title, "description": e.description, "query": e.query}
+              "examples": [{"name": e.name, "title": (e.title_en if english and e.title_en else e.title),
+                            "description": (e.description_en if english and e.description_en
+                                            else e.description), "query": e.query}
                            for e in found]}
     body = render_template(
         "query.html", examples=found, endpoint=endpoint, config=script_json(json.dumps(config)),

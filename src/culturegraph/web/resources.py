@@ -24,7 +24,7 @@ named graph the store holds it in (issue 13).
 
 Responses carry ``Vary: Accept`` (negotiated ones), ``Content-Location`` (the variant chosen),
 ``Link`` (every variant, the thing described, the next/previous page of inverse links), a weak ``ETag``
-(store version + resource + format + page + host) and ``Last-Modified`` (build time); conditional requests
+(store version + resource + format + page + host, and an HTML page's language) and ``Last-Modified`` (build time); conditional requests
 get 304 before anything is described.
 """
 
@@ -45,7 +45,7 @@ import culturegraph
 from culturegraph.rdf import conneg, formats, jsonld
 from culturegraph.rdf.formats import DOCUMENT_FORMATS, HTML, Format
 from culturegraph.rdf.write import write
-from culturegraph.web import context, pages
+from culturegraph.web import context, i18n, pages
 from culturegraph.web.describe import Describer, Description
 from culturegraph.web.http import plain_text
 from culturegraph.web.urls import document_path, resource_path
@@ -125,7 +125,9 @@ def document(rest: str) -> Response:
         return response
 
     version = describer.version
-    etag = _etag(version, iri.value, fmt.name, page_no)
+    # An HTML page is in one language (web/i18n.py): its ETag says which, its labels are chosen in it.
+    lang = i18n.current() if fmt is HTML else ""
+    etag = _etag(version, iri.value, fmt.name, page_no, lang)
     modified = last_modified(version)
     response = Response(status=200)
     _caching_headers(response, etag, modified)
@@ -133,10 +135,15 @@ def document(rest: str) -> Response:
     if negotiated:
         response.vary.add("Accept")
         response.headers["Content-Location"] = _variant_url(rest, fmt, page_no)
+    if fmt is HTML:
+        response.vary.update(("Accept-Language", "Cookie"))
+        response.headers["Content-Language"] = lang
     if _not_modified(etag, modified):
         response.status_code = 304
         del response.headers["Content-Type"]
         return response
+    if fmt is HTML:
+        describer.languages = i18n.label_languages(lang)
 
     canonical_doc = settings.base_iri + document_path(path)
     desc = describer.describe(iri, canonical_doc, page_no)
@@ -253,9 +260,10 @@ def last_modified(version: str) -> datetime:
     return _STARTED
 
 
-def _etag(version: str, iri: str, fmt: str, page: int) -> str:
-    # The host is part of it: HTML links are rewritten to the host being browsed.
-    key = "|".join((culturegraph.__version__, version, iri, fmt, str(page), request.host))
+def _etag(version: str, iri: str, fmt: str, page: int, lang: str = "") -> str:
+    # The host is part of it: HTML links are rewritten to the host being browsed; and the language of
+    # an HTML page.
+    key = "|".join((culturegraph.__version__, version, iri, fmt, str(page), request.host, lang))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
