@@ -16,7 +16,7 @@ from culturegraph.store import backends
 from culturegraph.store.oxigraph.executor import Job
 from culturegraph.store.oxigraph.sources import FixedSource
 from culturegraph.web import annotations as annotation_protocol
-from culturegraph.web import catalogue, context, http, i18n, ops, pages, resources, security, sparql
+from culturegraph.web import catalogue, context, http, i18n, links, ops, pages, resources, security, sparql
 from culturegraph.web import curation as curation_views
 from culturegraph.web import remarks as remark_views
 
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None, ver
     app.register_blueprint(resources.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(catalogue.bp)  # /catalogue, /dumps, /.well-known/void, /changes
+    app.register_blueprint(links.bp)  # /liens: the link report of the build (issue 12)
     remark_views.init_app(app)  # issue 15: the remarks' store, session and CSRF
     app.register_blueprint(remark_views.bp)
     app.register_blueprint(annotation_protocol.bp)

@@ -252,4 +252,72 @@ MESSAGES: dict[str, str] = {
     "Colonne": "Column",
     "En-tête": "Header",
     "Graphes sources": "Source graphs",
+    # links.html (web/links.py), with the stage's method descriptions (pipeline/links.MEASURE)
+    "Rapport des liens (JSON)": "Link report (JSON)",
+    "Candidats (CSV)": "Candidates (CSV)",
+    "L'étape des liens joint les jeux de données : elle écrit dans le graphe nommé <a "
+    "href=\"%(root)sgraph/liens\"><code>/graph/liens</code></a> chaque lien avec sa méthode et son score "
+    "(correspondances SSSOM), après avoir appliqué les décisions des conservateurs. Ce rapport est celui de la "
+    "construction servie : combien de liens de chaque type, les candidats ambigus que les conservateurs ont à "
+    "trancher, les décisions appliquées et les candidats rejetés.":
+        "The links stage joins the datasets: it writes into the named graph <a "
+        "href=\"%(root)sgraph/liens\"><code>/graph/liens</code></a> every link with its method and score "
+        "(SSSOM mappings), after applying the curators' decisions. This report is that of the build being "
+        "served: how many links of each kind, the ambiguous candidates for curators to decide, the "
+        "decisions applied and the rejected candidates.",
+    "La construction servie (<code>%(build)s</code>) n'a pas de rapport des liens.":
+        "The build being served (<code>%(build)s</code>) has no link report.",
+    "Aucune construction n'est servie.": "No build is being served.",
+    "Construction <code>%(build)s</code> : <strong id=\"total-liens\">%(links)s</strong> liens écrits.":
+        "Build <code>%(build)s</code>: <strong id=\"total-liens\">%(links)s</strong> links written.",
+    "Liens par type et par verdict": "Links by kind and verdict",
+    "Type de lien": "Kind of link",
+    "Jeux de données": "Datasets",
+    "Sujets": "Subjects",
+    "Objets": "Objects",
+    "Liens": "Links",
+    "Total": "Total",
+    "Acceptés : liens trouvés par la méthode au-dessus de son seuil ; confirmés et refusés : décisions des "
+    "conservateurs ; ambigus : candidats entre le seuil de revue et celui d'acceptation, non liés ; rejetés : "
+    "candidats examinés sous le seuil de revue.":
+        "Accepted: links the method found above its threshold; confirmed and refused: the curators' "
+        "decisions; ambiguous: candidates between the review and the acceptance thresholds, not linked; "
+        "rejected: candidates examined below the review threshold.",
+    "Trancher un candidat": "Deciding a candidate",
+    "Une décision s'inscrit dans la table des décisions du jeu de données qui déclare la règle, un fichier "
+    "versionné avec le code (colonnes <code>type;sujet;objet;decision;date;raison</code>, séparées par des "
+    "points-virgules ; <code>decision</code> vaut <code>confirmé</code> ou <code>refusé</code> ; sujet et objet "
+    "en IRI ou en chemin relatif à la base). La construction suivante l'applique avant la méthode : un couple "
+    "confirmé est lié, un couple refusé n'est plus jamais proposé. Chaque candidat ci-dessous donne la ligne à "
+    "ajouter (confirmée ; remplacez par <code>refusé</code> pour refuser, et donnez la raison).":
+        "A decision is written in the decisions table of the dataset that declares the rule, a file "
+        "committed with the code (columns <code>type;sujet;objet;decision;date;raison</code>, separated by "
+        "semicolons; <code>decision</code> is <code>confirmé</code> (confirmed) or <code>refusé</code> "
+        "(refused); subject and object as IRIs or paths relative to the base). The next build applies it "
+        "before the method: a confirmed pair is linked, a refused pair is never proposed again. Each "
+        "candidate below gives the line to add (confirmed; put <code>refusé</code> instead to refuse, and "
+        "give the reason).",
+    "Propriété : <code>%(predicates)s</code> ; méthode : <code>%(matchers)s</code>.":
+        "Property: <code>%(predicates)s</code>; method: <code>%(matchers)s</code>.",
+    "Liens par méthode :": "Links by method:",
+    "Décisions : <code>%(path)s</code>.": "Decisions: <code>%(path)s</code>.",
+    "%(n)s affichés": "%(n)s shown",
+    "Sujet": "Subject",
+    "Objet": "Object",
+    "Score": "Score",
+    "Méthode": "Method",
+    "Ce que la méthode a vu": "What the method saw",
+    "Ligne à ajouter à la table des décisions": "Line to add to the decisions table",
+    "Aucun candidat ambigu : rien à trancher.": "No ambiguous candidate: nothing to decide.",
+    "égalité de clé (1.0)": "equal keys (1.0)",
+    "recouvrement pondéré des mots des noms (idf), même clé": "weighted overlap of the names' words (idf), same key",
+    "0.7 × recouvrement pondéré des noms + 0.3 × proximité (1 à 0 m, 0 à la distance de la règle)":
+        "0.7 × weighted overlap of the names + 0.3 × nearness (1 at 0 m, 0 at the rule's distance)",
+    "lien déclaré par le jeu de données (1.0)": "link stated by the dataset (1.0)",
+    "décision des conservateurs (1.0)": "the curators' decision (1.0)",
+    "confirmés": "confirmed",
+    "acceptés": "accepted",
+    "refusés": "refused",
+    "ambigus": "ambiguous",
+    "rejetés": "rejected",
 }

@@ -1,0 +1,214 @@
+"""Pages in English (issue 13): the language from the switch, the cookie or Accept-Language; the headers
+that keep the two languages apart in caches; the message table; the labels of the data in English.
+
+Small in-memory stores for the negotiation; the session's real build for the labels of the vocabulary."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from jinja2.ext import babel_extract
+from pyoxigraph import Literal, NamedNode, Quad, Store
+
+from culturegraph.datasets import load_registry
+from culturegraph.web import i18n
+from culturegraph.web.app import create_app
+from culturegraph.web.messages_en import MESSAGES
+
+BASE = "https://culturegraph.example/"
+LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+PREF = NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+TEMPLATES = Path(i18n.__file__).parent / "templates"
+H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
+HTML_LANG = re.compile(r'<html lang="([a-z]+)">')
+
+
+def h1(body: str) -> str:
+    found = H1.search(body)
+    assert found is not None, body[:500]
+    return re.sub(r"<[^>]+>", "", found.group(1)).strip()
+
+
+@pytest.fixture
+def client(tmp_path: Path, web_settings):
+    store = Store()
+    museum = NamedNode(BASE + "id/musee/M1")
+    graph = NamedNode(BASE + "graph/museofile")
+    store.add(Quad(museum, LABEL, Literal("Le musée", language="fr"), graph))
+    store.add(Quad(museum, LABEL, Literal("The museum", language="en"), graph))
+    # A term with its French label on skos:prefLabel and its English one on rdfs:label: the language is
+    # chosen before the predicate.
+    term = NamedNode(BASE + "def/culture/terme")
+    store.add(Quad(term, PREF, Literal("terme", language="fr"), graph))
+    store.add(Quad(term, LABEL, Literal("term", language="en-GB"), graph))
+    store.add(Quad(museum, NamedNode(BASE + "def/culture/relie"), term, graph))
+    # Only untagged and French: an English page falls back to French, then untagged.
+    only = NamedNode(BASE + "id/musee/M2")
+    store.add(Quad(only, LABEL, Literal("Seulement en français", language="fr"), graph))
+    store.add(Quad(only, LABEL, Literal("sans langue"), graph))
+    return create_app(web_settings(), store=store).test_client()
+
+
+def get(client, path: str, **headers: str):
+    headers.setdefault("Accept", "text/html")
+    return client.get(path, headers=headers)
+
+
+# choosing the language ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("en", "en"), ("en-US,en;q=0.9", "en"), ("fr", "fr"), (None, "fr"), ("", "fr"),
+    ("fr;q=0.3, en;q=0.8", "en"),  # q-values, not order
+    ("en;q=0.2, fr;q=0.9", "fr"),
+    ("fr-CA, en;q=0.5", "fr"),  # a regional French beats a less liked English (werkzeug's best_match: en)
+    ("de, en;q=0.1", "en"), ("de", "fr"), ("*", "fr"), ("en;q=0", "fr"),
+    ("garbage;;;q=x,\x7f, ;=;", "fr"), ("en;q=abc", "fr"), ("x" * 5000, "fr"),
+])
+def test_accept_language_chooses_the_home_page_language(client, header, expected) -> None:
+    headers = {} if header is None else {"Accept-Language": header}
+    response = get(client, "/", **headers)
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert response.headers["Content-Language"] == expected
+    assert HTML_LANG.search(body).group(1) == expected
+    title = h1(body)
+    if expected == "en":
+        assert title == "The knowledge graph of the French Ministry of Culture's open data"
+        assert "Accueil" not in body and ">Home<" in body
+    else:
+        assert title == "Le graphe des données ouvertes du ministère de la Culture"
+        assert ">Accueil<" in body
+
+
+def test_html_varies_on_accept_language_and_cookie(client) -> None:
+    for path in ("/", "/doc/musee/M1", "/sparql", "/changes", "/liens", "/doc/inconnu"):
+        response = get(client, path, **{"Accept-Language": "en"})
+        vary = {v.strip().lower() for v in response.headers.get("Vary", "").split(",")}
+        assert {"accept-language", "cookie"} <= vary, (path, response.headers.get("Vary"))
+        assert response.headers["Content-Language"] == "en", path
+    turtle = client.get("/doc/musee/M1", headers={"Accept": "text/turtle", "Accept-Language": "en"})
+    assert turtle.status_code == 200
+    assert "Content-Language" not in turtle.headers  # RDF does not depend on the page language
+    assert "accept-language" not in turtle.headers.get("Vary", "").lower()
+
+
+def test_the_switch_sets_a_cookie_that_later_pages_follow(client) -> None:
+    french = get(client, "/")
+    switch = re.search(r'<a href="([^"]+)"[^>]*id="lang-en"', french.get_data(as_text=True))
+    assert switch is not None and switch.group(1).endswith("/?lang=en")
+    english = get(client, "/?lang=en")
+    assert english.headers["Content-Language"] == "en"
+    cookie = english.headers["Set-Cookie"]
+    assert cookie.startswith("lang=en;") and "Path=/" in cookie and "SameSite=Lax" in cookie
+    # no header: the cookie decides; and over an Accept-Language that says otherwise
+    assert get(client, "/doc/musee/M1").headers["Content-Language"] == "en"
+    assert get(client, "/", **{"Accept-Language": "fr"}).headers["Content-Language"] == "en"
+    # the switch back to French, on a page with other parameters (kept)
+    page = get(client, "/doc/musee/M1?page=1&lang=fr", **{"Accept-Language": "en"})
+    assert page.headers["Content-Language"] == "fr" and "lang=fr" in page.headers["Set-Cookie"]
+    assert 'href="http://localhost/doc/musee/M1?page=1&amp;lang=en"' in page.get_data(as_text=True)
+    assert get(client, "/", **{"Accept-Language": "en"}).headers["Content-Language"] == "fr"
+
+
+def test_a_bad_switch_or_cookie_is_ignored(client) -> None:
+    response = get(client, "/?lang=de<script>", **{"Accept-Language": "en"})
+    assert response.status_code == 200 and response.headers["Content-Language"] == "en"
+    assert "Set-Cookie" not in response.headers
+    assert "<script>" not in response.get_data(as_text=True)
+    client.set_cookie("lang", "xx")
+    assert get(client, "/").headers["Content-Language"] == "fr"
+
+
+def test_etags_differ_by_language_and_never_304_the_other_language(client) -> None:
+    fr = get(client, "/doc/musee/M1", **{"Accept-Language": "fr"})
+    en = get(client, "/doc/musee/M1", **{"Accept-Language": "en"})
+    assert fr.headers["ETag"] != en.headers["ETag"]
+    again = get(client, "/doc/musee/M1", **{"Accept-Language": "en", "If-None-Match": fr.headers["ETag"]})
+    assert again.status_code == 200 and h1(again.get_data(as_text=True)) == "The museum"
+    same = get(client, "/doc/musee/M1", **{"Accept-Language": "en", "If-None-Match": en.headers["ETag"]})
+    assert same.status_code == 304
+    assert "accept-language" in same.headers.get("Vary", "").lower()
+    # the RDF variants have one ETag whatever the language
+    ttl = [client.get("/doc/musee/M1.ttl", headers={"Accept-Language": lang}).headers["ETag"]
+           for lang in ("fr", "en")]
+    assert ttl[0] == ttl[1]
+
+
+# the labels of the data --------------------------------------------------------------------------------
+
+def test_labels_of_the_data_in_the_page_language(client) -> None:
+    en = get(client, "/doc/musee/M1", **{"Accept-Language": "en"}).get_data(as_text=True)
+    fr = get(client, "/doc/musee/M1", **{"Accept-Language": "fr"}).get_data(as_text=True)
+    assert h1(en) == "The museum" and "<title>The museum · culturegraph</title>" in en
+    assert h1(fr) == "Le musée"
+    # the linked term: rdfs:label@en-GB on an English page, skos:prefLabel@fr on a French one
+    assert ">term</a>" in en and ">terme</a>" in fr
+    # the values of rdfs:label: the page's language first
+    assert en.index('<span lang="en">The museum</span>') < en.index('<span lang="fr">Le musée</span>')
+    assert fr.index('<span lang="fr">Le musée</span>') < fr.index('<span lang="en">The museum</span>')
+    # no English label: French, before the untagged one
+    assert h1(get(client, "/doc/musee/M2", **{"Accept-Language": "en"}).get_data(as_text=True)) == \
+        "Seulement en français"
+
+
+def test_english_labels_of_the_real_vocabulary(settings, graph) -> None:
+    """A term of the shipped ontology with different French and English labels shows each in its page."""
+    rows = list(graph.query(f"""
+        SELECT ?term ?fr ?en WHERE {{
+          GRAPH ?g {{ ?term <http://www.w3.org/2000/01/rdf-schema#label> ?fr, ?en . }}
+          FILTER(STRSTARTS(STR(?term), "{BASE}def/culture/") && LANG(?fr) = "fr" && LANG(?en) = "en"
+                 && STR(?fr) != STR(?en))
+        }} ORDER BY ?term LIMIT 1"""))
+    assert rows, "the ontology has terms labelled in French and English"
+    term, label_fr, label_en = rows[0]["term"].value, rows[0]["fr"].value, rows[0]["en"].value
+    client = create_app(settings, store=graph).test_client()
+    path = "/doc/" + term[len(BASE):]
+    english = client.get(path, headers={"Accept": "text/html", "Accept-Language": "en-GB,en;q=0.8"})
+    french = client.get(path, headers={"Accept": "text/html", "Accept-Language": "fr-FR"})
+    assert h1(english.get_data(as_text=True)) == label_en
+    assert h1(french.get_data(as_text=True)) == label_fr
+    # the dataset-declared texts too: the home page's statistics and dataset titles in English
+    home = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    titles = [spec.title["en"] for spec in load_registry(settings.datasets) if spec.title.get("en")]
+    assert titles and all(t.replace("'", "&#39;") in home for t in titles)
+
+
+# the message table ---------------------------------------------------------------------------------------
+
+def template_messages() -> dict[str, str]:
+    """Every msgid of the house templates, as Jinja's own extractor (the one Babel uses) finds it."""
+    found: dict[str, str] = {}
+    options = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        with path.open("rb") as f:
+            for line, _, message, _ in babel_extract(f, ("_", "gettext", "ngettext"), [], options):
+                for text in message if isinstance(message, tuple) else (message,):
+                    if text:
+                        found.setdefault(text, f"{path.relative_to(TEMPLATES)}:{line}")
+    return found
+
+
+def test_every_template_message_has_an_english_translation() -> None:
+    messages = template_messages()
+    assert len(messages) > 150
+    missing = {m: where for m, where in messages.items() if m not in MESSAGES}
+    assert missing == {}
+
+
+def test_translations_keep_their_placeholders() -> None:
+    placeholder = re.compile(r"%\(\w+\)s")
+    wrong = [k for k, v in MESSAGES.items() if sorted(placeholder.findall(k)) != sorted(placeholder.findall(v))]
+    assert wrong == []
+
+
+def test_no_french_words_left_untranslated_in_english_house_pages(client) -> None:
+    """A sample of French words that only an untranslated house string would put on an English page
+    (the data of this store has none of them)."""
+    for path in ("/", "/sparql", "/doc/musee/M1", "/liens", "/doc/inconnu", "/changes"):
+        body = get(client, path, **{"Accept-Language": "en"}).get_data(as_text=True)
+        text = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", body, flags=re.S)
+        text = re.sub(r"<[^>]+>", " ", text)
+        for word in ("Télécharger", "Accueil", "Propriété", "Ressource", "triplets", "Rapport", "Aucun"):
+            assert word not in text, (path, word)
