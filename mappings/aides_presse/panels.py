@@ -146,6 +146,17 @@ def euros(value: Decimal) -> str:
     return french_number(value) + " €"
 
 
+def _chart_texts(lang: str, years: list[int]) -> tuple[str, str]:
+    """The aid chart's title and description in the page's language."""
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    if lang == "en":
+        return (f"Aid by type and year, {span}" if len(years) > 1 else f"Aid by type, {span}",
+                "Bars of the aid amounts by kind of aid and year; the values are in the table below.")
+    return (f"Aides par type et par année, {span}" if len(years) > 1 else f"Aides par type, {span}",
+            "Barres des montants d'aide par type d'aide et par année ; les valeurs sont dans le tableau "
+            "ci-dessous.")
+
+
 def title_panel(view: PanelView) -> Mapping[str, Any] | None:
     aid = view.description.data.get(KEY)
     if not isinstance(aid, TitleAid):
@@ -162,12 +173,10 @@ def title_panel(view: PanelView) -> Mapping[str, Any] | None:
             cells[g.year][g.type.value] = f"({view.label(g.status.value)})"
     columns = [view.value(NamedNode(t)) for t in types]
     rows = [(str(y), [cells[y].get(t, "") for t in types]) for y in years]
+    title, description = _chart_texts(view.lang, years)
     chart = bar_chart([str(y) for y in years], {label: amounts[label] for label in
                                                [view.label(t) for t in types] if label in amounts},
-                      title=f"Aides par type et par année, {years[0]}–{years[-1]}" if len(years) > 1
-                      else f"Aides par type, {years[0]}",
-                      description="Barres des montants d'aide par type d'aide et par année ; les "
-                                  "valeurs sont dans le tableau ci-dessous.", unit="€")
+                      title=title, description=description, unit="€")
     per_copy_types = sorted({t for _, t in aid.per_copy}, key=_type_key)
     circulation = [(str(y), [french_number(aid.copies[y]) if y in aid.copies else ""]
                     + [french_number(aid.per_copy[(y, t)]) + " €" if (y, t) in aid.per_copy else ""

@@ -229,7 +229,8 @@ def attendance_chart(att: Attendance, view: PanelView) -> Chart | None:
     x_ticks = [(round(x(yr), 1), str(yr)) for yr in range(y_min, y_max + 1, step)]
     y_ticks = [(round(y(top_value * k / 4), 1), french_number(int(top_value * k / 4))) for k in range(5)]
     return Chart(width, height, series, y_ticks, x_ticks, (left, top, right, bottom),
-                 f"Entrées totales par an, {y_min}–{y_max}")
+                 f"Total admissions per year, {y_min}–{y_max}" if view.lang == "en"
+                 else f"Entrées totales par an, {y_min}–{y_max}")
 
 
 def nice_ceiling(value: int) -> int:

@@ -199,7 +199,8 @@ def test_every_template_message_has_an_english_translation() -> None:
 
 def test_translations_keep_their_placeholders() -> None:
     placeholder = re.compile(r"%\(\w+\)s")
-    wrong = [k for k, v in MESSAGES.items() if sorted(placeholder.findall(k)) != sorted(placeholder.findall(v))]
+    wrong = [k for k, v in MESSAGES.items()
+             if sorted(placeholder.findall(k)) != sorted(placeholder.findall(v))]
     assert wrong == []
 
 

@@ -309,6 +309,11 @@ class PanelView(Protocol):
     def base_iri(self) -> str:
         ...
 
+    @property
+    def lang(self) -> str:
+        """The page's language, ``"fr"`` or ``"en"`` (labels from ``label`` are already in it)."""
+        ...
+
     def label(self, iri: str) -> str:
         ...
 

@@ -18,14 +18,14 @@ import hashlib
 
 from flask import Response, abort, request
 
-from culturegraph.web import context
+from culturegraph.web import context, i18n
 from culturegraph.web.remarks import client, page, remark_store
 
 
 def _too_many(wait: float) -> Response:
     response = page(429, "remarks/message.html", title="Trop de tentatives",
-                    message=f"Trop de tentatives de connexion en peu de temps. Réessayez dans "
-                            f"{int(wait) + 1} secondes.")
+                    message=i18n.gettext("Trop de tentatives de connexion en peu de temps. Réessayez "
+                                         "dans %(n)s secondes.", n=int(wait) + 1))
     response.headers["Retry-After"] = str(int(wait) + 1)
     return response
 

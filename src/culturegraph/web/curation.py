@@ -35,7 +35,7 @@ from culturegraph.remarks.fixes import CorrectionError, write_correction
 from culturegraph.remarks.model import KINDS, STATUSES, Remark
 from culturegraph.remarks.store import now
 from culturegraph.store.oxigraph.home import StoreHome
-from culturegraph.web import auth, context
+from culturegraph.web import auth, context, i18n
 from culturegraph.web.remarks import (
     PRIVATE,
     csrf_ok,
@@ -166,7 +166,7 @@ def _decide(remark: Remark, action: str, text: str) -> str:
     """Apply a curator's decision; the error to show, or ``""``."""
     who, store = curator() or "", remark_store()
     if len(text) > MAX_REASON:
-        return f"Le texte dépasse {MAX_REASON} caractères."
+        return i18n.gettext("Le texte dépasse %(n)s caractères.", n=MAX_REASON)
     if action == "reply":
         if not text:
             return "Écrivez la réponse."
@@ -181,7 +181,7 @@ def _decide(remark: Remark, action: str, text: str) -> str:
             try:
                 write_correction(spec, remark, who, text, context.settings())
             except CorrectionError as err:
-                return f"La correction ne peut être écrite : {err}."
+                return i18n.gettext("La correction ne peut être écrite : %(error)s.", error=err)
         store.update(remark.id, who, "accepted", text, status="accepted", reason=text, held="",
                      published=True)
     elif action == "reject":

@@ -293,7 +293,8 @@ class Describer:
         in the first language of ``self.languages`` the node has one in (French first, then English,
         then untagged, by default; English first for an English page), whichever of the predicates
         carries it: the language is chosen before the predicate (a term with ``skos:prefLabel`` in
-        French and ``rdfs:label`` in English shows the English one on an English page). Memoised per build (``LABELS``): the predicates, categories,
+        French and ``rdfs:label`` in English shows the English one on an English page). Memoised per
+        build (``LABELS``): the predicates, categories,
         years and places a document links to are shared by thousands of documents (issue 9: up to
         five look-ups per linked IRI were a quarter of a document's time). A store handed in by a test
         (version ``fixed``) is not memoised: two of them share that version."""

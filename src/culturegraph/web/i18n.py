@@ -98,6 +98,15 @@ def gettext(message: str, **variables: object) -> str:
     return text % variables if variables else text
 
 
+def msg(message: object) -> str:
+    """A message chosen at run time (a status, a kind, an error the view sets) in the page's language, as
+    plain text: the template escapes it. Templates use this, never ``_()``, for what is not a literal:
+    Jinja's ``_()`` marks its result safe and %-formats it."""
+    text = str(message) if message is not None else ""
+    table = TRANSLATIONS.get(current())
+    return table.get(text, text) if table else text
+
+
 def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
     chosen = singular if n == 1 or (current() == "fr" and n == 0) else plural
     table = TRANSLATIONS.get(current())
@@ -154,7 +163,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    app.jinja_env.globals.update(text=text, tr=tr, number=number, language_switch=switcher,
+    app.jinja_env.globals.update(text=text, tr=tr, msg=msg, number=number, language_switch=switcher,
                                  language_url=switch_url)
     app.context_processor(lambda: {"lang": current()})
     app.before_request(_settle)

@@ -3,7 +3,8 @@ trimmed) → English. web/i18n.py says why a table; ``tests/web/test_i18n.py`` c
 the templates is here. A message missing from the table shows in French, never breaks a page.
 
 Placeholders (``%(name)s``) must be kept as they are; HTML in a message is ours (the variables filled in
-are escaped)."""
+are escaped). Lines may be long: a message is looked up by its whole text."""
+# ruff: noqa: E501
 
 from __future__ import annotations
 
@@ -320,4 +321,209 @@ MESSAGES: dict[str, str] = {
     "refusés": "refused",
     "ambigus": "ambiguous",
     "rejetés": "rejected",
+    # the curators' area (curation/*.html, web/curation.py, web/auth.py)
+    "En faire une remarque": "Turn it into a remark",
+    "Espace des conservateurs": "Curators' area",
+    "File des remarques": "Remarks queue",
+    "Décisions de liens": "Link decisions",
+    "Flux Atom": "Atom feed",
+    "Connecté : <strong id=\"conservateur\">%(curator)s</strong>":
+        "Logged in: <strong id=\"conservateur\">%(curator)s</strong>",
+    "Se déconnecter": "Log out",
+    "Connexion des conservateurs": "Curators' login",
+    "Nom": "Name",
+    "Mot de passe": "Password",
+    "Se connecter": "Log in",
+    "Les comptes sont créés par la commande <code>culturegraph remarks curator NOM</code>.":
+        "Accounts are created by the command <code>culturegraph remarks curator NAME</code>.",
+    "Lignes et valeurs en quarantaine": "Quarantined rows and values",
+    "Construction <code>%(build)s</code> : %(count)s entrée": "Build <code>%(build)s</code>: %(count)s entry",
+    "Construction <code>%(build)s</code> : %(count)s entrées": "Build <code>%(build)s</code>: %(count)s entries",
+    "%(n)s affichées": "%(n)s shown",
+    "Ligne": "Line",
+    "Valeur": "Value",
+    "Raison": "Reason",
+    "Action": "Action",
+    "aucune (la ligne n'a rien produit)": "none (the row produced nothing)",
+    "Statut": "Status",
+    "tous": "all",
+    "(aucun)": "(none)",
+    "Filtrer": "Filter",
+    "%(count)s remarque.": "%(count)s remark.",
+    "%(count)s remarques.": "%(count)s remarks.",
+    "Choisir": "Select",
+    "Date": "Date",
+    "Jeu": "Dataset",
+    "Remarque": "Remark",
+    "Choisir la remarque %(id)s": "Select remark %(id)s",
+    "retenue :": "held:",
+    "(non publiée)": "(not published)",
+    "Marquer comme indésirables": "Mark as spam",
+    "Suivantes": "Next",
+    "Remarque %(id)s": "Remark %(id)s",
+    "Statut :": "Status:",
+    "(publiée)": "(published)",
+    "Valeur concernée": "Value concerned",
+    "Texte": "Text",
+    "Valeur proposée": "Proposed value",
+    "Adresse de l'auteur": "Author's address",
+    "(effacée à la clôture)": "(erased when closed)",
+    "Réponse": "Reply",
+    "Origine": "Origin",
+    "Raison ou réponse": "Reason or reply",
+    "Accepter et corriger": "Accept and correct",
+    "Accepter": "Accept",
+    "Rejeter": "Reject",
+    "Répondre": "Reply",
+    "Retirer": "Withdraw",
+    "Publier": "Publish",
+    "Indésirable": "Spam",
+    "Historique": "History",
+    "%(n)s triplets": "%(n)s triples",
+    "%(n)s lignes en quarantaine": "%(n)s quarantined rows",
+    "%(n)s lignes": "%(n)s rows",
+    "Construction <code>%(build)s</code> : %(count)s constat": "Build <code>%(build)s</code>: %(count)s finding",
+    "Construction <code>%(build)s</code> : %(count)s constats":
+        "Build <code>%(build)s</code>: %(count)s findings",
+    "Gravité": "Severity",
+    "Message": "Message",
+    "Écrivez la réponse.": "Write the reply.",
+    "Seule une remarque nouvelle ou rejetée peut être acceptée.": "Only a new or rejected remark can be accepted.",
+    "La remarque ne porte sur aucun jeu de données : la correction ne peut être écrite.":
+        "The remark is about no dataset: the correction cannot be written.",
+    "Donnez la raison du rejet.": "Give the reason for the rejection.",
+    "Action inconnue.": "Unknown action.",
+    "Action inconnue": "Unknown action",
+    "Choisissez une action.": "Choose an action.",
+    "Elle n'existe pas.": "It does not exist.",
+    "Constat incomplet": "Incomplete finding",
+    "Un constat a besoin d'une ressource de ce graphe et d'un texte.":
+        "A finding needs a resource of this graph and a text.",
+    "La correction ne peut être écrite : %(error)s.": "The correction cannot be written: %(error)s.",
+    "Trop de tentatives": "Too many attempts",
+    "Trop de tentatives de connexion en peu de temps. Réessayez dans %(n)s secondes.":
+        "Too many login attempts in a short time. Try again in %(n)s seconds.",
+    "Nom ou mot de passe inconnu.": "Unknown name or password.",
+    # the visitors' remarks (remarks/*.html, web/remarks.py, remarks/model.py's kinds and statuses)
+    "<strong>%(count)s</strong> remarque des utilisateurs publiée":
+        "<strong>%(count)s</strong> users' remark published",
+    "<strong>%(count)s</strong> remarques des utilisateurs publiées":
+        "<strong>%(count)s</strong> users' remarks published",
+    "dont <strong>%(count)s</strong> corrigée": "of which <strong>%(count)s</strong> fixed",
+    "dont <strong>%(count)s</strong> corrigées": "of which <strong>%(count)s</strong> fixed",
+    "signalez une erreur depuis la page de toute ressource.": "report an error from the page of any resource.",
+    "Remarques et corrections": "Remarks and corrections",
+    "Signaler une erreur / proposer une correction": "Report an error / propose a correction",
+    "<strong>%(count)s</strong> remarque publiée sur les ressources de ce jeu de données":
+        "<strong>%(count)s</strong> remark published on the resources of this dataset",
+    "<strong>%(count)s</strong> remarques publiées sur les ressources de ce jeu de données":
+        "<strong>%(count)s</strong> remarks published on the resources of this dataset",
+    "Valeurs corrigées": "Corrected values",
+    "(au lieu de <del>%(old)s</del>)": "(instead of <del>%(old)s</del>)",
+    "corrigé d'après la <a href=\"%(root)sremarques/%(id)s\">remarque %(id)s</a>":
+        "corrected after <a href=\"%(root)sremarques/%(id)s\">remark %(id)s</a>",
+    "acceptée le %(day)s": "accepted on %(day)s",
+    "provenance": "provenance",
+    "%(count)s remarque publiée": "%(count)s remark published",
+    "%(count)s remarques publiées": "%(count)s remarks published",
+    "Remarques": "Remarks",
+    "Remarques des utilisateurs": "Users' remarks",
+    "sur les ressources de ce jeu de données (<a href=\"%(root)sremarques/\">toutes les remarques</a>)":
+        "on the resources of this dataset (<a href=\"%(root)sremarques/\">all remarks</a>)",
+    "Elles sont aussi servies en annotations W3C : <a href=\"%(root)sannotations/\">/annotations/</a>.":
+        "They are also served as W3C annotations: <a href=\"%(root)sannotations/\">/annotations/</a>.",
+    "Données personnelles": "Personal data",
+    "Retour à l'accueil": "Back to the home page",
+    "construction <code>%(build)s</code>": "build <code>%(build)s</code>",
+    "Cette page est votre lien personnel vers la remarque : gardez-le pour en suivre le statut.":
+        "This page is your personal link to the remark: keep it to follow its status.",
+    "Elle attend l'examen d'un conservateur avant d'être publiée.":
+        "It awaits a curator's review before being published.",
+    "Elle est publiée.": "It is published.",
+    "Décision": "Decision",
+    "Envoyée le": "Sent on",
+    "Annotation W3C :": "W3C annotation:",
+    "Signaler une erreur": "Report an error",
+    "Ressource :": "Resource:",
+    "La ressource dans son ensemble (ou une valeur manquante)": "The resource as a whole (or a missing value)",
+    "Type de remarque": "Kind of remark",
+    "Votre remarque (obligatoire, %(n)s caractères au plus)": "Your remark (required, %(n)s characters at most)",
+    "Valeur proposée (facultatif)": "Proposed value (optional)",
+    "Votre adresse électronique, pour une réponse (facultatif)": "Your e-mail address, for a reply (optional)",
+    "Ne remplissez pas ce champ": "Do not fill in this field",
+    "Votre adresse électronique n'est utilisée que pour vous répondre et est effacée quand la remarque est "
+    "close ; votre adresse IP n'est jamais conservée. <a href=\"%(root)sremarques/confidentialite\">Données "
+    "personnelles</a>.":
+        "Your e-mail address is only used to reply to you and is erased when the remark is closed; your IP "
+        "address is never kept. <a href=\"%(root)sremarques/confidentialite\">Personal data</a>.",
+    "Envoyer la remarque": "Send the remark",
+    "Erreur": "Error",
+    "Valeur manquante": "Missing value",
+    "Doublon": "Duplicate",
+    "Question": "Question",
+    "Nouvelle": "New",
+    "Acceptée": "Accepted",
+    "Rejetée": "Rejected",
+    "Corrigée": "Fixed",
+    "Formulaire expiré": "Form expired",
+    "Ce formulaire a expiré ou ne vient pas de ce site (jeton CSRF absent ou faux). Rechargez la page et "
+    "recommencez.":
+        "This form has expired or does not come from this site (CSRF token missing or wrong). Reload the "
+        "page and start again.",
+    "Trop de remarques": "Too many remarks",
+    "On ne peut signaler une erreur que sur une ressource de ce graphe.":
+        "Errors can only be reported on a resource of this graph.",
+    "Cette ressource n'est pas dans le graphe publié.": "This resource is not in the published graph.",
+    "Merci": "Thank you",
+    "Merci pour votre remarque.": "Thank you for your remark.",
+    "Choisissez le type de remarque.": "Choose the kind of remark.",
+    "La valeur choisie n'est plus dans le graphe : choisissez-en une autre.":
+        "The value chosen is no longer in the graph: choose another one.",
+    "Décrivez le problème en quelques mots.": "Describe the problem in a few words.",
+    "L'adresse électronique n'est pas valide.": "The e-mail address is not valid.",
+    "Remarque introuvable": "Remark not found",
+    "Cette remarque n'existe pas, ou elle n'est pas publiée.": "This remark does not exist, or is not published.",
+    "Jeu de données inconnu": "Unknown dataset",
+    "Aucun jeu de données de ce graphe ne porte ce nom.": "No dataset of this graph has this name.",
+    "Vous avez envoyé beaucoup de remarques en peu de temps. Réessayez dans %(n)s secondes.":
+        "You sent many remarks in a short time. Try again in %(n)s seconds.",
+    "Le texte dépasse %(n)s caractères.": "The text is longer than %(n)s characters.",
+    "La valeur proposée dépasse %(n)s caractères.": "The proposed value is longer than %(n)s characters.",
+    # remarks/privacy.html
+    "Remarques : données personnelles (RGPD)": "Remarks: personal data (GDPR)",
+    "Ce qui est conservé": "What is kept",
+    "Le texte de votre remarque, la valeur proposée, la ressource et la valeur concernées, la date : pour que "
+    "les conservateurs l'examinent et, s'ils la publient, pour tous.":
+        "The text of your remark, the proposed value, the resource and the value concerned, the date: for "
+        "the curators to review it and, if they publish it, for everyone.",
+    "Votre adresse électronique, si vous la donnez : uniquement pour vous répondre. Elle n'est jamais publiée ni "
+    "transmise, et elle est <strong>effacée dès que la remarque est close</strong> (rejetée, corrigée ou "
+    "indésirable).":
+        "Your e-mail address, if you give it: only to reply to you. It is never published nor passed on, "
+        "and it is <strong>erased as soon as the remark is closed</strong> (rejected, fixed or spam).",
+    "Votre adresse IP n'est <strong>jamais conservée</strong> : seule une empreinte salée (HMAC-SHA256 avec un "
+    "secret du serveur) sert à limiter le nombre de remarques par personne ; ces empreintes sont effacées après "
+    "la fenêtre de limitation.":
+        "Your IP address is <strong>never kept</strong>: only a salted hash (HMAC-SHA256 with a secret of "
+        "the server) is used to limit the number of remarks per person; these hashes are erased after the "
+        "limiting window.",
+    "Un cookie de session technique (jeton anti-falsification du formulaire) ; aucun cookie de mesure "
+    "d'audience.":
+        "A technical session cookie (the form's anti-forgery token); no audience measurement cookie.",
+    "Un cookie <code>lang</code> (un an) si vous choisissez la langue des pages avec le lien « English / "
+    "Français » : il ne contient que <code>fr</code> ou <code>en</code>.":
+        "A <code>lang</code> cookie (one year) if you choose the pages' language with the “English / "
+        "Français” link: it holds only <code>fr</code> or <code>en</code>.",
+    "Pourquoi": "Why",
+    "Améliorer les données ouvertes du ministère de la Culture (mission de service public, article 6.1.e du "
+    "RGPD).":
+        "To improve the French Ministry of Culture's open data (a task carried out in the public interest, "
+        "Article 6(1)(e) of the GDPR).",
+    "Vos droits": "Your rights",
+    "Vous pouvez obtenir une copie de vos remarques ou leur effacement en écrivant aux responsables du service "
+    "avec l'adresse électronique utilisée ; ils disposent d'une commande pour exporter ou effacer toutes les "
+    "remarques liées à une adresse (<code>culturegraph remarks export|erase --email</code>).":
+        "You can obtain a copy of your remarks or their erasure by writing to the people in charge of the "
+        "service from the e-mail address used; they have a command to export or erase all the remarks "
+        "tied to an address (<code>culturegraph remarks export|erase --email</code>).",
 }

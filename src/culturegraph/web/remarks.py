@@ -44,7 +44,7 @@ from culturegraph.remarks.model import KINDS, STATUSES, Remark
 from culturegraph.remarks.store import DATABASE, RemarkStore, now
 from culturegraph.remarks.table import REMARKS_GRAPH
 from culturegraph.store.oxigraph.live import LiveGraph
-from culturegraph.web import context, sparql
+from culturegraph.web import context, i18n, sparql
 from culturegraph.web.urls import local_url, short_name
 
 bp = Blueprint("remarks", __name__)
@@ -192,8 +192,8 @@ def too_many(kind: str) -> Response | None:
     if not wait:
         return None
     response = page(429, "remarks/message.html", title="Trop de remarques",
-                    message=f"Vous avez envoyé beaucoup de remarques en peu de temps. Réessayez dans "
-                            f"{int(wait) + 1} secondes.")
+                    message=i18n.gettext("Vous avez envoyé beaucoup de remarques en peu de temps. Réessayez "
+                                         "dans %(n)s secondes.", n=int(wait) + 1))
     response.headers["Retry-After"] = str(int(wait) + 1)
     return response
 
@@ -279,7 +279,7 @@ def remark_counts() -> dict[str, Any]:
         fixed = store.counts_by("status", published=True).get("fixed", 0)
     except Exception:  # the remarks' store must never break a page of the graph
         return {"total": 0, "fixed": 0, "datasets": []}
-    titles = {spec.name: spec.title.get("fr") or spec.name for spec in context.registry()}
+    titles = {spec.name: i18n.text(spec.title, spec.name) for spec in context.registry()}
     datasets = [(name, titles.get(name, name), n) for name, n in sorted(per_dataset.items()) if name]
     return {"total": sum(per_dataset.values()), "fixed": fixed, "datasets": datasets}
 
@@ -354,9 +354,9 @@ def _check(form: dict[str, str], keys: set[str], max_chars: int) -> list[str]:
     if not form["texte"].strip():
         errors.append("Décrivez le problème en quelques mots.")
     if len(form["texte"]) > max_chars:
-        errors.append(f"Le texte dépasse {max_chars} caractères.")
+        errors.append(i18n.gettext("Le texte dépasse %(n)s caractères.", n=max_chars))
     if len(form["proposition"]) > MAX_PROPOSED:
-        errors.append(f"La valeur proposée dépasse {MAX_PROPOSED} caractères.")
+        errors.append(i18n.gettext("La valeur proposée dépasse %(n)s caractères.", n=MAX_PROPOSED))
     if any(CONTROL.search(form[name]) for name in ("texte", "proposition")):
         errors.append("Le texte contient des caractères de contrôle (invisibles) : retirez-les.")
     email = form["courriel"].strip()
@@ -385,7 +385,7 @@ def remark_page(remark_id: str) -> Response:
 def remark_list() -> Response:
     """The published remarks, newest first; ``?jeu=<dataset>`` keeps those of one dataset's resources."""
     sync_fixed_remarks()
-    titles = {spec.name: spec.title.get("fr") or spec.name for spec in context.registry()}
+    titles = {spec.name: i18n.text(spec.title, spec.name) for spec in context.registry()}
     dataset = request.args.get("jeu") or None
     if dataset is not None and dataset not in titles:
         return page(404, "remarks/message.html", title="Jeu de données inconnu",

@@ -24,7 +24,8 @@ named graph the store holds it in (issue 13).
 
 Responses carry ``Vary: Accept`` (negotiated ones), ``Content-Location`` (the variant chosen),
 ``Link`` (every variant, the thing described, the next/previous page of inverse links), a weak ``ETag``
-(store version + resource + format + page + host, and an HTML page's language) and ``Last-Modified`` (build time); conditional requests
+(store version + resource + format + page + host, and an HTML page's language) and ``Last-Modified``
+(build time); conditional requests
 get 304 before anything is described.
 """
 
