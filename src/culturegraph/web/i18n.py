@@ -107,12 +107,18 @@ def msg(message: object) -> str:
     return table.get(text, text) if table else text
 
 
-def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or the plural (French: 0 and 1 are singular), in the page's language, unformatted:
+    Jinja's i18n extension fills the ``%(count)s`` of a ``{% trans count=… %}`` block itself."""
     chosen = singular if n == 1 or (current() == "fr" and n == 0) else plural
     table = TRANSLATIONS.get(current())
-    text = table.get(chosen, chosen) if table else chosen
-    variables.setdefault("num", n)
-    return text % variables
+    return table.get(chosen, chosen) if table else chosen
+
+
+def _lookup(message: str) -> str:
+    """Jinja's ``_()``: the message in the page's language, unformatted (Jinja formats it)."""
+    table = TRANSLATIONS.get(current())
+    return table.get(message, message) if table else message
 
 
 def text(mapping: Mapping[str, str] | None, default: str = "") -> str:
@@ -162,7 +168,7 @@ def switcher() -> Markup:
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.policies["ext.i18n.trimmed"] = True
-    app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    app.jinja_env.install_gettext_callables(_lookup, ngettext, newstyle=True)  # type: ignore[attr-defined]
     app.jinja_env.globals.update(text=text, tr=tr, msg=msg, number=number, language_switch=switcher,
                                  language_url=switch_url)
     app.context_processor(lambda: {"lang": current()})
