@@ -52,7 +52,8 @@ def browser() -> Iterator[webdriver.Chrome]:
     # Headless Chromium sends "en-US" whatever --lang says, and the pages follow Accept-Language (issue 13):
     # French, set over CDP.
     agent = driver.execute_script("return navigator.userAgent")
-    driver.execute_cdp_cmd("Emulation.setUserAgentOverride", {"userAgent": agent, "acceptLanguage": "fr-FR,fr"})
+    driver.execute_cdp_cmd("Emulation.setUserAgentOverride",
+                           {"userAgent": agent, "acceptLanguage": "fr-FR,fr"})
     # Every Content-Security-Policy violation of every page, reported or not in the console (issue 9).
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_LISTENER})
     yield driver

@@ -6,6 +6,7 @@ Small in-memory stores for the negotiation; the session's real build for the lab
 from __future__ import annotations
 
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,9 @@ def client(tmp_path: Path, web_settings):
     only = NamedNode(BASE + "id/musee/M2")
     store.add(Quad(only, LABEL, Literal("Seulement en français", language="fr"), graph))
     store.add(Quad(only, LABEL, Literal("sans langue"), graph))
-    return create_app(web_settings(), store=store).test_client()
+    # A version of its own: the registry memoises home-page statistics per store version, and "fixed"
+    # (the default for a store handed in) is shared by every test app of the process.
+    return create_app(web_settings(), store=store, version=f"i18n-{uuid.uuid4().hex[:8]}").test_client()
 
 
 def get(client, path: str, **headers: str):
@@ -117,6 +120,9 @@ def test_a_bad_switch_or_cookie_is_ignored(client) -> None:
     assert response.status_code == 200 and response.headers["Content-Language"] == "en"
     assert "Set-Cookie" not in response.headers
     assert "<script>" not in response.get_data(as_text=True)
+    # the switch keeps the page's plain parameters, never markup (not even URL-encoded)
+    body = get(client, "/doc/musee/M1?page=1&x=%3Cb%3Enope").get_data(as_text=True)
+    assert "nope" not in body and "page=1&amp;lang=" in body
     client.set_cookie("lang", "xx")
     assert get(client, "/").headers["Content-Language"] == "fr"
 

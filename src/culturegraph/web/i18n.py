@@ -30,6 +30,7 @@ examples) with :func:`text`. Panel templates of the datasets see ``lang`` (``"fr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -145,9 +146,15 @@ def number(value: int | float | Decimal | None) -> str:
     return f"{value:,}"
 
 
+PLAIN_PARAMETER = re.compile(r"[\w.:/@%+-]{0,200}")
+
+
 def switch_url(lang: str) -> str:
-    """This page with ``?lang=…`` (its other parameters kept): the language switch."""
-    args = [(k, v) for k, v in request.args.items(multi=True) if k != SWITCH]
+    """This page with ``?lang=…``: the language switch. The page's other parameters are kept when they
+    are plain words, numbers or IRIs (``page=2``, ``status=new``, ``cible=https://…``); anything else
+    (markup, quotes) is left out rather than echoed back, even URL-encoded."""
+    args = [(k, v) for k, v in request.args.items(multi=True)
+            if k != SWITCH and PLAIN_PARAMETER.fullmatch(k) and PLAIN_PARAMETER.fullmatch(v)]
     args.append((SWITCH, lang))
     return f"{request.base_url}?{urlencode(args)}"
 
