@@ -5,6 +5,7 @@ Small in-memory stores for the negotiation; the session's real build for the lab
 
 from __future__ import annotations
 
+import ast
 import re
 import uuid
 from pathlib import Path
@@ -201,6 +202,41 @@ def test_every_template_message_has_an_english_translation() -> None:
     assert len(messages) > 150
     missing = {m: where for m, where in messages.items() if m not in MESSAGES}
     assert missing == {}
+
+
+def python_messages(*modules: object) -> list[str]:
+    """The French messages the views hand to the templates (``msg()`` translates them at run time):
+    literal ``title=``/``message=``/``error=`` of ``page(…)``, ``errors.append("…")``, the first argument
+    of ``i18n.gettext(…)``, the literal returns of the curators' ``_decide``."""
+    found: list[str] = []
+    for module in modules:
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+                literals = [a for a in node.args[:1] if isinstance(a, ast.Constant)]
+                if name == "page":
+                    found += [k.value.value for k in node.keywords if k.arg in ("title", "message", "error")
+                              and isinstance(k.value, ast.Constant)]
+                elif name == "append" and getattr(node.func.value, "id", "") == "errors" \
+                        or name == "gettext":
+                    found += [a.value for a in literals]
+            elif isinstance(node, ast.FunctionDef) and node.name == "_decide":
+                found += [r.value.value for r in ast.walk(node)
+                          if isinstance(r, ast.Return) and isinstance(r.value, ast.Constant)]
+    return [m for m in found if isinstance(m, str) and m]
+
+
+def test_every_message_of_the_views_has_an_english_translation() -> None:
+    from culturegraph.pipeline import links as stage
+    from culturegraph.remarks.model import KINDS, STATUSES
+    from culturegraph.web import auth, curation, links, pages, remarks
+
+    messages = python_messages(remarks, curation, auth)
+    assert len(messages) > 30
+    wanted = [*messages, *KINDS.values(), *STATUSES.values(), *links.VERDICT_LABELS.values(),
+              *stage.MEASURE.values(), *pages.CURATOR_LINKS.values()]
+    assert [m for m in wanted if m not in MESSAGES] == []
 
 
 def test_translations_keep_their_placeholders() -> None:

@@ -316,6 +316,8 @@ MESSAGES: dict[str, str] = {
         "0.7 × weighted overlap of the names + 0.3 × nearness (1 at 0 m, 0 at the rule's distance)",
     "lien déclaré par le jeu de données (1.0)": "link stated by the dataset (1.0)",
     "décision des conservateurs (1.0)": "the curators' decision (1.0)",
+    "même identifiant sur la ressource et sur l'élément Wikidata (1.0)":
+        "the same identifier on the resource and on the Wikidata item (1.0)",
     "confirmés": "confirmed",
     "acceptés": "accepted",
     "refusés": "refused",
@@ -481,6 +483,8 @@ MESSAGES: dict[str, str] = {
         "The value chosen is no longer in the graph: choose another one.",
     "Décrivez le problème en quelques mots.": "Describe the problem in a few words.",
     "L'adresse électronique n'est pas valide.": "The e-mail address is not valid.",
+    "Le texte contient des caractères de contrôle (invisibles) : retirez-les.":
+        "The text holds control characters (invisible ones): remove them.",
     "Remarque introuvable": "Remark not found",
     "Cette remarque n'existe pas, ou elle n'est pas publiée.": "This remark does not exist, or is not published.",
     "Jeu de données inconnu": "Unknown dataset",

@@ -454,10 +454,14 @@ def home() -> Response:
 
 def _curator_links() -> list[tuple[str, str]]:
     """Links to the validation report and the quarantine when the app serves them."""
-    wanted = {"/validation": "Rapport de validation SHACL", "/quarantine": "Lignes en quarantaine",
-              "/rapport": "Rapport de construction", "/report": "Rapport de construction"}
     rules = {r.rule for r in current_app.url_map.iter_rules()}
-    return [(request.url_root + path.lstrip("/"), label) for path, label in wanted.items() if path in rules]
+    return [(request.url_root + path.lstrip("/"), label) for path, label in CURATOR_LINKS.items()
+            if path in rules]
+
+
+# French (the template translates them: web/messages_en.py)
+CURATOR_LINKS = {"/validation": "Rapport de validation SHACL", "/quarantine": "Lignes en quarantaine",
+                 "/rapport": "Rapport de construction", "/report": "Rapport de construction"}
 
 
 def graph_statistics(reader: GraphReader, registry: Registry, base_iri: str) -> dict[str, Any]:
