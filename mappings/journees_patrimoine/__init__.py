@@ -60,6 +60,10 @@ DATASET = DatasetSpec(
     catalogue=Catalogue(
         types=(),
         licence=None,
+        rights={"fr": "Licence non indiquée : ni les réponses de l'API copiées ni leur dépôt d'origine n'en "
+                      "déclarent une (non vérifiée auprès d'OpenAgenda ; voir le manifeste de la source).",
+                "en": "Licence not stated: neither the copied API responses nor the repository they come "
+                      "from declare one (not checked with OpenAgenda; see the source's manifest)."},
         sources=("https://public.opendatasoft.com/explore/dataset/evenements-publics-openagenda/",
                  "https://www.data.gouv.fr/fr/datasets/5369978fa3a729239d204d11/"),
         temporal=("2014", "2026"),

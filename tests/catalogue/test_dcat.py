@@ -40,7 +40,8 @@ def catalogue(generated_quads, tmp_path_factory):
                         temporal=("2001", "2023"), keywords={"fr": ("chose",), "en": ("thing",)},
                         sources=("https://data.culture.gouv.fr/explore/dataset/choses/",))),
         Entry("labels", {"fr": "Libellés", "en": "Labels"}, {"fr": "Des libellés.", "en": "Labels."}),
-        Entry("links", {"fr": "Liens", "en": "Links"}, {"fr": "Des liens.", "en": "Links."}),
+        Entry("links", {"fr": "Liens", "en": "Links"}, {"fr": "Des liens.", "en": "Links."},
+              Catalogue(rights={"fr": "Licence non indiquée.", "en": "Licence not stated."})),
     ]
     triples = catalogue_triples(entries, dumps, stats, base=BASE, prefixes={"ex": "http://example.org/"},
                                 build_id="20261203T000000Z-abcdef",
@@ -61,6 +62,25 @@ def test_every_entry_and_the_whole_graph_are_datasets_of_the_catalogue(catalogue
     for d in datasets:
         identifiers = values(store, f"SELECT ?i WHERE {{ <{d}> <http://purl.org/dc/terms/identifier> ?i }}")
         assert identifiers == [Literal(d)]
+
+
+def test_a_dataset_whose_licence_is_not_stated_claims_none(catalogue):
+    """A rights statement instead of a licence: none on the dataset nor on its distributions; the
+    others get the Licence Ouverte."""
+    store, *_ = catalogue
+    dct = "http://purl.org/dc/terms/"
+
+    def licences(dataset: str) -> set[str]:
+        query = f"""SELECT ?l WHERE {{ {{ <{dataset}> <{dct}license> ?l }}
+                     UNION {{ <{dataset}> <{DCAT}distribution>/<{dct}license> ?l }} }}"""
+        return {t.value for t in values(store, query)}
+
+    assert licences(BASE + "data/links") == set()
+    assert licences(BASE + "data/things") == {"https://www.etalab.gouv.fr/licence-ouverte-open-licence/"}
+    labels = values(store, f"""SELECT ?label WHERE {{ <{BASE}data/links> <{dct}rights> ?r .
+        ?r a <{dct}RightsStatement> ; <http://www.w3.org/2000/01/rdf-schema#label> ?label }}""")
+    assert {(t.value, t.language) for t in labels} == {
+        ("Licence non indiquée.", "fr"), ("Licence not stated.", "en")}
 
 
 def test_distributions_publish_each_dump_size_and_checksum(catalogue):

@@ -391,13 +391,19 @@ def _dataset(out: list[Triple3], done: set[tuple[str, str]], iris: Iris, entry: 
     dataset_publisher = iris.expand(cat.publisher) if cat is not None and cat.publisher else publisher
     if dataset_publisher != publisher:
         _typed(out, done, dataset_publisher, FOAF.Agent)
-    licence = (cat.licence if cat is not None and cat.licence else None) or info.licence
-    licence = iris.expand(licence).value
-    _licence(out, done, licence)
+    licence: str | None = None
+    if cat is not None and cat.rights:
+        statement = NamedNode(dataset.value + "#droits")
+        out += [(dataset, DCTERMS.rights, statement), (statement, A, DCTERMS.RightsStatement)]
+        _text(out, statement, RDFS.label, cat.rights)
+    else:
+        declared = cat.licence if cat is not None and cat.licence else None
+        licence = iris.expand(declared or info.licence).value
+        _licence(out, done, licence)
+        out.append((dataset, DCTERMS.license, NamedNode(licence)))
     out += [
         (dataset, DCTERMS.publisher, dataset_publisher),
         (dataset, DCAT.contactPoint, contact),
-        (dataset, DCTERMS.license, NamedNode(licence)),
         (dataset, DCTERMS.accessRights, NamedNode(EU + "access-right/PUBLIC")),
         (dataset, DCTERMS.language, NamedNode(info.language)),
         (dataset, DCTERMS.modified, when),
@@ -441,7 +447,7 @@ def _dataset(out: list[Triple3], done: set[tuple[str, str]], iris: Iris, entry: 
 
 
 def _distribution(out: list[Triple3], done: set[tuple[str, str]], iris: Iris, dataset: NamedNode,
-                  entry: Entry, dump: Dump, licence: str, when: Literal, build_id: str) -> None:
+                  entry: Entry, dump: Dump, licence: str | None, when: Literal, build_id: str) -> None:
     fmt: DumpFormat = dump.dump_format
     node = iris.distribution(entry.name, fmt.name)
     checksum = NamedNode(node.value + "#sha256")
@@ -468,11 +474,12 @@ def _distribution(out: list[Triple3], done: set[tuple[str, str]], iris: Iris, da
         (checksum, A, SPDX.Checksum),
         (checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256),
         (checksum, SPDX.checksumValue, Literal(dump.sha256, datatype=XSD.hexBinary)),
-        (node, DCTERMS.license, NamedNode(licence)),
         (node, DCTERMS.modified, when),
         (node, DCATAP.availability, NamedNode(EU + "planned-availability/STABLE")),
         (node, VOID.triples, integer(dump.statements)),
     ]
+    if licence is not None:
+        out.append((node, DCTERMS.license, NamedNode(licence)))
     _typed(out, done, media, DCTERMS.MediaType, None)
     _typed(out, done, gzip, DCTERMS.MediaType, None)
     _typed(out, done, file_type, DCTERMS.MediaTypeOrExtent, {"en": fmt.label}, RDFS.label)
@@ -482,7 +489,7 @@ def _distribution(out: list[Triple3], done: set[tuple[str, str]], iris: Iris, da
 
 
 def _sparql_distribution(out: list[Triple3], iris: Iris, dataset: NamedNode, entry: Entry,
-                         licence: str) -> None:
+                         licence: str | None) -> None:
     node = iris.distribution(entry.name, "sparql")
     out += [(dataset, DCAT.distribution, node), (node, A, DCAT.Distribution)]
     graph = iris.graph(entry.name).value if entry.name != WHOLE else None
@@ -493,8 +500,9 @@ def _sparql_distribution(out: list[Triple3], iris: Iris, dataset: NamedNode, ent
         "en": f"Query {'the named graph <' + graph + '>' if graph else 'the whole graph'} "
               "through the SPARQL endpoint."})
     out += [(node, DCAT.accessURL, iris.endpoint), (node, DCAT.accessService, iris.service),
-            (node, DCTERMS.license, NamedNode(licence)),
             (node, DCATAP.availability, NamedNode(EU + "planned-availability/STABLE"))]
+    if licence is not None:
+        out.append((node, DCTERMS.license, NamedNode(licence)))
 
 
 def _void(out: list[Triple3], done: set[tuple[str, str]], iris: Iris, dataset: NamedNode, entry: Entry,

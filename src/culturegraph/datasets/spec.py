@@ -203,7 +203,11 @@ class Catalogue:
 
     types: tuple[str, ...] = ()  # extra rdf:types besides dcat:Dataset, void:Dataset (qb:DataSet)
     publisher: str | None = None  # dcterms:publisher
-    licence: str | None = None  # dcterms:license
+    licence: str | None = None  # dcterms:license (default: the catalogue's, the Licence Ouverte 2.0)
+    # When the licence is not known: a rights statement (dcterms:rights, language → text) instead, and
+    # no dcterms:license on the dataset or its distributions: the catalogue never claims a licence the
+    # source does not state (Heritage Days: the copies state none).
+    rights: Mapping[str, str] | None = None
     sources: tuple[str, ...] = ()  # dcterms:source: the portal pages of what it was made from
     temporal: tuple[str, str] | None = None  # (start, end) years: dcterms:temporal PeriodOfTime
     vocabularies: tuple[str, ...] = ()  # void:vocabulary
