@@ -304,3 +304,51 @@ def test_one_property_has_one_link_predicate() -> None:
                     identifiers=(ExternalIdentifier("P539", query, {"fr": "x"}, "owl:sameAs"),))
     with pytest.raises(enrichment.EnrichmentError, match="dataset b, identifier P539: predicate owl:sameAs"):
         enrichment.declared([(a, i) for i in a.identifiers] + [(b, i) for i in b.identifiers])
+
+
+def test_the_curators_decisions_settle_a_conflict(tmp_path) -> None:
+    """``decisions.csv`` beside the cache (the links stage's table format): a confirmed pair is linked even
+    in a conflict, a refused one never; the other candidates of a settled subject are dropped."""
+    from pyoxigraph import Literal, NamedNode, Quad
+
+    from culturegraph.config import Settings
+    from culturegraph.rdf.terms import Minter
+
+    settings = Settings(project_root=tmp_path)
+    graph = NamedNode(BASE + "graph/museofile")
+    store = Store()
+    for ref in ("M0001", "M0002", "M0003"):
+        museum = NamedNode(f"{BASE}id/musee/{ref}")
+        store.add(Quad(museum, NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                       NamedNode("http://schema.org/Museum"), graph))
+        store.add(Quad(museum, NamedNode("http://purl.org/dc/terms/identifier"), Literal(ref), graph))
+    folder = enrichment.cache_dir(settings)
+    rows = [Row(i, q, "", "sha256:0", "2026-12-04", "http://127.0.0.1/query", "")
+            for i, q in (("M0001", "Q1"), ("M0001", "Q2"), ("M0002", "Q3"), ("M0003", "Q4"))]
+    enrichment.write_property(folder, "P539", "musées", rows, {})
+    registry = load_registry().only(["museofile"])
+    iris = Minter(BASE)
+    prefixes = dict(registry.prefixes(BASE))
+
+    def links_of() -> dict[str, set[tuple[str, str]]]:
+        out: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for result in links.enriched(_reader(store), registry, prefixes, settings, iris):
+            for s in result.scored:
+                out[s.verdict].add((s.subject.rsplit("/", 1)[1], s.object.removeprefix(WD)))
+        return out
+
+    assert links_of() == {"accepted": {("M0002", "Q3"), ("M0003", "Q4")},
+                          "ambiguous": {("M0001", "Q1"), ("M0001", "Q2")}}
+    (folder / enrichment.DECISIONS).write_text(
+        "type;sujet;objet;decision;date;raison\n"
+        f"wikidata-p539;id/musee/M0001;{WD}Q2;confirmé;2026-12-04;Q1 est un doublon (fusion demandée)\n"
+        f"wikidata-p539;id/musee/M0002;{WD}Q3;refusé;2026-12-04;Q3 est la ville, pas le musée\n",
+        encoding="utf-8")
+    assert links_of() == {"confirmed": {("M0001", "Q2")}, "refused": {("M0002", "Q3")},
+                          "accepted": {("M0003", "Q4")}}
+
+
+def _reader(store: Store) -> Any:
+    from culturegraph.store.backends import reader_of
+
+    return reader_of(store)

@@ -47,13 +47,16 @@ from culturegraph.store.oxigraph.home import StoreHome
 FOLDER = "wikidata"
 MANIFEST = "manifest.toml"
 CONFLICTS = "conflits.tsv"
+# The curators' decisions on these links (the links stage's table format, pipeline/links.py): written by
+# hand, never by the command.
+DECISIONS = "decisions.csv"
 COLUMNS = ["identifiant", "element", "libelle", "requete", "date", "point_d_acces"]
 CONFLICT_COLUMNS = ["propriete", "conflit", "identifiant", "element", "sujets", "detail"]
 METHOD = "cross-reference"
 HEADER = """# Cache of `culturegraph enrich wikidata` (docs/enrichment.md): per Wikidata property, the items
 # that hold the identifiers of the graph, with the provenance of each answer. Written by the command, applied
 # offline by every `culturegraph build`; refreshed only on demand. Not edited by hand: a conflict
-# (conflits.tsv) is settled in Wikidata, then the property is asked again.
+# (conflits.tsv) is settled in Wikidata (then the property is asked again) or in decisions.csv.
 """
 
 

@@ -372,8 +372,10 @@ def enriched(reader: Any, registry: Any, prefixes: dict[str, str], settings: Any
     identifiers = registry.external_identifiers()
     if not identifiers:
         return []
-    applied = enrichment.apply(reader, identifiers, prefixes, enrichment.cache_dir(settings),
-                               iris.graph(GRAPH).value)
+    folder = enrichment.cache_dir(settings)
+    applied = enrichment.apply(reader, identifiers, prefixes, folder, iris.graph(GRAPH).value)
+    table = folder / enrichment.DECISIONS
+    decisions = read_decisions(table, iris.base) if applied and table.is_file() else []
     results = []
     for one in applied:
         group = one.group
@@ -383,10 +385,25 @@ def enriched(reader: Any, registry: Any, prefixes: dict[str, str], settings: Any
                         predicate=group.predicate, matcher=enrichment.METHOD, many=False,
                         subjects_dataset=group.datasets[0] if len(group.datasets) == 1 else None)
         result = RuleResult(rule, ", ".join(group.datasets), one.predicate,
-                            scored=enrichment.scored(one.resolution))
+                            scored=decided(enrichment.scored(one.resolution),
+                                           [d for d in decisions if d.kind == one.kind]))
         result.subjects = one.resolution.subjects
         results.append(result)
     return results
+
+
+def decided(scored: list[Scored], decisions: list[Decision]) -> list[Scored]:
+    """The curators' decisions over an enrichment's candidates, as over a rule's: a confirmed pair is
+    linked (a conflict settled here rather than in Wikidata), and the other candidates of its subject
+    dropped; a refused pair is recorded as refused and never linked."""
+    if not decisions:
+        return scored
+    pairs = {(d.subject, d.object) for d in decisions}
+    settled = {d.subject for d in decisions if d.verdict == "confirmed"}
+    kept = [s for s in scored if (s.subject, s.object) not in pairs and s.subject not in settled]
+    mine = [Scored(d.subject, d.object, 1.0, "curator", d.verdict,
+                   detail=f"{d.reason} ({d.where}{', ' + d.date if d.date else ''})") for d in decisions]
+    return mine + kept
 
 
 def run(ctx: StageContext) -> None:
