@@ -239,6 +239,13 @@ def test_every_message_of_the_views_has_an_english_translation() -> None:
     assert [m for m in wanted if m not in MESSAGES] == []
 
 
+def test_tr_escapes_markup_but_keeps_apostrophes(client) -> None:
+    with client.application.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert str(i18n.tr("l'été", 'the "<b>" & co')) == "the &#34;&lt;b&gt;&#34; &amp; co"
+    with client.application.test_request_context("/"):
+        assert str(i18n.tr("l'été <i>", "summer")) == "l'été &lt;i&gt;"
+
+
 def test_translations_keep_their_placeholders() -> None:
     placeholder = re.compile(r"%\(\w+\)s")
     wrong = [k for k, v in MESSAGES.items()
@@ -255,3 +262,27 @@ def test_no_french_words_left_untranslated_in_english_house_pages(client) -> Non
         text = re.sub(r"<[^>]+>", " ", text)
         for word in ("Télécharger", "Accueil", "Propriété", "Ressource", "triplets", "Rapport", "Aucun"):
             assert word not in text, (path, word)
+
+
+def test_dataset_panels_in_english(settings, graph) -> None:
+    """The datasets' panel templates follow the page's language (tr() and lang, docs/architecture.md):
+    a museum's attendance panel, an event's panel, a photograph's panel."""
+    def first(kind: str) -> str:
+        query = f"SELECT ?x WHERE {{ GRAPH ?g {{ ?x a <http://schema.org/{kind}> }} }} ORDER BY ?x LIMIT 1"
+        return next(iter(graph.query(query)))["x"].value
+
+    event, photo = first("Event"), first("Photograph")
+    client = create_app(settings, store=graph).test_client()
+    cases = [("/doc/musee/M0963", "h-frequentation", "Fréquentation", "Attendance"),
+             ("/doc/" + event[len(BASE) + 3:], "h-evenement", "L'événement", "The event"),
+             ("/doc/" + photo[len(BASE) + 3:], "h-photographie", "La photographie", "The photograph")]
+    for path, heading, french, english in cases:
+        pages = {lang: client.get(path, headers={"Accept": "text/html", "Accept-Language": lang})
+                 for lang in ("fr", "en")}
+        for lang, expected in (("fr", french), ("en", english)):
+            assert pages[lang].status_code == 200, path
+            found = re.search(rf'<h2 id="{heading}">(.*?)</h2>', pages[lang].get_data(as_text=True), re.S)
+            assert found is not None, (path, heading)
+            assert re.sub(r"<[^>]+>", "", found.group(1)).strip().startswith(expected)
+    en = pages["en"].get_data(as_text=True)
+    assert "Date taken" in en or "Caption" in en

@@ -130,9 +130,14 @@ def text(mapping: Mapping[str, str] | None, default: str = "") -> str:
     return mapping.get(lang) or mapping.get(DEFAULT) or next(iter(mapping.values()), default) or default
 
 
-def tr(fr: str, en: str | None = None) -> str:
-    """For datasets' panel templates: ``tr("Aides à la presse", "Press aid")``."""
-    return en if current() == "en" and en else fr
+def tr(fr: str, en: str | None = None) -> Markup:
+    """For datasets' panel templates: ``tr("Aides à la presse", "Press aid")``. The text is escaped
+    (``&``, ``<``, ``>``, ``"``) but its apostrophes are left as they are, so that a French text comes
+    out of ``tr()`` exactly as it would written in the template (``l'événement``, not
+    ``l&#39;événement``); attributes in templates are double-quoted."""
+    chosen = en if current() == "en" and en else fr
+    text = str(chosen).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
+    return Markup(text)
 
 
 def number(value: int | float | Decimal | None) -> str:
