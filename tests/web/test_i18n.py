@@ -286,3 +286,12 @@ def test_dataset_panels_in_english(settings, graph) -> None:
             assert re.sub(r"<[^>]+>", "", found.group(1)).strip().startswith(expected)
     en = pages["en"].get_data(as_text=True)
     assert "Date taken" in en or "Caption" in en
+
+
+def test_the_changes_page_in_english(toy_builds) -> None:
+    settings, registry, _, _ = toy_builds
+    client = create_app(settings, registry=registry).test_client()
+    english = client.get("/changes", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    french = client.get("/changes", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "triples added" in english and "Changes from one build to the next" in english
+    assert "triplets ajoutés" in french and "triplets ajoutés" not in english

@@ -335,7 +335,7 @@ def change_reports() -> list[dict[str, Any]]:
 @bp.route("/changes")
 def changes_page() -> Response:
     body = render_template("changes.html", reports=change_reports(), french_number=i18n.number,
-                           summary=changes.summary, local_url=_local)
+                           summary=lambda report: changes.summary(report, i18n.current()), local_url=_local)
     response = Response(body, content_type=HTML.content_type)
     response.headers["Cache-Control"] = CACHE_CONTROL
     feed = f"{request.url_root}changes.atom"
