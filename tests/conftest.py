@@ -7,9 +7,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
@@ -31,6 +33,80 @@ load_registry()
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 EX = "http://example.org/cg-test/"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+# --- the installed package (tests/test_install.py) ------------------------------------------------------
+
+INSTALL_SKIP = shutil.ignore_patterns(".venv", "var", "build", ".git", "artifacts", "__pycache__",
+                                      "*.egg-info", ".ruff_cache", ".mypy_cache", ".pytest_cache")
+INSTALLED = pytest.StashKey[dict[str, Any]]()
+INSTALL_BUILD_TEST = "test_install.py::test_build_and_serve_from_another_directory"
+
+
+def install_package(root: Path) -> dict[str, Any]:
+    """``pip install .`` (not editable, no network) of a copy of the checkout into ``root/site``, and the
+    environment that runs it from another directory with its own HOME."""
+    source = root / "source"
+    shutil.copytree(PROJECT_ROOT, source, ignore=INSTALL_SKIP)  # pip builds in the tree: never the checkout
+    site = root / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--no-index", "--target", str(site), str(source)], check=True, timeout=600,
+                   capture_output=True)
+    elsewhere = root / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CULTUREGRAPH_")}
+    env.update(PYTHONPATH=str(site), HOME=str(root / "home"), XDG_DATA_HOME="")
+    return {"site": site, "cwd": elsewhere, "env": env, "root": root}
+
+
+def start_installed_build(installed: dict[str, Any]) -> None:
+    """``culturegraph build`` of the installed package, in a child process: its output goes to a file
+    (a pipe nobody reads would fill and block it). ``installed["build"]`` is the process."""
+    log = (Path(installed["root"]) / "build.log").open("w", encoding="utf-8")
+    installed["build_log"] = log
+    installed["build"] = subprocess.Popen(
+        [sys.executable, "-m", "culturegraph", "build", "--no-progress"], cwd=installed["cwd"],
+        env=installed["env"], stdout=log, stderr=subprocess.STDOUT, text=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """When the installed package's build test is selected, install and start that build now, beside
+    the rest of the session: it is a child process on the second core, and it took 97 s of the CI's
+    wall time run in line (measured 2026-12-04, 14 min 14 s in all)."""
+    if any(item.nodeid.endswith(INSTALL_BUILD_TEST) for item in items):
+        installed = install_package(Path(tempfile.mkdtemp(prefix="culturegraph-install-")))
+        start_installed_build(installed)
+        config.stash[INSTALLED] = installed
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    installed = config.stash.get(INSTALLED, None)
+    if installed is not None:
+        process = installed.get("build")
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+        installed["build_log"].close()
+        shutil.rmtree(installed["root"], ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def installed_package(request: pytest.FixtureRequest,
+                      tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The installed package of the session (its build started at collection), or one installed now."""
+    installed = request.config.stash.get(INSTALLED, None)
+    return installed if installed is not None else install_package(tmp_path_factory.mktemp("install"))
+
+
+@pytest.fixture(scope="session")
+def installed_build(installed_package: dict[str, Any]) -> tuple[int, str]:
+    """The installed package's ``culturegraph build`` (started now if collection did not): its exit code
+    and its output."""
+    if "build" not in installed_package:
+        start_installed_build(installed_package)
+    returncode = installed_package["build"].wait(timeout=1800)
+    installed_package["build_log"].flush()
+    return returncode, (Path(installed_package["root"]) / "build.log").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

@@ -3,13 +3,13 @@ and ``culturegraph serve`` work from another directory, reading the data, ontolo
 and tables the wheel carries (culturegraph/shipped/, the dataset packages' files).
 
 No network: ``pip install --no-deps --no-build-isolation --target DIR`` builds the wheel with the
-setuptools and wheel of the test environment, and the dependencies are the environment's own.
+setuptools and wheel of the test environment, and the dependencies are the environment's own. The
+install and its build are tests/conftest.py's (``install_package``, ``installed_build``): when the whole
+suite runs, the build starts at collection and runs beside the other tests.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -23,8 +23,6 @@ from culturegraph.config import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 
-SKIP = shutil.ignore_patterns(".venv", "var", "build", ".git", "artifacts", "__pycache__", "*.egg-info",
-                              ".ruff_cache", ".mypy_cache", ".pytest_cache")
 
 
 def _free_port() -> int:
@@ -34,19 +32,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    root = tmp_path_factory.mktemp("install")
-    source = root / "source"
-    shutil.copytree(PROJECT_ROOT, source, ignore=SKIP)  # pip builds in the tree: never in the checkout
-    site = root / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--no-index", "--target", str(site), str(source)], check=True, timeout=600,
-                   capture_output=True)
-    elsewhere = root / "elsewhere"
-    elsewhere.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CULTUREGRAPH_")}
-    env.update(PYTHONPATH=str(site), HOME=str(root / "home"), XDG_DATA_HOME="")
-    return {"site": site, "cwd": elsewhere, "env": env, "root": root}
+def installed(installed_package: dict[str, object]) -> dict[str, object]:
+    """``pip install .`` into a fresh place (tests/conftest.py ``install_package``): when the whole suite
+    runs, done at collection and its build already running."""
+    return installed_package
 
 
 def run(installed: dict[str, object], *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
@@ -64,10 +53,10 @@ def test_the_installed_package_is_the_one_imported(installed) -> None:
     assert sorted(p.name for p in (Path(root) / "data" / "sources").iterdir()) == shipped
 
 
-def test_build_and_serve_from_another_directory(installed) -> None:
-    built = run(installed, "-m", "culturegraph", "build", "--no-progress")
-    assert built.returncode == 0, built.stderr[-2000:]
-    assert "SHACL: 0 violations" in built.stdout
+def test_build_and_serve_from_another_directory(installed, installed_build: tuple[int, str]) -> None:
+    returncode, output = installed_build
+    assert returncode == 0, output[-2000:]
+    assert "SHACL: 0 violations" in output
     store = Path(str(installed["root"])) / "home" / ".local" / "share" / "culturegraph" / "graph"
     assert (store / "current").is_symlink()
     port = _free_port()
