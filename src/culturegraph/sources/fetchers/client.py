@@ -56,7 +56,7 @@ class StatusError(FetchError):
         self.status = status
 
 
-class _Transient(Exception):
+class Transient(Exception):
     """A failure another attempt may cure; ``retry_after`` is the server's own wish, in seconds."""
 
     def __init__(self, message: str, retry_after: float | None = None) -> None:
@@ -112,6 +112,24 @@ def retry_after(value: str | None) -> float | None:
         return float(Retry.DEFAULT.parse_retry_after(value.strip()))
     except InvalidHeader:
         return None
+
+
+def with_retries(policy: HttpPolicy, call: Callable[[], T], wait: Callable[[float], None]) -> T:
+    """``call()``, again after each :class:`Transient` failure, up to ``policy.attempts`` in all: after the
+    server's ``Retry-After`` when it gives one (past ``policy.max_retry_after_s``: give up and say so),
+    else the policy's back-off; ``wait(seconds)`` does the waiting (injectable in tests)."""
+    attempts = max(1, policy.attempts)
+    for attempt in range(1, attempts + 1):
+        try:
+            return call()
+        except Transient as err:
+            if attempt == attempts:
+                raise FetchError(f"{err} (gave up after {attempts} attempt{'s' * (attempts > 1)})") from None
+            if err.retry_after is not None and err.retry_after > policy.max_retry_after_s:
+                raise FetchError(f"{err}: the server asks to retry after {err.retry_after:.0f} s; "
+                                 "try again later") from None
+            wait(err.retry_after if err.retry_after is not None else policy.delay(attempt))
+    raise AssertionError("unreachable")
 
 
 def _reason(err: BaseException) -> str:
@@ -175,7 +193,7 @@ class HttpClient:
                                                            preload_content=False,
                                               headers={"User-Agent": self.user_agent, "Accept": accept})
             except (Urllib3Error, OSError) as err:
-                raise _Transient(f"GET {current} failed: {_reason(err)}") from None
+                raise Transient(f"GET {current} failed: {_reason(err)}") from None
             if response.status not in REDIRECTS:
                 return response, current
             location = response.headers.get("Location", "")
@@ -205,7 +223,7 @@ class HttpClient:
         if detail:
             message += f": {detail}"
         if response.status == 429 or response.status >= 500:
-            raise _Transient(message, retry_after(response.headers.get("Retry-After")))
+            raise Transient(message, retry_after(response.headers.get("Retry-After")))
         raise StatusError(message, response.status)
 
     def _get_json(self, url: str) -> Any:
@@ -215,7 +233,7 @@ class HttpClient:
         try:
             body = response.read(limit + 1, decode_content=True)
         except (Urllib3Error, OSError) as err:
-            raise _Transient(f"GET {url} → HTTP {response.status}: answer interrupted: "
+            raise Transient(f"GET {url} → HTTP {response.status}: answer interrupted: "
                              f"{_reason(err)}") from None
         finally:
             response.release_conn()
@@ -253,9 +271,9 @@ class HttpClient:
                     except (Urllib3Error, OSError) as err:
                         cause = err.args[1] if isinstance(err, ProtocolError) and len(err.args) > 1 else err
                         if isinstance(cause, IncompleteRead) and expected is not None:
-                            raise _Transient(f"GET {url} → HTTP {status}: body truncated: received {size} of "
+                            raise Transient(f"GET {url} → HTTP {status}: body truncated: received {size} of "
                                              f"the {expected} bytes announced by Content-Length") from None
-                        raise _Transient(f"GET {url} → HTTP {status}: download interrupted after {size} "
+                        raise Transient(f"GET {url} → HTTP {status}: download interrupted after {size} "
                                          f"bytes: {_reason(err)}") from None
                     if not chunk:
                         break
@@ -270,7 +288,7 @@ class HttpClient:
                 out.flush()
                 os.fsync(out.fileno())
             if expected is not None and size != expected:
-                raise _Transient(f"GET {url} → HTTP {status}: body truncated: received {size} of the "
+                raise Transient(f"GET {url} → HTTP {status}: body truncated: received {size} of the "
                                  f"{expected} bytes announced by Content-Length")
             done = True
         finally:
@@ -283,20 +301,7 @@ class HttpClient:
     # -- with retries --------------------------------------------------------------------------------
 
     def _retrying(self, call: Callable[[], T]) -> T:
-        attempts = max(1, self.policy.attempts)
-        for attempt in range(1, attempts + 1):
-            try:
-                return call()
-            except _Transient as err:
-                if attempt == attempts:
-                    raise FetchError(f"{err} (gave up after {attempts} attempt{'s' * (attempts > 1)})") \
-                        from None
-                if err.retry_after is not None and err.retry_after > self.policy.max_retry_after_s:
-                    raise FetchError(f"{err}: the server asks to retry after {err.retry_after:.0f} s; "
-                                     "try again later") from None
-                self.policy.sleep(err.retry_after if err.retry_after is not None
-                                  else self.policy.delay(attempt))
-        raise AssertionError("unreachable")
+        return with_retries(self.policy, call, self.policy.sleep)
 
     def get_json(self, url: str) -> Any:
         """The decoded JSON answer of GET ``url``."""

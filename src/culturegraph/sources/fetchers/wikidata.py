@@ -33,7 +33,7 @@ from SPARQLWrapper import JSON, POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
 
 import culturegraph
-from culturegraph.sources.fetchers.client import FetchError, HttpPolicy, retry_after
+from culturegraph.sources.fetchers.client import FetchError, HttpPolicy, Transient, retry_after, with_retries
 
 DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
 BATCH_SIZE = 200
@@ -157,17 +157,17 @@ class WikidataClient:
             result = sparql.query().convert()
         except urllib.error.HTTPError as err:
             if err.code in RETRIED_STATUSES:
-                raise _Retry(f"{where} → HTTP {err.code}", retry_after(err.headers.get("Retry-After"))) \
+                raise Transient(f"{where} → HTTP {err.code}", retry_after(err.headers.get("Retry-After"))) \
                     from None
             raise FetchError(f"{where} → HTTP {err.code} {err.reason}") from None
         except EndPointInternalError as err:  # SPARQLWrapper's name for a 500 (the headers are lost)
-            raise _Retry(f"{where} → HTTP 500: {str(err).splitlines()[0]}", None) from None
+            raise Transient(f"{where} → HTTP 500: {str(err).splitlines()[0]}", None) from None
         except TimeoutError:
-            raise _Retry(f"{where} timed out after {self.policy.timeout_s:g} s", None) from None
+            raise Transient(f"{where} timed out after {self.policy.timeout_s:g} s", None) from None
         except urllib.error.URLError as err:
-            raise _Retry(f"{where} failed: {err.reason}", None) from None
+            raise Transient(f"{where} failed: {err.reason}", None) from None
         except (ConnectionError, OSError) as err:
-            raise _Retry(f"{where} failed: {err}", None) from None
+            raise Transient(f"{where} failed: {err}", None) from None
         except SPARQLWrapperException as err:
             raise FetchError(f"{where}: {str(err).splitlines()[0]}") from None
         if not isinstance(result, dict) or "results" not in result:
@@ -176,25 +176,14 @@ class WikidataClient:
 
     def select(self, text: str) -> list[dict[str, str]]:
         """The rows of a SELECT (variable → value), after the retries the policy allows."""
-        attempts = max(1, self.policy.attempts)
-        for attempt in range(1, attempts + 1):
-            try:
-                result = self._once(text)
-            except _Retry as err:
-                if attempt == attempts:
-                    raise FetchError(f"{err} (gave up after {attempts} attempt{'s' * (attempts > 1)})") \
-                        from None
-                if err.retry_after is not None and err.retry_after > self.policy.max_retry_after_s:
-                    raise FetchError(f"{err}: the server asks to retry after {err.retry_after:.0f} s; "
-                                     "try again later") from None
-                wait = err.retry_after if err.retry_after is not None else self.policy.delay(attempt)
-                self._wait(wait)
-                # A Retry-After already covers the rate limit: do not add the interval on top of it.
-                self._last = None
-                continue
-            return [{name: cell.get("value", "") for name, cell in row.items()}
-                    for row in result["results"].get("bindings", [])]
-        raise AssertionError("unreachable")
+        def wait(seconds: float) -> None:
+            self._wait(seconds)
+            # A Retry-After already covers the rate limit: do not add the interval on top of it.
+            self._last = None
+
+        result = with_retries(self.policy, lambda: self._once(text), wait)
+        return [{name: cell.get("value", "") for name, cell in row.items()}
+                for row in result["results"].get("bindings", [])]
 
     def lookup(self, prop: str, ids: Iterable[str]) -> Iterator[Batch]:
         """The items holding ``prop`` = each of ``ids`` (deduplicated, sorted), one batch at a time."""
@@ -212,9 +201,3 @@ class WikidataClient:
                     # An item with two French labels comes back twice: one answer, the first label.
                     answers.setdefault((row["id"], qid), Answer(row["id"], qid, row.get("label", ""), digest))
             yield Batch(chunk, text, digest, tuple(answers[key] for key in sorted(answers)))
-
-
-class _Retry(Exception):
-    def __init__(self, message: str, retry_after: float | None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
