@@ -39,6 +39,7 @@ import tomli_w
 
 from culturegraph.datasets.spec import DatasetSpec, ExternalIdentifier
 from culturegraph.pipeline.matching import Scored
+from culturegraph.rdf import terms
 from culturegraph.rdf.terms import Minter
 from culturegraph.sources.fetchers.wikidata import WD, WikidataClient, query_template
 from culturegraph.store.backends import reader_of
@@ -404,12 +405,10 @@ def apply(reader: Any, identifiers: Iterable[tuple[DatasetSpec, ExternalIdentifi
 
 
 def _expand(curie: str, prefixes: dict[str, str]) -> str:
-    if curie.startswith("<") and curie.endswith(">"):
-        return curie[1:-1]
-    prefix, colon, local = curie.partition(":")
-    if colon and prefix in prefixes:
-        return prefixes[prefix] + local
-    raise EnrichmentError(f"predicate {curie!r}: unknown prefix {prefix!r}")
+    iri = terms.expand(curie, prefixes)
+    if iri == curie:  # neither <IRI> nor a CURIE of a known prefix
+        raise EnrichmentError(f"predicate {curie!r}: unknown prefix {curie.partition(':')[0]!r}")
+    return iri
 
 
 # the refresh (culturegraph enrich wikidata) ----------------------------------------------------------------

@@ -38,6 +38,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from culturegraph.datasets.spec import DatasetSpec, LinkRule, Stage, StageContext
 from culturegraph.pipeline import enrichment
 from culturegraph.pipeline.matching import Item, Scored, Thresholds, match
+from culturegraph.rdf import terms
 from culturegraph.rdf.terms import (
     DCTERMS,
     OWL,
@@ -179,12 +180,10 @@ def sparql_prefixes(prefixes: dict[str, str]) -> str:
 
 
 def expand(curie: str, prefixes: dict[str, str]) -> str:
-    if curie.startswith("<") and curie.endswith(">"):
-        return curie[1:-1]
-    prefix, colon, local = curie.partition(":")
-    if colon and prefix in prefixes:
-        return prefixes[prefix] + local
-    raise LinkError(f"predicate {curie!r}: unknown prefix {prefix!r}")
+    iri = terms.expand(curie, prefixes)
+    if iri == curie:  # neither <IRI> nor a CURIE of a known prefix
+        raise LinkError(f"predicate {curie!r}: unknown prefix {curie.partition(':')[0]!r}")
+    return iri
 
 
 def select(reader: Any, query: str, prefixes: dict[str, str], where: str) -> list[Any]:
