@@ -101,6 +101,12 @@ def server(home: StoreHome, tmp_path: Path) -> Iterator[tuple[subprocess.Popen, 
                 if time.monotonic() > deadline:
                     pytest.fail(f"server not ready in 60 s:\n{(tmp_path / 'server.log').read_text()}")
                 time.sleep(0.2)
+        # One worker answering is not every worker started: Granian kills a worker still starting when a
+        # signal comes once its grace period is over (10 s; seen once in CI, making the stop look slow).
+        while (tmp_path / "server.log").read_text(errors="replace").count("Started worker-") < WORKERS:
+            if time.monotonic() > deadline:
+                pytest.fail(f"workers not started in 60 s:\n{(tmp_path / 'server.log').read_text()}")
+            time.sleep(0.2)
         yield proc, port
     finally:
         if proc.poll() is None:
