@@ -73,18 +73,23 @@ def decision_tables(registry: Registry) -> dict[str, dict[str, str]]:
     return out
 
 
+def _relative(iri: str, base: str) -> str:
+    """``iri`` relative to the base when it is under it (as the decisions tables write it)."""
+    return iri[len(base):] if iri.startswith(base) else iri
+
+
 def _resource(iri: str, describer: Describer, base: str) -> dict[str, Any]:
     label = describer.label(NamedNode(iri)) if iri.startswith(("http://", "https://")) else None
     return {"iri": iri, "href": urls.local_url(iri, base, request.url_root), "label": label,
-            "short": iri[len(base):] if iri.startswith(base) else iri}
+            "short": _relative(iri, base)}
 
 
-def view(report: dict[str, Any], registry: Registry) -> list[dict[str, Any]]:
-    """What the page shows per kind: its counts and its candidates with both resources resolved."""
+def view(report: dict[str, Any], tables: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    """What the page shows per kind: its counts and its candidates with both resources resolved;
+    ``tables``: :func:`decision_tables`."""
     settings = context.settings()
     base = settings.base_iri
     describer = Describer(context.reader(), base, languages=i18n.label_languages())
-    tables = decision_tables(registry)
     today = datetime.now(UTC).date().isoformat()
     kinds = []
     for name, kind in sorted(report.get("kinds", {}).items()):
@@ -93,8 +98,7 @@ def view(report: dict[str, Any], registry: Registry) -> list[dict[str, Any]]:
             rows = []
             for row in kind.get(verdict, []):
                 subject, obj = str(row.get("sujet", "")), str(row.get("objet", ""))
-                line = ";".join((name, subject[len(base):] if subject.startswith(base) else subject,
-                                 obj[len(base):] if obj.startswith(base) else obj,
+                line = ";".join((name, _relative(subject, base), _relative(obj, base),
                                  DECISION_WORDS["confirmed"], today, ""))
                 rows.append({"subject": _resource(subject, describer, base),
                              "object": _resource(obj, describer, base), "score": row.get("score"),
@@ -115,14 +119,13 @@ def view(report: dict[str, Any], registry: Registry) -> list[dict[str, Any]]:
 def link_report() -> Response:
     build = _build()
     report = read_report(build)
-    registry = context.registry()
-    kinds = view(report, registry) if report is not None else []
+    tables = decision_tables(context.registry())
+    kinds = view(report, tables) if report is not None else []
     totals = {v: sum(k["counts"][v] for k in kinds) for v in stage.VERDICTS}
     body = render_template(
         "links.html", build=build.name if build is not None else None, report=report, kinds=kinds,
         totals=totals, verdicts=stage.VERDICTS, verdict_labels=VERDICT_LABELS, shown=SHOWN,
-        measures=stage.MEASURE, tables=sorted({(t["path"], t["dataset"])
-                                                for t in decision_tables(registry).values()}),
+        measures=stage.MEASURE, tables=sorted({(t["path"], t["dataset"]) for t in tables.values()}),
         has_csv=build is not None and (build / stage.CANDIDATES_FILE).is_file(),
         candidates_file=stage.CANDIDATES_FILE)
     response = Response(body, status=200, content_type="text/html; charset=utf-8")
