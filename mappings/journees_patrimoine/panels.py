@@ -20,7 +20,7 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode
 
 from culturegraph.datasets import Described, Enricher, Panel, PanelView
-from culturegraph.rdf.terms import RDFS, SCHEMA, Minter
+from culturegraph.rdf.terms import OWL, RDFS, SCHEMA, SSSOM, WGS84, Minter
 from culturegraph.store.base import GraphReader
 
 from .mapping import NAME, PLACE
@@ -29,9 +29,6 @@ KEY = NAME  # of the enricher's values in Described.data
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
-OWL = "http://www.w3.org/2002/07/owl#"
-SSSOM = "https://w3id.org/sssom/"
-WGS84 = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 
 
 def _moment(value: datetime) -> str:
@@ -157,8 +154,8 @@ def _links(reader: GraphReader, kgo: Any, venue: NamedNode | None = None,
         # The museums' points, one look-up each (an OPTIONAL over the union of the graphs is slow here).
         for link in out:
             node = NamedNode(link.museum)
-            link.lat = next((_float(q.object) for q in reader.quads(node, NamedNode(WGS84 + "lat"))), None)
-            link.lon = next((_float(q.object) for q in reader.quads(node, NamedNode(WGS84 + "long"))), None)
+            link.lat = next((_float(q.object) for q in reader.quads(node, WGS84.lat)), None)
+            link.lon = next((_float(q.object) for q in reader.quads(node, WGS84.long)), None)
     return out
 
 
@@ -168,9 +165,9 @@ def _venue(reader: GraphReader, kgo: Any, iri: NamedNode, desc: Described) -> Ve
         if q.predicate == SCHEMA.containedInPlace and isinstance(q.object, NamedNode):
             venue.commune = q.object.value
             desc.linked.append(q.object)
-        elif q.predicate.value == WGS84 + "lat":
+        elif q.predicate == WGS84.lat:
             venue.lat = _float(q.object)
-        elif q.predicate.value == WGS84 + "long":
+        elif q.predicate == WGS84.long:
             venue.lon = _float(q.object)
         elif q.predicate == SCHEMA.address and isinstance(q.object, NamedNode):
             for a in reader.quads(q.object):

@@ -44,6 +44,7 @@ from culturegraph.rdf.terms import (
     OWL,
     RDFS,
     SKOS,
+    SSSOM,
     VOID,
     XSD,
     A,
@@ -55,7 +56,6 @@ from culturegraph.rdf.terms import (
 )
 
 GRAPH = "liens"
-SSSOM = Namespace("https://w3id.org/sssom/")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
 JUSTIFICATION = {
     "key": SEMAPV.LexicalMatching,  # the same code on both sides, after normalisation

@@ -74,6 +74,7 @@ DCATAP = Namespace("http://data.europa.eu/r5r/")
 WD = Namespace("http://www.wikidata.org/entity/")
 YEAR = Namespace("http://reference.data.gov.uk/id/year/")
 POP = Namespace("https://pop.culture.gouv.fr/notice/")
+SSSOM = Namespace("https://w3id.org/sssom/")
 
 A = RDF.type
 
