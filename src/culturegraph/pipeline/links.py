@@ -193,6 +193,13 @@ def select(reader: Any, query: str, prefixes: dict[str, str], where: str) -> lis
         raise LinkError(f"{where}: {err}") from None
 
 
+def curators(decisions: Iterable[Decision]) -> list[Scored]:
+    """The curators' decisions as scored pairs (score 1.0, method ``curator``, their verdict), the reason
+    and where it was decided as the detail: for a rule's pairs and for the enrichment's alike."""
+    return [Scored(d.subject, d.object, 1.0, "curator", d.verdict,
+                   detail=f"{d.reason} ({d.where}{', ' + d.date if d.date else ''})") for d in decisions]
+
+
 def compute(
     reader: Any, rules: Iterable[tuple[DatasetSpec, LinkRule]], prefixes: dict[str, str], base_iri: str,
 ) -> list[RuleResult]:
@@ -214,9 +221,7 @@ def compute(
         result.subjects, result.objects = len(subjects), len(objects)
         decided = {(d.subject, d.object): d for d in decisions}
         resolved = {d.subject for d in decisions if d.verdict == "confirmed"} if not rule.many else set()
-        for d in decisions:
-            result.scored.append(Scored(d.subject, d.object, 1.0, "curator", d.verdict,
-                                        detail=f"{d.reason} ({d.where}{', ' + d.date if d.date else ''})"))
+        result.scored += curators(decisions)
         todo = [s for s in subjects if s.iri not in resolved]
         thresholds = Thresholds(accept=rule.accept, review=rule.review, distance_m=rule.distance_m,
                                 many=rule.many or rule.matcher == "declared")
@@ -400,9 +405,7 @@ def decided(scored: list[Scored], decisions: list[Decision]) -> list[Scored]:
     pairs = {(d.subject, d.object) for d in decisions}
     settled = {d.subject for d in decisions if d.verdict == "confirmed"}
     kept = [s for s in scored if (s.subject, s.object) not in pairs and s.subject not in settled]
-    mine = [Scored(d.subject, d.object, 1.0, "curator", d.verdict,
-                   detail=f"{d.reason} ({d.where}{', ' + d.date if d.date else ''})") for d in decisions]
-    return mine + kept
+    return curators(decisions) + kept
 
 
 def run(ctx: StageContext) -> None:
