@@ -83,6 +83,30 @@ def test_a_dataset_whose_licence_is_not_stated_claims_none(catalogue):
         ("Licence non indiquée.", "fr"), ("Licence not stated.", "en")}
 
 
+def test_the_whole_graph_claims_a_licence_only_when_every_part_has_it(catalogue):
+    """Its dumps hold every part: with one part under unstated terms, the whole graph and its
+    distributions claim no licence, and its rights statement names each part's terms."""
+    store, *_ = catalogue
+    dct = "http://purl.org/dc/terms/"
+    whole = BASE + "data/culturegraph"
+    query = f"""SELECT ?l WHERE {{ {{ <{whole}> <{dct}license> ?l }}
+                 UNION {{ <{whole}> <{DCAT}distribution>/<{dct}license> ?l }} }}"""
+    assert values(store, query) == []
+    labels = {t.language: t.value for t in values(store, f"""SELECT ?label WHERE {{
+        <{whole}> <{dct}rights> ?r . ?r a <{dct}RightsStatement> ;
+        <http://www.w3.org/2000/01/rdf-schema#label> ?label }}""")}
+    assert "Liens — Licence non indiquée." in labels["fr"]
+    assert "Things — Open Licence version 2.0 (Etalab)" in labels["en"]
+
+    same = [Entry("things", {"fr": "Choses", "en": "Things"}, {"fr": ".", "en": "."}),
+            Entry("labels", {"fr": "Libellés", "en": "Labels"}, {"fr": ".", "en": "."})]
+    triples = catalogue_triples(same, [], {}, base=BASE, prefixes={}, build_id="20261203T000000Z-abcdef",
+                                modified=datetime(2026, 12, 3, tzinfo=UTC))
+    assert {o.value for s, p, o in triples if s == NamedNode(whole) and p.value == dct + "license"} == {
+        "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"}
+    assert not [t for t in triples if t[0] == NamedNode(whole) and t[1].value == dct + "rights"]
+
+
 def test_distributions_publish_each_dump_size_and_checksum(catalogue):
     store, _, dumps, _ = catalogue
     for dump in dumps:

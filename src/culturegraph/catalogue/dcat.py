@@ -334,7 +334,7 @@ def catalogue_triples(
         out += [(graph, A, SD.NamedGraph), (graph, SD.name, graph), (graph, SD.graph, dataset)]
 
     # the whole graph
-    whole_entry = Entry(WHOLE, WHOLE_TEXT["title"], WHOLE_TEXT["description"], _union(entries),
+    whole_entry = Entry(WHOLE, WHOLE_TEXT["title"], WHOLE_TEXT["description"], _union(entries, info, iris),
                         landing_pages=tuple(sorted({p for e in entries for p in _pages(iris, e)})))
     out += [(catalogue, DCAT.dataset, whole), (service, DCAT.servesDataset, whole)]
     _dataset(out, done, iris, whole_entry, info, publisher, contact, when, by_name.get(WHOLE, []), build_id,
@@ -344,14 +344,41 @@ def catalogue_triples(
     return out
 
 
-def _union(entries: list[Entry]) -> Catalogue:
-    """The whole graph's keywords and temporal coverage: its parts'."""
+def _union(entries: list[Entry], info: CatalogueInfo, iris: Iris) -> Catalogue:
+    """The whole graph's keywords, temporal coverage and terms of use: its parts'. When the parts are
+    not all under one licence (one states only rights, or two licences differ), the whole graph claims
+    no licence: a rights statement names each part's terms (its dumps hold every part)."""
     cats = [e.catalogue for e in entries if e.catalogue is not None]
     keywords = {lang: tuple(sorted({w for c in cats for w in c.keywords.get(lang, ())}))
                 for lang in ("fr", "en")}
     periods = [c.temporal for c in cats if c.temporal]
     temporal = (min(p[0] for p in periods), max(p[1] for p in periods)) if periods else None
-    return Catalogue(keywords={k: v for k, v in keywords.items() if v}, temporal=temporal)
+    terms = {e.name: _terms(e, info, iris) for e in entries}
+    licences = {t for t in terms.values() if isinstance(t, str)}
+    if len(licences) == 1 and all(isinstance(t, str) for t in terms.values()):
+        return Catalogue(keywords={k: v for k, v in keywords.items() if v}, temporal=temporal,
+                         licence=licences.pop())
+    parts = {lang: "; ".join(f"{e.title.get(lang, e.name)} — {_terms_text(terms[e.name], lang)}"
+                             for e in entries) for lang in ("fr", "en")}
+    rights = {"fr": "Les parties de ce graphe ne sont pas sous les mêmes conditions ; celles de chaque jeu "
+                    "de données (void:subset) s'appliquent à ses triplets : " + parts["fr"] + ".",
+              "en": "The parts of this graph are not under the same terms; each dataset's (void:subset) "
+                    "apply to its triples: " + parts["en"] + "."}
+    return Catalogue(keywords={k: v for k, v in keywords.items() if v}, temporal=temporal, rights=rights)
+
+
+def _terms(entry: Entry, info: CatalogueInfo, iris: Iris) -> str | Text:
+    """An entry's licence IRI, or its rights statement."""
+    cat = entry.catalogue
+    if cat is not None and cat.rights:
+        return cat.rights
+    return iris.expand(cat.licence if cat is not None and cat.licence else info.licence).value
+
+
+def _terms_text(terms: str | Text, lang: str) -> str:
+    if isinstance(terms, str):
+        return LICENCE_LABELS.get(terms, {}).get(lang, terms)
+    return terms.get(lang) or next(iter(terms.values()))
 
 
 def _pages(iris: Iris, entry: Entry) -> tuple[str, ...]:
