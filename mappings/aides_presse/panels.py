@@ -17,9 +17,8 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
-from culturegraph.datasets import Described, Enricher, Panel, PanelView
+from culturegraph.datasets import Described, Enricher, Formats, Panel, PanelView
 from culturegraph.rdf.terms import SCHEMA, SDMX_ATTRIBUTE, SDMX_DIMENSION, Minter
-from culturegraph.sources.values import french_number
 from culturegraph.store.base import GraphReader
 from culturegraph.web.charts import bar_chart
 
@@ -142,19 +141,22 @@ def _type_key(iri: str) -> tuple[int, str]:
     return (TYPE_ORDER.index(code) if code in TYPE_ORDER else len(TYPE_ORDER), code)
 
 
-def euros(value: Decimal) -> str:
-    return french_number(value) + " €"
+def euros(fmt: Formats, value: Decimal) -> str:
+    """``549 268 €`` (French) or ``549,268 €`` (English): ``fmt`` is the panel's view."""
+    return fmt.number(value) + " €"
 
 
-def _chart_texts(lang: str, years: list[int]) -> tuple[str, str]:
+def _chart_texts(fmt: Formats, years: list[int]) -> tuple[str, str]:
     """The aid chart's title and description in the page's language."""
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
-    if lang == "en":
-        return (f"Aid by type and year, {span}" if len(years) > 1 else f"Aid by type, {span}",
-                "Bars of the aid amounts by kind of aid and year; the values are in the table below.")
-    return (f"Aides par type et par année, {span}" if len(years) > 1 else f"Aides par type, {span}",
-            "Barres des montants d'aide par type d'aide et par année ; les valeurs sont dans le tableau "
-            "ci-dessous.")
+    if len(years) > 1:
+        title = fmt.text(f"Aides par type et par année, {span}", f"Aid by type and year, {span}")
+    else:
+        title = fmt.text(f"Aides par type, {span}", f"Aid by type, {span}")
+    return title, fmt.text("Barres des montants d'aide par type d'aide et par année ; les valeurs sont dans "
+                           "le tableau ci-dessous.",
+                           "Bars of the aid amounts by kind of aid and year; the values are in the table "
+                           "below.")
 
 
 def title_panel(view: PanelView) -> Mapping[str, Any] | None:
@@ -167,25 +169,25 @@ def title_panel(view: PanelView) -> Mapping[str, Any] | None:
     amounts: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for g in aid.grants:
         if g.amount is not None:
-            cells[g.year][g.type.value] = euros(g.amount)
+            cells[g.year][g.type.value] = euros(view, g.amount)
             amounts[view.label(g.type.value)][str(g.year)] = g.amount
         elif g.status is not None:
             cells[g.year][g.type.value] = f"({view.label(g.status.value)})"
     columns = [view.value(NamedNode(t)) for t in types]
     rows = [(str(y), [cells[y].get(t, "") for t in types]) for y in years]
-    title, description = _chart_texts(view.lang, years)
+    title, description = _chart_texts(view, years)
     chart = bar_chart([str(y) for y in years], {label: amounts[label] for label in
                                                [view.label(t) for t in types] if label in amounts},
-                      title=title, description=description, unit="€")
+                      title=title, description=description, unit="€", fmt=view.number)
     per_copy_types = sorted({t for _, t in aid.per_copy}, key=_type_key)
-    circulation = [(str(y), [french_number(aid.copies[y]) if y in aid.copies else ""]
-                    + [french_number(aid.per_copy[(y, t)]) + " €" if (y, t) in aid.per_copy else ""
+    circulation = [(str(y), [view.number(aid.copies[y]) if y in aid.copies else ""]
+                    + [euros(view, aid.per_copy[(y, t)]) if (y, t) in aid.per_copy else ""
                        for t in per_copy_types])
                    for y in sorted(set(aid.copies) | {y for y, _ in aid.per_copy})]
     return {
         "columns": columns, "rows": rows, "chart": chart,
-        "circulation_columns": ["Exemplaires diffusés"]
-        + [f"{view.label(t)} par exemplaire" for t in per_copy_types],
+        "circulation_columns": [view.text("Exemplaires diffusés", "Copies sold")]
+        + [view.text(f"{view.label(t)} par exemplaire", f"{view.label(t)} per copy") for t in per_copy_types],
         "circulation": circulation, "query_url": view.query_url(aid.query),
     }
 
@@ -198,12 +200,12 @@ def family_panel(view: PanelView) -> Mapping[str, Any] | None:
     latest = years[-1]
     ordered = sorted(family.totals.items(),
                      key=lambda item: (-item[1].get(latest, Decimal(0)), view.label(item[0])))
-    rows = [(view.value(NamedNode(title)), [euros(totals[y]) if y in totals else "" for y in years])
+    rows = [(view.value(NamedNode(title)), [euros(view, totals[y]) if y in totals else "" for y in years])
             for title, totals in ordered]
     sums = {y: sum((t[y] for t in family.totals.values() if y in t), Decimal(0)) for y in years}
     return {
         "columns": [str(y) for y in years], "rows": rows, "count": len(family.totals),
-        "sums": [euros(sums[y]) for y in years], "query_url": view.query_url(family.query),
+        "sums": [euros(view, sums[y]) for y in years], "query_url": view.query_url(family.query),
     }
 
 

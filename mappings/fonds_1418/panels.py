@@ -15,11 +15,12 @@ import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
-from culturegraph.datasets import Described, Enricher, Panel, PanelView
+from culturegraph.datasets import Described, Enricher, Formats, Panel, PanelView
 from culturegraph.rdf.terms import SCHEMA, XSD, Minter
 from culturegraph.store.base import GraphReader
 from culturegraph.web.charts import bar_chart
@@ -27,19 +28,25 @@ from culturegraph.web.charts import bar_chart
 from .mapping import DC, EDM
 
 KEY = "fonds-14-18"
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
 
 
-def date_text(literal: Literal) -> tuple[str, str]:
-    """(the date in French, its precision): ('16 juin 1917', 'jour'), ('février 1919', 'mois'),
-    ('1917', 'année seulement')."""
+def date_text(fmt: Formats, literal: Literal) -> tuple[str, str]:
+    """(the date in the page's language, its precision): ('16 juin 1917', 'jour'), ('février 1919',
+    'mois'), ('1917', 'année seulement'); on an English page ('16 June 1917', 'day'), ('February 1919',
+    'month'), ('1917', 'year only'). ``fmt`` is the panel's view. A value of another form is shown as
+    it is."""
     parts = literal.value.split("-")
-    if literal.datatype == XSD.date and len(parts) == 3:
-        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}", "jour"
-    if literal.datatype == XSD.gYearMonth and len(parts) == 2:
-        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}", "mois"
-    return literal.value, "année seulement"
+    try:
+        if literal.datatype == XSD.date and len(parts) == 3:
+            day = date(int(parts[0]), int(parts[1]), int(parts[2]))
+            return fmt.date(day, "day"), fmt.text("jour", "day")
+        if literal.datatype == XSD.gYearMonth and len(parts) == 2:
+            return fmt.date(date(int(parts[0]), int(parts[1]), 1), "month"), fmt.text("mois", "month")
+        if literal.datatype == XSD.gYear and literal.value.isdigit():
+            return fmt.date(date(int(literal.value), 1, 1), "year"), fmt.text("année seulement", "year only")
+    except ValueError:  # not a calendar date: shown as written
+        pass
+    return literal.value, fmt.text("année seulement", "year only")
 
 
 @dataclass
@@ -140,7 +147,7 @@ def photo_panel(view: PanelView) -> Mapping[str, Any] | None:
     own = [q for q in desc.quads if q.subject == desc.iri]
     created = next((q.object for q in own if q.predicate.value == "http://purl.org/dc/terms/created"
                     and isinstance(q.object, Literal)), None)
-    date, precision = date_text(created) if created is not None else ("", "")
+    when, precision = date_text(view, created) if created is not None else ("", "")
     caption = next((q.object.value for q in own if q.predicate == DC.title and isinstance(q.object, Literal)),
                    "")
     operators = [view.value(q.object) for q in own if q.predicate == DC.creator]
@@ -149,7 +156,7 @@ def photo_panel(view: PanelView) -> Mapping[str, Any] | None:
     monuments = [q.object.value for q in own if q.predicate.value == "http://purl.org/dc/terms/relation"
                  and isinstance(q.object, NamedNode)]
     return {
-        "caption": caption, "operators": operators, "date": date, "precision": precision,
+        "caption": caption, "operators": operators, "date": when, "precision": precision,
         "places": places, "monuments": monuments,
         "museums": [view.value(NamedNode(m)) for m in found.museums],
         "notice": (found.aggregation.get("isShownAt") or [""])[0],
@@ -157,9 +164,10 @@ def photo_panel(view: PanelView) -> Mapping[str, Any] | None:
     }
 
 
-def svg_map(photos: list[Photo], width: int = 640, height: int = 420) -> dict[str, Any] | None:
+def svg_map(photos: list[Photo], width: int = 640, height: int = 420,
+            west_letter: str = "O") -> dict[str, Any] | None:
     """Points (equirectangular, longitudes scaled by the cosine of the mean latitude) on a graticule
-    every degree."""
+    every degree (``west_letter``: the letter of western longitudes, "O" in French, "W" in English)."""
     located = [p for p in photos if p.lat is not None and p.lon is not None]
     if not located:
         return None
@@ -182,7 +190,7 @@ def svg_map(photos: list[Photo], width: int = 640, height: int = 420) -> dict[st
         lines.append((x1, y, x2, y, f"{d}° N"))
     for d in range(int(west), int(east) + 1):
         (x, y1), (_, y2) = xy(north, d), xy(south, d)
-        lines.append((x, y1, x, y2, f"{d}° E" if d >= 0 else f"{-d}° O"))
+        lines.append((x, y1, x, y2, f"{d}° E" if d >= 0 else f"{-d}° {west_letter}"))
     points = [(*xy(p.lat, p.lon), p) for p in located if p.lat is not None and p.lon is not None]
     side = size + 2 * pad
     return {"width": side, "height": side, "lines": lines, "points": points}
@@ -194,14 +202,18 @@ def agent_panel(view: PanelView) -> Mapping[str, Any] | None:
         return None
     years = Counter(p.date.value[:4] for p in found.photos if p.date is not None)
     categories = sorted(years)
-    chart = bar_chart(categories, {"photographies": {y: years[y] for y in categories}},
-                      title="Photographies par année de prise de vue",
-                      description="Une barre par année : le nombre de photographies de cet agent ; "
-                                  "la liste est sous la carte.") if categories else None
-    rows = [(view.local_url(p.iri) or p.iri, p.caption, *(date_text(p.date) if p.date else ("", "")))
+    series = {view.text("photographies", "photographs"): {y: years[y] for y in categories}}
+    chart = bar_chart(categories, series,
+                      title=view.text("Photographies par année de prise de vue", "Photographs by year taken"),
+                      description=view.text("Une barre par année : le nombre de photographies de cet agent ; "
+                                            "la liste est sous la carte.",
+                                            "One bar per year: the number of this agent's photographs; "
+                                            "the list is below the map."),
+                      fmt=view.number) if categories else None
+    rows = [(view.local_url(p.iri) or p.iri, p.caption, *(date_text(view, p.date) if p.date else ("", "")))
             for p in found.photos]
-    return {"count": len(found.photos), "map": svg_map(found.photos), "chart": chart, "rows": rows,
-            "query_url": view.query_url(found.query)}
+    return {"count": len(found.photos), "map": svg_map(found.photos, west_letter=view.text("O", "W")),
+            "chart": chart, "rows": rows, "query_url": view.query_url(found.query)}
 
 
 def museum_panel(view: PanelView) -> Mapping[str, Any] | None:
@@ -209,7 +221,7 @@ def museum_panel(view: PanelView) -> Mapping[str, Any] | None:
     found = view.description.data.get(KEY)
     if not isinstance(found, Found) or found.kind != "museum":
         return None
-    rows = [(view.local_url(p.iri) or p.iri, p.caption, *(date_text(p.date) if p.date else ("", "")),
+    rows = [(view.local_url(p.iri) or p.iri, p.caption, *(date_text(view, p.date) if p.date else ("", "")),
              p.monument, p.notice) for p in found.photos]
     return {"count": len(found.photos), "rows": rows, "query_url": view.query_url(found.query)}
 

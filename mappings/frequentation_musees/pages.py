@@ -19,7 +19,6 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from culturegraph.datasets import Described, PanelView
 from culturegraph.rdf.terms import DCTERMS, RDF, RDFS, SCHEMA, SDMX_ATTRIBUTE, SDMX_DIMENSION, YEAR, Minter
-from culturegraph.sources.values import french_number
 from culturegraph.store.base import GraphReader
 
 OBSERVATION_LIMIT = 500  # observations written into a museum's or a site's RDF document
@@ -124,13 +123,12 @@ def attendance_panel(view: PanelView) -> Mapping[str, Any] | None:
         "tables": attendance_tables(att, view), "chart": attendance_chart(att, view),
         "explained": any(o.status is not None for o in att.observations),
         "truncated": att.truncated, "observation_limit": OBSERVATION_LIMIT, "query": att.query,
-        "french_number": french_number,
     }
 
 
 @dataclass(frozen=True)
 class Cell:
-    """A table cell: the count (French digits) and, for a zero or a missing figure, why: the status
+    """A table cell: the count (in the page's language) and, for a zero or a missing figure, why: the status
     label, how it was established (a tooltip) and the site that counts these admissions (a link)."""
 
     text: str = ""
@@ -170,7 +168,7 @@ def attendance_tables(att: Attendance, view: PanelView) -> list[SiteTable]:
             if o.year is None or o.category is None:
                 continue
             cells[o.year][o.category.value] = Cell(
-                text=french_number(o.value) if o.value is not None else "",
+                text=view.number(o.value),
                 status=view.label(o.status.value) if o.status is not None else "",
                 origin=view.label(o.origin.value) if o.origin is not None else "",
                 counted_in=view.value(o.counted_in) if o.counted_in is not None else None,
@@ -221,16 +219,16 @@ def attendance_chart(att: Attendance, view: PanelView) -> Chart | None:
         points = sorted(series_points[site].items())
         series.append({
             "label": view.label(site), "colour": PALETTE[i % len(PALETTE)],
-            "points": [{"x": round(x(yr), 1), "y": round(y(v), 1), "year": yr, "value": french_number(v)}
+            "points": [{"x": round(x(yr), 1), "y": round(y(v), 1), "year": yr, "value": view.number(v)}
                        for yr, v in points],
             "path": " ".join(f"{round(x(yr), 1)},{round(y(v), 1)}" for yr, v in points),
         })
     step = max(1, -(-(y_max - y_min) // 10))
     x_ticks = [(round(x(yr), 1), str(yr)) for yr in range(y_min, y_max + 1, step)]
-    y_ticks = [(round(y(top_value * k / 4), 1), french_number(int(top_value * k / 4))) for k in range(5)]
+    y_ticks = [(round(y(top_value * k / 4), 1), view.number(int(top_value * k / 4))) for k in range(5)]
     return Chart(width, height, series, y_ticks, x_ticks, (left, top, right, bottom),
-                 f"Total admissions per year, {y_min}–{y_max}" if view.lang == "en"
-                 else f"Entrées totales par an, {y_min}–{y_max}")
+                 view.text(f"Entrées totales par an, {y_min}–{y_max}",
+                           f"Total admissions per year, {y_min}–{y_max}"))
 
 
 def nice_ceiling(value: int) -> int:

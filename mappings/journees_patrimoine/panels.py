@@ -19,24 +19,21 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
-from culturegraph.datasets import Described, Enricher, Panel, PanelView
+from culturegraph.datasets import Described, Enricher, Formats, Panel, PanelView
 from culturegraph.rdf.terms import OWL, RDFS, SCHEMA, SSSOM, WGS84, Minter
 from culturegraph.store.base import GraphReader
 
 from .mapping import NAME, PLACE
 
 KEY = NAME  # of the enricher's values in Described.data
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
 
 
-def _moment(value: datetime) -> str:
-    return f"{value.hour} h {value.minute:02d}"
+def _moment(fmt: Formats, value: datetime) -> str:
+    return fmt.time(value)
 
 
-def _day(value: datetime) -> str:
-    return f"{WEEKDAYS[value.weekday()]} {value.day} {MONTHS[value.month - 1]} {value.year}"
+def _day(fmt: Formats, value: datetime) -> str:
+    return fmt.date(value, "day", weekday=True)
 
 
 def _parse(literal: Any) -> datetime | None:
@@ -56,20 +53,22 @@ def _zone(value: datetime) -> str:
         return "UTC"
     minutes = int(offset.total_seconds() // 60)
     sign = "+" if minutes >= 0 else "−"
-    return f"UTC{sign}{abs(minutes) // 60}"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}:{rest:02d}" if rest else f"UTC{sign}{hours}"  # UTC−3:30 (Newfoundland)
 
 
-def span_text(start: Any, end: Any) -> str:
-    """« samedi 16 septembre 2023, 11 h 00 – 12 h 00 (UTC+2) », in the time zone the source wrote (the
-    timings are local time with their offset, the first and last dates UTC); the end's day when it is
-    another; a value that is no date-time is shown as it is."""
+def span_text(fmt: Formats, start: Any, end: Any) -> str:
+    """« samedi 16 septembre 2023, 11 h 00 – 12 h 00 (UTC+2) » (« Saturday 16 September 2023, 11:00 –
+    12:00 (UTC+2) » on an English page: ``fmt`` is the panel's view), in the time zone the source wrote
+    (the timings are local time with their offset, the first and last dates UTC); the end's day when it
+    is another; a value that is no date-time is shown as it is."""
     begin, finish = _parse(start), _parse(end)
     if begin is None:
         return start.value if isinstance(start, Literal) else ""
-    text = f"{_day(begin)}, {_moment(begin)}"
+    text = f"{_day(fmt, begin)}, {_moment(fmt, begin)}"
     if finish is not None:
         same_day = (finish.year, finish.month, finish.day) == (begin.year, begin.month, begin.day)
-        text += f" – {_moment(finish)}" if same_day else f" – {_day(finish)}, {_moment(finish)}"
+        text += " – " + (_moment(fmt, finish) if same_day else f"{_day(fmt, finish)}, {_moment(fmt, finish)}")
     zone = _zone(begin)
     return f"{text} ({zone})" if zone else text
 
@@ -247,18 +246,18 @@ def _found(view: PanelView, kind: str) -> Found | None:
     return found if isinstance(found, Found) and found.kind == kind else None
 
 
-def _link_text(link: MuseumLink) -> str:
+def _link_text(view: PanelView, link: MuseumLink) -> str:
     parts = []
     if link.status in ("confirme",):
-        parts.append("confirmé par les conservateurs")
+        parts.append(view.text("confirmé par les conservateurs", "confirmed by the curators"))
     elif link.status == "ambigu":
-        parts.append("à décider par les conservateurs")
+        parts.append(view.text("à décider par les conservateurs", "for the curators to decide"))
     if link.method:
-        parts.append(f"méthode {link.method}")
+        parts.append(view.text(f"méthode {link.method}", f"method {link.method}"))
     if link.score is not None:
-        parts.append(f"score {link.score:.2f}".replace(".", ","))
+        parts.append(f"score {view.number(link.score, decimals=2)}")
     if link.distance_m is not None:
-        parts.append(f"{round(link.distance_m)} m")
+        parts.append(f"{round(link.distance_m)} m")  # digits only, as always, in both languages
     return ", ".join(parts)
 
 
@@ -270,8 +269,8 @@ def _venue_context(view: PanelView, venue: Venue) -> dict[str, Any]:
         "value": view.value(NamedNode(venue.iri)),
         "address": address,
         "commune": view.value(NamedNode(venue.commune)) if venue.commune else None,
-        "museums": [(view.value(NamedNode(m.museum)), _link_text(m)) for m in venue.museums],
-        "candidates": [(view.value(NamedNode(m.museum)), _link_text(m)) for m in venue.candidates],
+        "museums": [(view.value(NamedNode(m.museum)), _link_text(view, m)) for m in venue.museums],
+        "candidates": [(view.value(NamedNode(m.museum)), _link_text(view, m)) for m in venue.candidates],
     }
 
 
@@ -301,9 +300,9 @@ def event_panel(view: PanelView) -> Mapping[str, Any] | None:
     # the last one's end; the first and last dates (UTC) when there are none.
     if timings:
         last = max(timings, key=lambda t: _parse(t[2]) or t[0])
-        span = span_text(timings[0][1], last[2])
+        span = span_text(view, timings[0][1], last[2])
     else:
-        span = span_text(first(SCHEMA.startDate), first(SCHEMA.endDate))
+        span = span_text(view, first(SCHEMA.startDate), first(SCHEMA.endDate))
     offers = []
     for offer in objects(SCHEMA.offers):
         pairs = [(q.predicate, q.object) for q in desc.quads if q.subject == offer
@@ -319,7 +318,7 @@ def event_panel(view: PanelView) -> Mapping[str, Any] | None:
     return {
         "span": span,
         "displayed": displayed.value if isinstance(displayed, Literal) else "",
-        "timings": [span_text(start, end) for _, start, end in timings],
+        "timings": [span_text(view, start, end) for _, start, end in timings],
         "status": [view.value(s) for s in objects(SCHEMA.eventStatus)],
         "full": any(isinstance(o, Literal) and o.value == "true" for o in objects(kgo.complet)),
         "mode": [view.value(m) for m in objects(SCHEMA.eventAttendanceMode)],
@@ -368,7 +367,7 @@ def venue_panel(view: PanelView) -> Mapping[str, Any] | None:
         **_venue_context(view, venue),
         "plan": drawn,
         "plan_labels": {m.museum: view.label(m.museum) for *_, m in drawn["points"]} if drawn else {},
-        "events": [(view.local_url(e.iri) or e.iri, e.name, span_text(e.start, e.end), e.jep)
+        "events": [(view.local_url(e.iri) or e.iri, e.name, span_text(view, e.start, e.end), e.jep)
                    for e in found.events],
         "jep_count": sum(e.jep for e in found.events),
         "query_url": view.query_url(found.query),
@@ -380,9 +379,9 @@ def museum_panel(view: PanelView) -> Mapping[str, Any] | None:
     if found is None:
         return None
     return {
-        "venues": [(view.value(NamedNode(v.iri)), _link_text(v.museums[0]) if v.museums else "")
+        "venues": [(view.value(NamedNode(v.iri)), _link_text(view, v.museums[0]) if v.museums else "")
                    for v in found.venues],
-        "events": [(view.local_url(e.iri) or e.iri, e.name, span_text(e.start, e.end), e.jep,
+        "events": [(view.local_url(e.iri) or e.iri, e.name, span_text(view, e.start, e.end), e.jep,
                     view.value(NamedNode(e.venue))) for e in found.events],
         "jep_count": sum(e.jep for e in found.events),
         "query_url": view.query_url(found.query),

@@ -13,6 +13,7 @@ from culturegraph.datasets.spec import (
     Enricher,
     ExamplePage,
     ExternalIdentifier,
+    Formats,
     Inputs,
     IriPattern,
     LinkRule,
@@ -32,7 +33,7 @@ from culturegraph.datasets.spec import (
 
 __all__ = [
     "Catalogue", "Command", "DatasetSpec", "Described", "Emitted", "Enricher", "ExamplePage",
-    "ExternalIdentifier", "Inputs", "IriPattern",
+    "ExternalIdentifier", "Formats", "Inputs", "IriPattern",
     "LinkRule", "MappingFunction", "Panel", "PanelView", "PropertyGroup", "Reader", "Registry",
     "RegistryError", "Report", "Stage", "StageContext", "Statistic", "TableLoader", "Text", "Triple3",
     "load_registry",

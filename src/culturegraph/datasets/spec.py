@@ -50,8 +50,10 @@ Prefix IRIs without a scheme (``id/musee/``) are relative to the deployment's ba
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -302,7 +304,29 @@ class Enricher:
     enrich: Callable[[GraphReader, Described], None]
 
 
-class PanelView(Protocol):
+class Formats(Protocol):
+    """Figures, dates and sentences in the page's language (web/l10n.py): a panel formats what it computes
+    through its view, and never looks at ``lang`` for it. French is the default."""
+
+    def number(self, value: int | float | Decimal | None, decimals: int | None = None) -> str:
+        """``549 268`` (French) or ``549,268`` (English); ``decimals``: exactly that many digits."""
+        ...
+
+    def date(self, value: dt.date, precision: str = "day", *, weekday: bool = False) -> str:
+        """``value`` at ``precision`` (``day``, ``month``, ``year``): ``samedi 16 septembre 2023`` /
+        ``Saturday 16 September 2023`` (``weekday``), ``février 1919`` / ``February 1919``, ``1917``."""
+        ...
+
+    def time(self, value: dt.time | dt.datetime) -> str:
+        """A time of day as written (no zone conversion): ``14 h 30`` / ``14:30``."""
+        ...
+
+    def text(self, fr: str, en: str | None = None) -> str:
+        """``fr``, or ``en`` on an English page (plain text: the template escapes it)."""
+        ...
+
+
+class PanelView(Formats, Protocol):
     """What a panel's ``context`` gets (web/pages builds it)."""
 
     @property

@@ -25,7 +25,8 @@ msgid with Jinja's own extractor and checks that the table translates it).
 **Data and datasets.** The labels of the data are chosen in the page's language (``@en``, then ``@fr``,
 then untagged: web/describe.py); a dataset's ``Text`` values (titles, property groups, statistics,
 examples) with :func:`text`. Panel templates of the datasets see ``lang`` (``"fr"`` or ``"en"``),
-``text(mapping)`` and ``tr(fr, en)`` (docs/architecture.md, "Page panels").
+``text(mapping)`` and ``tr(fr, en)`` (docs/architecture.md, "Page panels"); the text a panel's
+``context`` computes goes through its view's ``number``, ``date``, ``time`` and ``text`` (web/l10n.py).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from urllib.parse import urlencode
 from flask import Flask, Response, g, has_request_context, request
 from markupsafe import Markup
 
-from culturegraph.sources.values import french_number
+from culturegraph.web import l10n
 from culturegraph.web.messages_en import MESSAGES
 
 LANGUAGES = ("fr", "en")
@@ -141,14 +142,9 @@ def tr(fr: str, en: str | None = None) -> Markup:
 
 
 def number(value: int | float | Decimal | None) -> str:
-    """A figure as the page's language writes it: ``6 382`` in French, ``6,382`` in English."""
-    if value is None:
-        return ""
-    if current() != "en":
-        return french_number(value)
-    if isinstance(value, int) or (isinstance(value, Decimal) and value == value.to_integral_value()):
-        return f"{int(value):,}"
-    return f"{value:,}"
+    """A figure as the page's language writes it: ``6 382`` in French, ``6,382`` in English
+    (web/l10n.py, the one formatter of numbers and dates)."""
+    return l10n.number(value, current())
 
 
 PLAIN_PARAMETER = re.compile(r"[\w.:/@%+-]{0,200}")

@@ -10,6 +10,7 @@ templates, home-page statistics, example pages, IRI patterns — comes from the 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sqlite3
@@ -47,7 +48,7 @@ from culturegraph.rdf.terms import (
 )
 from culturegraph.sources.model import CsvLocator
 from culturegraph.store.base import GraphReader
-from culturegraph.web import context, i18n, urls
+from culturegraph.web import context, i18n, l10n, urls
 from culturegraph.web.describe import Description, PerVersion
 from culturegraph.web.security import QUERY_UI_CSP
 from culturegraph.web.urls import resource_path, short_name
@@ -375,6 +376,19 @@ class PageView:
 
     def query_url(self, query: str) -> str:
         return f"{request.url_root}sparql#query={quote(query, safe='')}"
+
+    # numbers, dates and sentences in the page's language (web/l10n.py)
+    def number(self, value: int | float | Decimal | None, decimals: int | None = None) -> str:
+        return l10n.number(value, self.lang, decimals)
+
+    def date(self, value: dt.date, precision: str = "day", *, weekday: bool = False) -> str:
+        return l10n.date_text(value, precision, self.lang, weekday=weekday)
+
+    def time(self, value: dt.time | dt.datetime) -> str:
+        return l10n.time_text(value, self.lang)
+
+    def text(self, fr: str, en: str | None = None) -> str:
+        return en if self.lang == "en" and en else fr
 
 
 def panels_of(desc: Description) -> list[dict[str, Any]]:

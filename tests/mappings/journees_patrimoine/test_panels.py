@@ -18,6 +18,7 @@ from pyoxigraph import Literal, Store
 from culturegraph.config import Settings
 from culturegraph.rdf.terms import XSD
 from culturegraph.web.app import create_app
+from culturegraph.web.l10n import Formatter
 
 from .query_facts import SOURCES, events, is_jep, venue_museums
 
@@ -183,8 +184,19 @@ def test_the_plan_puts_north_up_and_scales_the_bar_to_the_distances() -> None:
 def test_span_text_keeps_the_time_zone_the_source_wrote() -> None:
     start = Literal("2023-09-16T09:00:00Z", datatype=XSD.dateTime)
     end = Literal("2023-09-17T15:30:00Z", datatype=XSD.dateTime)
-    assert span_text(start, end) == \
+    french, english = Formatter("fr"), Formatter("en")
+    assert span_text(french, start, end) == \
         "samedi 16 septembre 2023, 9 h 00 – dimanche 17 septembre 2023, 15 h 30 (UTC)"
+    assert span_text(english, start, end) == \
+        "Saturday 16 September 2023, 09:00 – Sunday 17 September 2023, 15:30 (UTC)"
     local = Literal("2023-09-16T11:00:00+02:00", datatype=XSD.dateTime)
-    assert span_text(local, None) == "samedi 16 septembre 2023, 11 h 00 (UTC+2)"
-    assert span_text(Literal("bientôt"), None) == "bientôt"
+    assert span_text(french, local, None) == "samedi 16 septembre 2023, 11 h 00 (UTC+2)"
+    assert span_text(english, local, None) == "Saturday 16 September 2023, 11:00 (UTC+2)"
+    same_day = Literal("2023-09-16T14:30:00-03:30", datatype=XSD.dateTime)
+    assert span_text(english, same_day, Literal("2023-09-16T23:59:00-03:30", datatype=XSD.dateTime)) == \
+        "Saturday 16 September 2023, 14:30 – 23:59 (UTC−3:30)"
+    naive = Literal("2024-09-14T00:00:00", datatype=XSD.dateTime)  # no time zone: none shown
+    assert span_text(french, naive, None) == "samedi 14 septembre 2024, 0 h 00"
+    assert span_text(english, naive, None) == "Saturday 14 September 2024, 00:00"
+    soon = Literal("bientôt")
+    assert span_text(french, soon, None) == span_text(english, soon, None) == "bientôt"
