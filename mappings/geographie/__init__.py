@@ -3,8 +3,9 @@
 The dataset's rooms: ``mapping.py`` (COG tables → triples, Wikidata links), ``cog.py`` (the ``cog``
 table every mapping may read), ``tables/cog/`` (the shipped COG), ``aliases/wikidata-insee.toml`` (the
 crosswalk INSEE code → Wikidata item, ``data/sources/wikidata-insee``), ``shapes.ttl``,
-``vocabulary.ttl`` (the population cube: its data set, structure and terms). Its dataset node is made
-from the spec.
+``vocabulary.ttl`` (the population cube: its data set, structure and terms), ``pages.py`` (a
+territory's population on its page: enricher and panel) with its ``templates/``. Its dataset node is
+made from the spec.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from culturegraph.datasets import (
 
 from .cog import Cog
 from .mapping import triples
+from .pages import ENRICHERS, PANELS
 
 # The crosswalk's schema:sameAs to Wikidata, declared to the links stage so that /graph/liens records each
 # one with its method (a declared link, from the crosswalk's INSEE code: SEMAPV UnspecifiedMatching, score
@@ -129,4 +131,7 @@ DATASET = DatasetSpec(
     iri_patterns=(IriPattern({"fr": "Commune, département, région", "en": "Commune, département, région"},
                              "/id/commune/{cog}…", "id/departement/01"),),
     examples=(ExamplePage({"fr": "Bourg-en-Bresse", "en": "Bourg-en-Bresse"}, "id/commune/01053"),),
+    enrichers=ENRICHERS,
+    panels=PANELS,
+    templates="templates",
 )
