@@ -33,20 +33,27 @@ KEY = "fonds-14-18"
 def date_text(fmt: Formats, literal: Literal) -> tuple[str, str]:
     """(the date in the page's language, its precision): ('16 juin 1917', 'jour'), ('février 1919',
     'mois'), ('1917', 'année seulement'); on an English page ('16 June 1917', 'day'), ('February 1919',
-    'month'), ('1917', 'year only'). ``fmt`` is the panel's view. A value of another form is shown as
-    it is."""
+    'month'), ('1917', 'year only'). ``fmt`` is the panel's view. A value that is no calendar date of its
+    type is shown as written, with its type's precision."""
     parts = literal.value.split("-")
+    if literal.datatype == XSD.date and len(parts) == 3:
+        precision, word = "day", fmt.text("jour", "day")
+    elif literal.datatype == XSD.gYearMonth and len(parts) == 2:
+        precision, word = "month", fmt.text("mois", "month")
+    else:
+        return _year_text(fmt, literal), fmt.text("année seulement", "year only")
     try:
-        if literal.datatype == XSD.date and len(parts) == 3:
-            day = date(int(parts[0]), int(parts[1]), int(parts[2]))
-            return fmt.date(day, "day"), fmt.text("jour", "day")
-        if literal.datatype == XSD.gYearMonth and len(parts) == 2:
-            return fmt.date(date(int(parts[0]), int(parts[1]), 1), "month"), fmt.text("mois", "month")
-        if literal.datatype == XSD.gYear and literal.value.isdigit():
-            return fmt.date(date(int(literal.value), 1, 1), "year"), fmt.text("année seulement", "year only")
-    except ValueError:  # not a calendar date: shown as written
-        pass
-    return literal.value, fmt.text("année seulement", "year only")
+        value = date(int(parts[0]), int(parts[1]), int(parts[2]) if precision == "day" else 1)
+    except ValueError:
+        return literal.value, word
+    return fmt.date(value, precision), word
+
+
+def _year_text(fmt: Formats, literal: Literal) -> str:
+    try:
+        return fmt.date(date(int(literal.value), 1, 1), "year") if literal.value.isdigit() else literal.value
+    except ValueError:  # year 0 or past 9999
+        return literal.value
 
 
 @dataclass

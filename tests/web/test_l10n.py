@@ -107,3 +107,9 @@ def test_the_formatter_of_a_language() -> None:
     assert (fr.time(time(14, 30)), en.time(time(14, 30))) == ("14 h 30", "14:30")
     assert (fr.text("jour", "day"), en.text("jour", "day")) == ("jour", "day")
     assert en.text("Muséofile") == en.text("Muséofile", "") == "Muséofile"  # no English: the French
+
+
+def test_choose_the_text_of_a_language() -> None:
+    assert l10n.choose("jour", "day", "en") == "day" and l10n.choose("jour", "day", "fr") == "jour"
+    assert l10n.choose("jour", None, "en") == l10n.choose("jour", "", "en") == "jour"
+    assert l10n.choose("jour", "day", "de") == "jour"  # French unless English

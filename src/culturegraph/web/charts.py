@@ -4,7 +4,8 @@ without styles, each chart with its values also in a table next to it.
 A panel gives numbers by series and by category (years, usually) and gets a :class:`Chart` with every
 coordinate computed: :func:`line_chart` (one line per series along numeric categories) or
 :func:`bar_chart` (one group of bars per category, one bar per series). Datasets know their data, this
-module knows axes.
+module knows axes. Figures are written by ``fmt``: the page's language by default (web/i18n.number);
+a panel passes its view's ``number``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from culturegraph.sources.values import french_number
+from culturegraph.web import i18n
 
 Number = int | float | Decimal
 
@@ -83,7 +84,7 @@ def _frame(series: Mapping[str, Mapping[str, Number]], width: int, height: int,
 
 def line_chart(series: Mapping[str, Mapping[int, Number]], *, title: str, description: str,
                unit: str = "", width: int = 720, height: int = 320,
-               fmt: Callable[[Number], str] = french_number) -> Chart | None:
+               fmt: Callable[[Number], str] = i18n.number) -> Chart | None:
     """One line per series (in the given order) over numeric categories (years); ``None`` when empty."""
     if not any(series.values()):
         return None
@@ -111,7 +112,7 @@ def line_chart(series: Mapping[str, Mapping[int, Number]], *, title: str, descri
 
 def bar_chart(categories: Sequence[str], series: Mapping[str, Mapping[str, Number]], *, title: str,
               description: str, unit: str = "", width: int = 720, height: int = 320,
-              fmt: Callable[[Number], str] = french_number) -> Chart | None:
+              fmt: Callable[[Number], str] = i18n.number) -> Chart | None:
     """For each category (in the given order), one bar per series that has a value there; ``None`` when
     there is no value at all. Bars start at 0: values are non-negative."""
     if not any(series.values()):

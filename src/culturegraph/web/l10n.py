@@ -86,6 +86,11 @@ def time_text(value: time | datetime, lang: str) -> str:
     return f"{value.hour} h {value.minute:02d}"
 
 
+def choose(fr: str, en: str | None, lang: str) -> str:
+    """The French text or, in English, the English one when there is one (else the French)."""
+    return en if _language(lang) == "en" and en else fr
+
+
 class Formatter:
     """The formatter of one language (what a panel's view delegates to)."""
 
@@ -102,5 +107,4 @@ class Formatter:
         return time_text(value, self.lang)
 
     def text(self, fr: str, en: str | None = None) -> str:
-        """The French text or, on an English page, the English one when there is one."""
-        return en if self.lang == "en" and en else fr
+        return choose(fr, en, self.lang)

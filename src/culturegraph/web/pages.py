@@ -388,7 +388,7 @@ class PageView:
         return l10n.time_text(value, self.lang)
 
     def text(self, fr: str, en: str | None = None) -> str:
-        return en if self.lang == "en" and en else fr
+        return l10n.choose(fr, en, self.lang)
 
 
 def panels_of(desc: Description) -> list[dict[str, Any]]:

@@ -12,14 +12,16 @@ from html import unescape
 
 import pytest
 from culturegraph.mappings.fonds_1418 import DATASET
+from culturegraph.mappings.fonds_1418.panels import Photo, date_text, svg_map
 from flask.testing import FlaskClient
-from pyoxigraph import Quad, Store
+from pyoxigraph import Literal, Quad, Store
 
 from culturegraph.config import Settings, load_settings
 from culturegraph.datasets import Registry, load_registry
 from culturegraph.pipeline.stages import load_vocabularies
-from culturegraph.rdf.terms import Minter
+from culturegraph.rdf.terms import XSD, Minter
 from culturegraph.web.app import create_app
+from culturegraph.web.l10n import Formatter
 
 from .conftest import fonds, map_dataset
 from .query_facts import properties
@@ -89,3 +91,26 @@ def test_an_agent_page_has_its_photos_on_a_map_and_a_timeline(client: FlaskClien
     assert all(f">{y}<" in panel for y in years) and 'class="bar"' in panel
     for p in expected:
         assert p["text"] in panel
+
+
+@pytest.mark.parametrize(("literal", "fr", "en"), [
+    (Literal("1917-06-16", datatype=XSD.date), ("16 juin 1917", "jour"), ("16 June 1917", "day")),
+    (Literal("1919-02", datatype=XSD.gYearMonth), ("février 1919", "mois"), ("February 1919", "month")),
+    (Literal("1917", datatype=XSD.gYear), ("1917", "année seulement"), ("1917", "year only")),
+    # not a calendar date: shown as written, never a crash
+    (Literal("1917-02-30", datatype=XSD.date), ("1917-02-30", "jour"), ("1917-02-30", "day")),
+    (Literal("1917-13", datatype=XSD.gYearMonth), ("1917-13", "mois"), ("1917-13", "month")),
+    (Literal("0000", datatype=XSD.gYear), ("0000", "année seulement"), ("0000", "year only")),
+])
+def test_date_text_in_both_languages(literal: Literal, fr: tuple[str, str], en: tuple[str, str]) -> None:
+    assert date_text(Formatter("fr"), literal) == fr
+    assert date_text(Formatter("en"), literal) == en
+
+
+def test_the_graticule_names_western_longitudes_in_the_pages_language() -> None:
+    photos = [Photo("p", "", None, 48.6, -1.2), Photo("q", "", None, 49.1, 0.4)]
+    for letter in ("O", "W"):
+        drawn = svg_map(photos, west_letter=letter)
+        assert drawn is not None
+        labels = [line[4] for line in drawn["lines"]]
+        assert f"2° {letter}" in labels and "0° E" in labels and "1° E" in labels and "48° N" in labels
