@@ -116,6 +116,23 @@ def test_the_switch_sets_a_cookie_that_later_pages_follow(client) -> None:
     assert get(client, "/", **{"Accept-Language": "en"}).headers["Content-Language"] == "fr"
 
 
+def test_a_name_keeps_the_switch_on_its_way_to_its_document(client) -> None:
+    """``/id/…?lang=en`` (a link shared by someone reading in English): the 303 sets no cookie, so a
+    client without cookies would land on the French document unless the Location keeps the switch."""
+    response = client.get("/id/musee/M1?lang=en&page=2", headers={"Accept": "text/html"})
+    assert response.status_code == 303 and "Set-Cookie" not in response.headers
+    assert response.headers["Location"] == "http://localhost/doc/musee/M1?lang=en"
+    followed = client.get(response.headers["Location"].removeprefix("http://localhost"),
+                          headers={"Accept": "text/html"})
+    assert followed.headers["Content-Language"] == "en" and h1(followed.get_data(as_text=True)) == "The museum"
+    for bad in ("", "?lang=de", "?lang=%3Cb%3E"):  # no switch, or not one we offer: dropped as before
+        response = client.get(f"/id/musee/M1{bad}", headers={"Accept": "text/html"})
+        assert response.headers["Location"] == "http://localhost/doc/musee/M1", bad
+    catalogue = client.get("/catalogue?lang=en", headers={"Accept": "text/html"})
+    assert catalogue.status_code == 303
+    assert catalogue.headers["Location"] == "http://localhost/doc/catalogue?lang=en"
+
+
 def test_a_bad_switch_or_cookie_is_ignored(client) -> None:
     response = get(client, "/?lang=de<script>", **{"Accept-Language": "en"})
     assert response.status_code == 200 and response.headers["Content-Language"] == "en"

@@ -80,7 +80,7 @@ def well_known_void() -> Response:
 
 def _see_other(path: str) -> Response:
     response = Response(status=303)
-    response.headers["Location"] = request.url_root + path
+    response.headers["Location"] = i18n.carry_switch(request.url_root + path)  # keeps ?lang=en
     response.headers["Link"] = f'<{request.url_root}{path}>; rel="describedby"'
     response.headers["Cache-Control"] = CACHE_CONTROL
     response.vary.add("Accept")

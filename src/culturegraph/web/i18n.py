@@ -160,6 +160,14 @@ def switch_url(lang: str) -> str:
     return f"{request.base_url}?{urlencode(args)}"
 
 
+def carry_switch(path: str) -> str:
+    """``path`` with this request's language switch (``?lang=en``) when it carries a valid one: a name's
+    303 to its document keeps the language asked for, as a client without cookies (curl, a link shared
+    in a mail) never gets the cookie (no cookie on a redirect: :func:`headers`)."""
+    asked = request.args.get(SWITCH, "") if has_request_context() else ""
+    return f"{path}?{urlencode([(SWITCH, asked)])}" if asked in LANGUAGES else path
+
+
 def switcher() -> Markup:
     """The links to the other language, for the page header (plain links: no JavaScript)."""
     lang = current()

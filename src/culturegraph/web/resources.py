@@ -81,11 +81,12 @@ def graph(rest: str) -> Response:
 
 def _see_other(path: str) -> Response:
     """303 to the document when we know the resource. ``/id/x.ttl`` (a suffix on a name) goes to
-    ``/doc/x.ttl`` for convenience; the query string is dropped (names have none)."""
+    ``/doc/x.ttl`` for convenience; the query string is dropped (names have none), but for the language
+    switch (``?lang=en``: the document is then in that language)."""
     if _known(_describer(), path, lambda name: name) is None:
         return not_found(path)
     response = Response(status=303)
-    response.headers["Location"] = request.url_root + document_path(path)
+    response.headers["Location"] = i18n.carry_switch(request.url_root + document_path(path))
     response.headers["Link"] = f'<{request.url_root}{document_path(path)}>; rel="describedby"'
     response.headers["Cache-Control"] = CACHE_CONTROL
     response.vary.add("Accept")
