@@ -137,7 +137,9 @@ def population_panel(view: PanelView) -> Mapping[str, Any] | None:
         "packages": [(v, "" if version in v.text else version)
                      for v, version in ((view.value(p), version) for p, version in population.packages)],
         "summed": population.summed,
-        "located": [(view.value(x.type), x.count, x.per_100000) for x in population.located],
+        # per 100,000 to two decimals as computed (0,70, not 0,7: a column of figures of one precision)
+        "located": [(view.value(x.type), x.count, x.per_100000, view.number(x.per_100000, 2))
+                    for x in population.located],
         "query_url": view.query_url(population.query),
         "located_query_url": view.query_url(population.located_query) if population.located_query else "",
     }

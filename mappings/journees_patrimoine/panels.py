@@ -66,10 +66,17 @@ def span_text(fmt: Formats, start: Any, end: Any) -> str:
     if begin is None:
         return start.value if isinstance(start, Literal) else ""
     text = f"{_day(fmt, begin)}, {_moment(fmt, begin)}"
-    if finish is not None:
+    zone = _zone(begin)
+    if finish is not None and _zone(finish) != zone:
+        # Two offsets (a span across a change of summer time, from January at UTC+1 to June at UTC+2):
+        # each end with its own, else the end would be said an hour off.
+        if zone:
+            text += f" ({zone})"
+        text += f" – {_day(fmt, finish)}, {_moment(fmt, finish)}"
+        zone = _zone(finish)
+    elif finish is not None:
         same_day = (finish.year, finish.month, finish.day) == (begin.year, begin.month, begin.day)
         text += " – " + (_moment(fmt, finish) if same_day else f"{_day(fmt, finish)}, {_moment(fmt, finish)}")
-    zone = _zone(begin)
     return f"{text} ({zone})" if zone else text
 
 

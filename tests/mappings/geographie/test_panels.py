@@ -170,3 +170,28 @@ def test_a_commune_without_a_population_has_no_panel(client, graph) -> None:
 
 def test_a_museum_page_has_no_population_panel(client) -> None:
     assert 'id="h-population"' not in page(client, "/doc/musee/M0963")
+
+
+def test_every_per_100000_figure_is_shown_to_two_decimals_in_both_languages(client, graph) -> None:
+    """A column of figures of one precision: ``0,70`` beside ``0,99``, never ``0,7`` (the Haute-Savoie's
+    Patrimostat sites, the Aisne's museums…), on every département's and région's page, each figure
+    recomputed from its row's count and the page's population."""
+    territories = select(graph, """SELECT ?t WHERE { VALUES ?k { igeo:Departement igeo:Region }
+      ?t a ?k . ?o kgo:territoire ?t }""")
+    assert len(territories) >= 119
+    trailing_zero = 0
+    for row in territories:
+        path = "/doc/" + row["t"][len(BASE) + len("id/"):]
+        for lang in ("fr", "en"):
+            panel = panel_of(page(client, path, lang))
+            assert panel is not None, path
+            population = int(re.search(r'data-population="(\d+)"', panel).group(1))
+            for count, per, shown in located(panel).values():
+                expected = (Decimal(count) * 100000 / population).quantize(Decimal("0.01"), ROUND_HALF_UP)
+                assert per == expected, (path, count, per)
+                written = f"{expected:,.2f}"
+                french = written.replace(",", "\u202f").replace(".", ",")
+                assert shown == (french if lang == "fr" else written), (path, lang, shown)
+                assert re.fullmatch(r"[\d\u202f,]+[.,]\d\d", shown), (path, lang, shown)
+                trailing_zero += shown.endswith("0")
+    assert trailing_zero > 0  # the shipped build has such figures: the test sees them

@@ -198,5 +198,12 @@ def test_span_text_keeps_the_time_zone_the_source_wrote() -> None:
     naive = Literal("2024-09-14T00:00:00", datatype=XSD.dateTime)  # no time zone: none shown
     assert span_text(french, naive, None) == "samedi 14 septembre 2024, 0 h 00"
     assert span_text(english, naive, None) == "Saturday 14 September 2024, 00:00"
+    # from winter to summer time (the timings of /id/evenement/53411006): each end has its own offset
+    winter = Literal("2020-01-06T08:00:00+01:00", datatype=XSD.dateTime)
+    summer = Literal("2020-06-29T08:30:00+02:00", datatype=XSD.dateTime)
+    assert span_text(french, winter, summer) == \
+        "lundi 6 janvier 2020, 8 h 00 (UTC+1) – lundi 29 juin 2020, 8 h 30 (UTC+2)"
+    assert span_text(english, winter, summer) == \
+        "Monday 6 January 2020, 08:00 (UTC+1) – Monday 29 June 2020, 08:30 (UTC+2)"
     soon = Literal("bientôt")
     assert span_text(french, soon, None) == span_text(english, soon, None) == "bientôt"
