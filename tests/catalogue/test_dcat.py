@@ -107,6 +107,24 @@ def test_the_whole_graph_claims_a_licence_only_when_every_part_has_it(catalogue)
     assert not [t for t in triples if t[0] == NamedNode(whole) and t[1].value == dct + "rights"]
 
 
+def test_a_distribution_without_a_licence_carries_its_datasets_rights_statement(catalogue):
+    """A client reads the terms on the distribution it downloads (DCAT-AP puts them there): a dump or
+    the endpoint of a dataset that has no licence points to the dataset's rights statement, the whole
+    graph's included; a distribution with a licence has no rights statement besides."""
+    store, *_ = catalogue
+    dct = "http://purl.org/dc/terms/"
+    for name in ("links", "culturegraph"):
+        dataset = f"{BASE}data/{name}"
+        rows = store.query(f"""SELECT ?d ?r WHERE {{ <{dataset}> <{DCAT}distribution> ?d .
+            OPTIONAL {{ ?d <{dct}rights> ?r }} }}""")
+        found = {(row["d"].value, row["r"].value if row["r"] is not None else None) for row in rows}
+        assert len(found) >= 2, name  # the dumps and the endpoint
+        assert {r for _, r in found} == {dataset + "#droits"}, name
+    licensed = values(store, f"""SELECT ?r WHERE {{ <{BASE}data/things> <{DCAT}distribution> ?d .
+        ?d <{dct}rights> ?r }}""")
+    assert licensed == []
+
+
 def test_distributions_publish_each_dump_size_and_checksum(catalogue):
     store, _, dumps, _ = catalogue
     for dump in dumps:

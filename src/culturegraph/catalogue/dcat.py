@@ -419,6 +419,7 @@ def _dataset(out: list[Triple3], done: set[tuple[str, str]], iris: Iris, entry: 
     if dataset_publisher != publisher:
         _typed(out, done, dataset_publisher, FOAF.Agent)
     licence: str | None = None
+    statement: NamedNode | None = None
     if cat is not None and cat.rights:
         statement = NamedNode(dataset.value + "#droits")
         out += [(dataset, DCTERMS.rights, statement), (statement, A, DCTERMS.RightsStatement)]
@@ -469,12 +470,13 @@ def _dataset(out: list[Triple3], done: set[tuple[str, str]], iris: Iris, entry: 
         out.append((dataset, DCAT.landingPage, NamedNode(f"{iris.base}doc/data/{entry.name}")))
         _typed(out, done, NamedNode(f"{iris.base}doc/data/{entry.name}"), FOAF.Document)
     for dump in dumps:
-        _distribution(out, done, iris, dataset, entry, dump, licence, when, build_id)
-    _sparql_distribution(out, iris, dataset, entry, licence)
+        _distribution(out, done, iris, dataset, entry, dump, licence, when, build_id, statement)
+    _sparql_distribution(out, iris, dataset, entry, licence, statement)
 
 
 def _distribution(out: list[Triple3], done: set[tuple[str, str]], iris: Iris, dataset: NamedNode,
-                  entry: Entry, dump: Dump, licence: str | None, when: Literal, build_id: str) -> None:
+                  entry: Entry, dump: Dump, licence: str | None, when: Literal, build_id: str,
+                  rights: NamedNode | None = None) -> None:
     fmt: DumpFormat = dump.dump_format
     node = iris.distribution(entry.name, fmt.name)
     checksum = NamedNode(node.value + "#sha256")
@@ -505,8 +507,7 @@ def _distribution(out: list[Triple3], done: set[tuple[str, str]], iris: Iris, da
         (node, DCATAP.availability, NamedNode(EU + "planned-availability/STABLE")),
         (node, VOID.triples, integer(dump.statements)),
     ]
-    if licence is not None:
-        out.append((node, DCTERMS.license, NamedNode(licence)))
+    _terms_of(out, node, licence, rights)
     _typed(out, done, media, DCTERMS.MediaType, None)
     _typed(out, done, gzip, DCTERMS.MediaType, None)
     _typed(out, done, file_type, DCTERMS.MediaTypeOrExtent, {"en": fmt.label}, RDFS.label)
@@ -515,8 +516,18 @@ def _distribution(out: list[Triple3], done: set[tuple[str, str]], iris: Iris, da
            {"fr": "Stable", "en": "Stable"})
 
 
+def _terms_of(out: list[Triple3], distribution: NamedNode, licence: str | None,
+              rights: NamedNode | None) -> None:
+    """A distribution's terms: its dataset's licence, or else its dataset's rights statement (a client
+    that reads the distribution it downloads, as DCAT-AP puts terms there, finds them)."""
+    if licence is not None:
+        out.append((distribution, DCTERMS.license, NamedNode(licence)))
+    elif rights is not None:
+        out.append((distribution, DCTERMS.rights, rights))
+
+
 def _sparql_distribution(out: list[Triple3], iris: Iris, dataset: NamedNode, entry: Entry,
-                         licence: str | None) -> None:
+                         licence: str | None, rights: NamedNode | None = None) -> None:
     node = iris.distribution(entry.name, "sparql")
     out += [(dataset, DCAT.distribution, node), (node, A, DCAT.Distribution)]
     graph = iris.graph(entry.name).value if entry.name != WHOLE else None
@@ -528,8 +539,7 @@ def _sparql_distribution(out: list[Triple3], iris: Iris, dataset: NamedNode, ent
               "through the SPARQL endpoint."})
     out += [(node, DCAT.accessURL, iris.endpoint), (node, DCAT.accessService, iris.service),
             (node, DCATAP.availability, NamedNode(EU + "planned-availability/STABLE"))]
-    if licence is not None:
-        out.append((node, DCTERMS.license, NamedNode(licence)))
+    _terms_of(out, node, licence, rights)
 
 
 def _void(out: list[Triple3], done: set[tuple[str, str]], iris: Iris, dataset: NamedNode, entry: Entry,
