@@ -115,7 +115,9 @@ def enrich(reader: GraphReader, desc: Described) -> None:
             if isinstance(kind, NamedNode) and count:
                 population.located.append(Located(kind, count, per_100000(count, population.population)))
                 desc.linked.append(kind)
-    desc.related += reader.quads(observation)
+    # The observation's link to the territory (kgo:territoire) is one of the territory's inverse links,
+    # which the document pages: written here too, it would be on every page, beyond the page's size.
+    desc.related += [q for q in reader.quads(observation) if q.object != desc.iri]
     desc.linked += [observation, cube, *sources, *(p for p, _ in population.packages)]
     desc.data[KEY] = population
 
