@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import NamedNode
 
 from culturegraph.datasets import Described, Enricher, Formats, Panel, PanelView
-from culturegraph.rdf.terms import SCHEMA, SDMX_ATTRIBUTE, SDMX_DIMENSION, Minter
+from culturegraph.rdf.terms import SCHEMA, SDMX_ATTRIBUTE, SDMX_DIMENSION, Minter, decimal_of, year_of
 from culturegraph.store.base import GraphReader
 from culturegraph.web.charts import bar_chart
 
@@ -53,18 +53,8 @@ class FamilyTitles:
     query: str = ""
 
 
-def _year(term: Any) -> int | None:
-    tail = term.value.rsplit("/", 1)[-1] if isinstance(term, NamedNode) else ""
-    return int(tail) if tail.isdigit() else None
 
 
-def _decimal(term: Any) -> Decimal | None:
-    if isinstance(term, Literal):
-        try:
-            return Decimal(term.value)
-        except ArithmeticError:
-            return None
-    return None
 
 
 def grants_query(title: NamedNode, base: str) -> str:
@@ -96,12 +86,12 @@ def enrich(reader: GraphReader, desc: Described) -> None:
     if SCHEMA.Periodical in set(desc.types()):
         aid = TitleAid(query=grants_query(desc.iri, base))
         for row in reader.query(aid.query, union_default_graph=True):
-            year = _year(row["annee"])
+            year = year_of(row["annee"])
             if year is None or not isinstance(row["type"], NamedNode) \
                     or not isinstance(row["obs"], NamedNode):
                 continue
             status = row["statut"] if isinstance(row["statut"], NamedNode) else None
-            aid.grants.append(Grant(row["obs"], year, row["type"], _decimal(row["montant"]), status))
+            aid.grants.append(Grant(row["obs"], year, row["type"], decimal_of(row["montant"]), status))
             desc.related += reader.quads(row["obs"])
             if row["type"] not in desc.linked:
                 desc.linked.append(row["type"])
@@ -111,22 +101,22 @@ def enrich(reader: GraphReader, desc: Described) -> None:
             obs = q.subject
             if not isinstance(obs, NamedNode):
                 continue
-            year = next((_year(x.object) for x in reader.quads(obs, SDMX_DIMENSION.refPeriod)), None)
+            year = next((year_of(x.object) for x in reader.quads(obs, SDMX_DIMENSION.refPeriod)), None)
             if year is None:
                 continue
             for x in reader.quads(obs, kgo.exemplairesDiffuses):
-                if (value := _decimal(x.object)) is not None:
+                if (value := decimal_of(x.object)) is not None:
                     aid.copies[year] = int(value)
             for x in reader.quads(obs, kgo.aideParExemplaire):
                 kind = next((t.object for t in reader.quads(obs, kgo.typeAide)), None)
-                if (value := _decimal(x.object)) is not None and isinstance(kind, NamedNode):
+                if (value := decimal_of(x.object)) is not None and isinstance(kind, NamedNode):
                     aid.per_copy[(year, kind.value)] = value
         if aid.grants:
             desc.data[KEY] = aid
     elif desc.iri.value.startswith(iris.scheme(FAMILY_SCHEME).value + "/"):
         family = FamilyTitles(query=family_query(desc.iri, base))
         for row in reader.query(family.query, union_default_graph=True):
-            year, total = _year(row["annee"]), _decimal(row["total"])
+            year, total = year_of(row["annee"]), decimal_of(row["total"])
             if year is None or total is None or not isinstance(row["titre"], NamedNode):
                 continue
             family.totals.setdefault(row["titre"].value, {})[year] = total

@@ -15,10 +15,20 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import NamedNode, Triple
 
 from culturegraph.datasets import Described, PanelView
-from culturegraph.rdf.terms import DCTERMS, RDF, RDFS, SCHEMA, SDMX_ATTRIBUTE, SDMX_DIMENSION, YEAR, Minter
+from culturegraph.rdf.terms import (
+    DCTERMS,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SDMX_ATTRIBUTE,
+    SDMX_DIMENSION,
+    Minter,
+    int_of,
+    year_of,
+)
 from culturegraph.store.base import GraphReader
 
 OBSERVATION_LIMIT = 500  # observations written into a museum's or a site's RDF document
@@ -72,9 +82,9 @@ def enrich(reader: GraphReader, desc: Described) -> None:
             quads = list(reader.quads(obs))
             values = {q.predicate: q.object for q in quads}
             att.observations.append(Observation(
-                iri=obs, site=site, year=_year(values.get(SDMX_DIMENSION.refPeriod)),
+                iri=obs, site=site, year=year_of(values.get(SDMX_DIMENSION.refPeriod)),
                 category=_named(values.get(kgo.categoriePublic)),
-                value=_int(values.get(kgo.nombreEntrees)),
+                value=int_of(values.get(kgo.nombreEntrees)),
                 status=_named(values.get(SDMX_ATTRIBUTE.obsStatus)),
                 origin=_named(values.get(kgo.origineStatut)),
                 counted_in=_named(values.get(kgo.chiffresCumulesDans)),
@@ -242,27 +252,8 @@ def nice_ceiling(value: int) -> int:
     return 10 * magnitude
 
 
-def _year(term: Any) -> int | None:
-    if isinstance(term, NamedNode) and term.value.startswith(YEAR.iri):
-        try:
-            return int(term.value[len(YEAR.iri):])
-        except ValueError:
-            return None
-    if isinstance(term, Literal):
-        try:
-            return int(term.value[:4])
-        except ValueError:
-            return None
-    return None
 
 
-def _int(term: Any) -> int | None:
-    if isinstance(term, Literal):
-        try:
-            return int(term.value)
-        except ValueError:
-            return None
-    return None
 
 
 def _named(term: Any) -> NamedNode | None:

@@ -22,7 +22,7 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode
 
 from culturegraph.datasets import Described, Enricher, Panel, PanelView
-from culturegraph.rdf.terms import DCTERMS, IGEO, QB, SCHEMA, SDMX_DIMENSION, YEAR, Minter
+from culturegraph.rdf.terms import DCTERMS, IGEO, QB, SCHEMA, SDMX_DIMENSION, Minter, int_of, year_of
 from culturegraph.store.base import GraphReader
 
 KEY = "population"  # of the enricher's values in Described.data
@@ -89,7 +89,7 @@ def enrich(reader: GraphReader, desc: Described) -> None:
         return
     query = population_query(desc.iri, desc.base)
     rows = list(reader.query(query, union_default_graph=True))
-    first = next((r for r in rows if _year(r["annee"]) is not None and _int(r["population"]) is not None
+    first = next((r for r in rows if year_of(r["annee"]) is not None and int_of(r["population"]) is not None
                   and isinstance(r["observation"], NamedNode) and isinstance(r["cube"], NamedNode)), None)
     if first is None:
         return
@@ -104,14 +104,14 @@ def enrich(reader: GraphReader, desc: Described) -> None:
             if version is not None:
                 packages.append((q.object, version))
     population = Population(
-        observation=observation, population=_int(first["population"]) or 0,
-        year=_year(first["annee"]) or 0, cube=cube, sources=sources,
+        observation=observation, population=int_of(first["population"]) or 0,
+        year=year_of(first["annee"]) or 0, cube=cube, sources=sources,
         packages=sorted(set(packages), key=lambda p: p[0].value),
         summed=bool(types.intersection(SUMMED)), query=query)
     if population.summed and population.population > 0:
         population.located_query = located_query(desc.iri)
         for row in reader.query(population.located_query, union_default_graph=True):
-            kind, count = row["type"], _int(row["nombre"])
+            kind, count = row["type"], int_of(row["nombre"])
             if isinstance(kind, NamedNode) and count:
                 population.located.append(Located(kind, count, per_100000(count, population.population)))
                 desc.linked.append(kind)
@@ -147,20 +147,8 @@ def population_panel(view: PanelView) -> Mapping[str, Any] | None:
     }
 
 
-def _year(term: Any) -> int | None:
-    if isinstance(term, NamedNode) and term.value.startswith(YEAR.iri):
-        tail = term.value[len(YEAR.iri):]
-        return int(tail) if tail.isdigit() else None
-    return None
 
 
-def _int(term: Any) -> int | None:
-    if isinstance(term, Literal):
-        try:
-            return int(term.value)
-        except ValueError:
-            return None
-    return None
 
 
 ENRICHERS: tuple[Enricher, ...] = (Enricher(KEY, enrich),)

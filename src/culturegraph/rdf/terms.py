@@ -196,6 +196,40 @@ def year_iri(year: int) -> NamedNode:
     return YEAR[str(year)]
 
 
+# the way back: a term of a query solution or a pattern look-up as a Python value (None when it is not
+# one), for the page panels
+
+def int_of(term: object) -> int | None:
+    """An integer literal's value."""
+    if isinstance(term, Literal):
+        try:
+            return int(term.value)
+        except ValueError:
+            return None
+    return None
+
+
+def decimal_of(term: object) -> Decimal | None:
+    """A numeric literal's value, exactly."""
+    if isinstance(term, Literal):
+        try:
+            return Decimal(term.value)
+        except ArithmeticError:
+            return None
+    return None
+
+
+def year_of(term: object) -> int | None:
+    """The year of a reference-year IRI (:func:`year_iri`) or of a date literal (``xsd:gYear``,
+    ``xsd:date``…: its first four digits)."""
+    if isinstance(term, NamedNode) and term.value.startswith(YEAR.iri):
+        tail = term.value[len(YEAR.iri):]
+        return int(tail) if tail.isdigit() else None
+    if isinstance(term, Literal) and term.value[:4].isdigit():
+        return int(term.value[:4])
+    return None
+
+
 def wkt_point(latitude: Decimal, longitude: Decimal) -> Literal:
     """GeoSPARQL WKT, CRS84 order: longitude first."""
     lon = format(Decimal(str(longitude)).normalize(), "f")
