@@ -195,3 +195,65 @@ def test_every_per_100000_figure_is_shown_to_two_decimals_in_both_languages(clie
                 assert re.fullmatch(r"[\d\u202f,]+[.,]\d\d", shown), (path, lang, shown)
                 trailing_zero += shown.endswith("0")
     assert trailing_zero > 0  # the shipped build has such figures: the test sees them
+
+
+class CountingReader:
+    """A graph of one région with 200 inhabitants: its population observation and, by type, what it
+    locates; counts the located queries it answers (mappings/geographie/pages.py)."""
+
+    def __init__(self, version: str, museums: int) -> None:
+        from pyoxigraph import Literal, NamedNode
+
+        self.version, self.located_queries = version, 0
+        self.rows = [{"observation": NamedNode(BASE + "data/geographie/population/region/99/annee/2023"),
+                      "annee": NamedNode("http://reference.data.gov.uk/id/year/2023"),
+                      "population": Literal("200"), "cube": NamedNode(BASE + "data/geographie/population"),
+                      "source": None}]
+        self.counts = [{"type": NamedNode("http://schema.org/Museum"), "nombre": Literal(str(museums))}]
+
+    def query(self, query: str, **_: Any) -> list[dict[str, Any]]:
+        if "COUNT(DISTINCT ?ressource)" in query:
+            self.located_queries += 1
+            return self.counts
+        return self.rows
+
+    def quads(self, *_: Any) -> list[Any]:
+        return []
+
+
+class Region:
+    def __init__(self) -> None:
+        from pyoxigraph import NamedNode
+
+        self.iri, self.base, self.document = NamedNode(BASE + "id/region/99"), BASE, HOST + "/doc/region/99"
+        self.quads: list[Any] = []
+        self.related: list[Any] = []
+        self.bulk: list[Any] = []
+        self.extra: list[Any] = []
+        self.data: dict[str, Any] = {}
+        self.linked: list[Any] = []
+        self.page = 1
+
+    def types(self) -> list[Any]:
+        from culturegraph.rdf.terms import IGEO
+
+        return [IGEO.Region]
+
+
+def test_the_located_counts_are_asked_once_per_build_and_territory() -> None:
+    from culturegraph.mappings.geographie.pages import KEY, enrich
+
+    build = CountingReader("20261204T000000Z-aaaaaa", museums=3)
+    for _ in range(3):
+        region = Region()
+        enrich(build, region)  # type: ignore[arg-type]
+        assert [(x.count, x.per_100000) for x in region.data[KEY].located] == [(3, Decimal("1500.00"))]
+    assert build.located_queries == 1
+    later = CountingReader("20261205T000000Z-bbbbbb", museums=4)  # another build: asked again
+    region = Region()
+    enrich(later, region)  # type: ignore[arg-type]
+    assert later.located_queries == 1 and region.data[KEY].located[0].count == 4
+    fixed = CountingReader("fixed", museums=5)  # a store handed in by a test has no version: never kept
+    for _ in range(2):
+        enrich(fixed, Region())  # type: ignore[arg-type]
+    assert fixed.located_queries == 2
