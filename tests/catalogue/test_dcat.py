@@ -97,6 +97,17 @@ def test_the_whole_graph_claims_a_licence_only_when_every_part_has_it(catalogue)
         <http://www.w3.org/2000/01/rdf-schema#label> ?label }}""")}
     assert "Liens — Licence non indiquée." in labels["fr"]
     assert "Things — Open Licence version 2.0 (Etalab)" in labels["en"]
+    # a part's statement that ends with a stop is not followed by "; " (it read "indiquée.; Choses")
+    rights_first = [Entry("links", {"fr": "Liens", "en": "Links"}, {"fr": ".", "en": "."},
+                          Catalogue(rights={"fr": "Licence non indiquée.", "en": "Licence not stated."})),
+                    Entry("things", {"fr": "Choses", "en": "Things"}, {"fr": ".", "en": "."})]
+    statement = {o.value for s, p, o in catalogue_triples(
+        rights_first, [], {}, base=BASE, prefixes={}, build_id="20261203T000000Z-abcdef",
+        modified=datetime(2026, 12, 3, tzinfo=UTC)) if s == NamedNode(whole + "#droits")
+        and p.value.endswith("#label") and getattr(o, "language", None) == "en"}
+    assert len(statement) == 1
+    text = statement.pop()
+    assert "Links — Licence not stated; Things — Open Licence" in text and ".;" not in text
 
     same = [Entry("things", {"fr": "Choses", "en": "Things"}, {"fr": ".", "en": "."}),
             Entry("labels", {"fr": "Libellés", "en": "Labels"}, {"fr": ".", "en": "."})]

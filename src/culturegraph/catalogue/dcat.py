@@ -362,8 +362,8 @@ def _union(entries: list[Entry], info: CatalogueInfo, iris: Iris) -> Catalogue:
                              for e in entries) for lang in ("fr", "en")}
     rights = {"fr": "Les parties de ce graphe ne sont pas sous les mêmes conditions ; celles de chaque jeu "
                     "de données (void:subset) s'appliquent à ses triplets : " + parts["fr"] + ".",
-              "en": "The parts of this graph are not under the same terms; each dataset's (void:subset) "
-                    "apply to its triples: " + parts["en"] + "."}
+              "en": "The parts of this graph are not under the same terms; the terms of each dataset "
+                    "(void:subset) apply to its triples: " + parts["en"] + "."}
     return Catalogue(keywords={k: v for k, v in keywords.items() if v}, temporal=temporal, rights=rights)
 
 
@@ -378,7 +378,8 @@ def _terms(entry: Entry, info: CatalogueInfo, iris: Iris) -> str | Text:
 def _terms_text(terms: str | Text, lang: str) -> str:
     if isinstance(terms, str):
         return LICENCE_LABELS.get(terms, {}).get(lang, terms)
-    return terms.get(lang) or next(iter(terms.values()))
+    # without its own final stop: the parts are joined with "; " and the statement ends with one
+    return (terms.get(lang) or next(iter(terms.values()))).rstrip(".")
 
 
 def _pages(iris: Iris, entry: Entry) -> tuple[str, ...]:
