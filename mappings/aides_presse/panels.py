@@ -53,10 +53,6 @@ class FamilyTitles:
     query: str = ""
 
 
-
-
-
-
 def grants_query(title: NamedNode, base: str) -> str:
     kgo = Minter(base).kgo
     return (f"PREFIX kgo: <{kgo.iri}>\nPREFIX sdmx-dimension: <{SDMX_DIMENSION.iri}>\n"

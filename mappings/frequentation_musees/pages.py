@@ -252,10 +252,6 @@ def nice_ceiling(value: int) -> int:
     return 10 * magnitude
 
 
-
-
-
-
 def _named(term: Any) -> NamedNode | None:
     return term if isinstance(term, NamedNode) else None
 

@@ -164,9 +164,5 @@ def population_panel(view: PanelView) -> Mapping[str, Any] | None:
     }
 
 
-
-
-
-
 ENRICHERS: tuple[Enricher, ...] = (Enricher(KEY, enrich),)
 PANELS: tuple[Panel, ...] = (Panel(KEY, "population.html", population_panel, order=30),)
