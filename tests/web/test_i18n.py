@@ -313,3 +313,14 @@ def test_the_changes_page_in_english(toy_builds) -> None:
     french = client.get("/changes", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert "triples added" in english and "Changes from one build to the next" in english
     assert "triplets ajoutés" in french and "triplets ajoutés" not in english
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_footer_claims_no_licence_for_every_page(client, lang) -> None:
+    """Some datasets state no licence (their catalogue entry says so): the footer sends to the catalogue
+    and no page asserts rel="license"."""
+    body = get(client, f"/?lang={lang}").get_data(as_text=True)
+    footer = body[body.index('<footer class="site-footer">'):]
+    assert 'rel="external license"' not in body and "license" not in footer
+    assert 'href="http://localhost/catalogue">catalogue</a>' in footer
+    assert ("Licence Ouverte" in footer) and (("sous sa licence" in footer) == (lang == "fr"))

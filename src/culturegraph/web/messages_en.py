@@ -17,12 +17,16 @@ MESSAGES: dict[str, str] = {
     "Ontologie": "Ontology",
     "Catalogue et téléchargements": "Catalogue and downloads",
     "Liens entre jeux de données": "Links between datasets",
-    "Données : ministère de la Culture, <a href=\"https://www.etalab.gouv.fr/licence-ouverte-open-licence/\" "
-    "rel=\"external license\">Licence Ouverte / Open Licence<span class=\"ext\" aria-hidden=\"true\">↗</span>"
-    "<span class=\"visually-hidden\"> (site externe)</span></a>. Graphe : culturegraph.":
-        "Data: French Ministry of Culture, <a href=\"https://www.etalab.gouv.fr/licence-ouverte-open-licence/\" "
-        "rel=\"external license\">Licence Ouverte / Open Licence<span class=\"ext\" aria-hidden=\"true\">↗</span>"
-        "<span class=\"visually-hidden\"> (external site)</span></a>. Graph: culturegraph.",
+    "Données : chaque jeu de données sous sa licence ou ses conditions, données dans le <a "
+    "href=\"%(catalogue)s\">catalogue</a> ; celles du ministère de la Culture sous <a "
+    "href=\"https://www.etalab.gouv.fr/licence-ouverte-open-licence/\" rel=\"external\">Licence Ouverte / Open "
+    "Licence<span class=\"ext\" aria-hidden=\"true\">↗</span><span class=\"visually-hidden\"> (site "
+    "externe)</span></a>. Graphe : culturegraph.":
+        "Data: each dataset under its own licence or terms, given in the <a href=\"%(catalogue)s\">catalogue</a>; "
+        "the French Ministry of Culture's under the <a "
+        "href=\"https://www.etalab.gouv.fr/licence-ouverte-open-licence/\" rel=\"external\">Licence Ouverte / "
+        "Open Licence<span class=\"ext\" aria-hidden=\"true\">↗</span><span class=\"visually-hidden\"> "
+        "(external site)</span></a>. Graph: culturegraph.",
     "(site externe)": "(external site)",
     "Signaler une erreur sur cette valeur": "Report an error on this value",
     "Signaler une erreur sur la valeur « %(value)s » (%(property)s)":
