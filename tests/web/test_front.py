@@ -213,3 +213,51 @@ def test_the_query_page_is_answered_while_the_query_queue_is_full(settings):
     first, page, waited = asyncio.run(both())
     assert status_and_body(page) == (200, b"page") and waited < 1.0
     assert status_and_body(first) == (200, b"result")
+
+
+def test_cache_hits_are_answered_in_the_loop_even_with_the_query_queue_full(settings):
+    """A request the in_loop predicate accepts (web/sparql.FastPath.would_hit: a result-cache hit) is
+    answered by the loop's own thread and never waits for, nor counts towards, the query threads."""
+    release = threading.Event()
+
+    def app(environ, start_response):
+        if "slow" in environ["QUERY_STRING"]:
+            release.wait(5)
+        body = threading.current_thread().name.encode()
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    front = Front(app, settings, in_loop=lambda environ: "hit" in environ["QUERY_STRING"])  # max_pending 1
+
+    async def both() -> tuple[list[dict], list[dict], list[dict]]:
+        slow: list[dict] = []
+        hit: list[dict] = []
+        miss: list[dict] = []
+
+        async def receive() -> dict:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send_to(box: list[dict], message: dict) -> None:
+            box.append(message)
+
+        task = asyncio.create_task(front(scope(b"/sparql", query=b"query=slow"), receive,
+                                         lambda m: send_to(slow, m)))
+        await asyncio.sleep(0.1)
+        await front(scope(b"/sparql", query=b"query=hit"), receive, lambda m: send_to(hit, m))
+        await front(scope(b"/sparql", query=b"query=other"), receive, lambda m: send_to(miss, m))
+        release.set()
+        await task
+        return slow, hit, miss
+
+    slow, hit, miss = asyncio.run(both())
+    assert status_and_body(hit) == (200, b"MainThread")  # asyncio.run's loop runs in this thread
+    assert miss[0]["status"] == 503  # the one pending slot is the slow query's
+    assert slow[0]["status"] == 200 and status_and_body(slow)[1].startswith(b"queries_")
+
+
+def test_a_failing_in_loop_check_falls_back_to_the_threads(settings):
+    def broken(environ):
+        raise RuntimeError("bug")
+
+    sent = run(Front(echo_app, settings, in_loop=broken), scope(b"/sparql", query=b"query=ASK%7B%7D"))
+    assert sent[0]["status"] == 200 and b"'queries_" in b"".join(m.get("body", b"") for m in sent[1:])

@@ -733,3 +733,31 @@ def test_get_queries_skip_flask_with_the_same_answers(kasei_app, kasei_client: F
     assert get(kasei_client, "SELECT * WHERE {").status_code == 400 and seen == ["flask"]
     assert get(kasei_client, "ASK {}", **{"default-graph-uri": "not an IRI"}).status_code == 400
     assert seen == ["flask", "flask"]
+
+
+def test_would_hit_says_which_requests_the_cache_answers(kasei_app) -> None:
+    """web/front.py answers these in its event loop: only a cached result for the same query, dataset
+    and negotiated format, with the live graphs checked less than a second ago."""
+    from urllib.parse import urlencode
+
+    from werkzeug.test import EnvironBuilder
+
+    from culturegraph.web.sparql import FAST_PATH
+
+    fast = kasei_app.extensions[FAST_PATH]
+    client = kasei_app.test_client()
+
+    def environ(query: str, accept: str = "application/sparql-results+json", method: str = "GET") -> dict:
+        return EnvironBuilder(path="/sparql", method=method, query_string=urlencode({"query": query}),
+                              headers={"Accept": accept}).get_environ()
+
+    assert not fast.would_hit(environ(ALL_TRIPLES))
+    assert get(client, ALL_TRIPLES).headers["X-Query-Cache"] == "miss"
+    assert fast.would_hit(environ(ALL_TRIPLES))
+    assert fast.would_hit(environ(ALL_TRIPLES, method="HEAD"))
+    assert not fast.would_hit(environ(ALL_TRIPLES, "text/csv"))  # that format is not cached yet
+    assert not fast.would_hit(environ(ALL_TRIPLES + " "))  # another query
+    assert not fast.would_hit(environ(ALL_TRIPLES, method="POST"))
+    live = kasei_app.extensions["culturegraph.sparql"].live[0]
+    live._checked = -1e9  # the live graphs are due for a check: the thread does it
+    assert not fast.would_hit(environ(ALL_TRIPLES))

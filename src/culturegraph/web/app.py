@@ -54,7 +54,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None, ver
     app.register_blueprint(annotation_protocol.bp)
     app.register_blueprint(curation_views.bp)
     # GET/HEAD /sparql?query=… skip Flask (same parser, same answers): see sparql.FastPath.
-    app.wsgi_app = sparql.FastPath(app.wsgi_app, app)  # type: ignore[method-assign]
+    fast = sparql.FastPath(app.wsgi_app, app)
+    app.extensions[sparql.FAST_PATH] = fast  # the front asks it which requests are cache hits
+    app.wsgi_app = fast  # type: ignore[method-assign]
     _harden(app, settings)  # issue 9
     return app
 

@@ -110,8 +110,13 @@ class Front:
     """The ASGI application: ``Front(wsgi_app, settings, static_root)``."""
 
     def __init__(self, wsgi_app: Callable[..., Iterable[bytes]], settings: Settings,
-                 static_root: Path | None = None, operations: ops.Operations | None = None) -> None:
+                 static_root: Path | None = None, operations: ops.Operations | None = None,
+                 in_loop: Callable[[dict[str, Any]], bool] | None = None) -> None:
         self.app = wsgi_app
+        # Which SPARQL requests the loop answers itself: result-cache hits (web/sparql.FastPath.would_hit),
+        # which wait on nothing; handing them to a thread and back halved the cached lookups' rate
+        # (bench/README.md, "After issue 9, cached lookups are slower").
+        self.in_loop = in_loop
         self.settings = settings
         self.static = StaticFiles(static_root) if static_root is not None else None
         self.operations = operations
@@ -168,7 +173,9 @@ class Front:
             environ["wsgi.input"] = BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))
         is_query = path == "/sparql" and is_sparql_operation(method, environ.get("QUERY_STRING", ""))
-        if is_query:
+        here = is_query and self._in_loop(environ)
+        counted = is_query and not here
+        if counted:
             if self.pending_queries >= self.settings.max_pending_queries:
                 return await self.refuse(send, environ, started, 503,
                                          "The endpoint is busy: too many queries are waiting in this "
@@ -177,8 +184,12 @@ class Front:
             self.pending_queries += 1
         loop = asyncio.get_running_loop()
         call = Call(self.app, environ, loop, send, self.settings.send_timeout_s)
+        outcome: tuple[int, list[tuple[bytes, bytes]], bytes] | None
         try:
-            outcome = await loop.run_in_executor(self.queries if is_query else self.pages, call.run)
+            if here:
+                outcome = call.run_whole()
+            else:
+                outcome = await loop.run_in_executor(self.queries if is_query else self.pages, call.run)
             if outcome is not None:  # in one piece: sent from here, the thread is free already
                 status, headers, body = outcome
                 await respond(send, status, headers, body)
@@ -189,8 +200,17 @@ class Front:
             if not call.started:
                 await respond(send, 500, [(b"content-type", PLAIN)], b"Internal server error.\n")
         finally:
-            if is_query:
+            if counted:
                 self.pending_queries -= 1
+
+    def _in_loop(self, environ: dict[str, Any]) -> bool:
+        if self.in_loop is None:
+            return False
+        try:
+            return self.in_loop(environ)
+        except Exception:  # a bug of ours: the thread path answers as before
+            LOG.exception("in-loop check of %s failed", ops._printable(environ.get("PATH_INFO", "")))
+            return False
 
     def quick(self, path: str, method: str, environ: dict[str, Any]) -> tuple[int, list[tuple[bytes, bytes]],
                                                                               bytes] | None:
@@ -300,6 +320,17 @@ class Call:
                     self._push({"type": "http.response.body", "body": chunk, "more_body": True})
             self._push({"type": "http.response.body", "body": b"", "more_body": False})
             return None
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+
+    def run_whole(self) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """The call in the event loop's own thread: the body joined, never streamed (a push from the
+        loop's thread would wait on the loop)."""
+        result = self.app(self.environ, self.start_response)
+        try:
+            return self.status, self.headers, b"".join(result)
         finally:
             close = getattr(result, "close", None)
             if close is not None:

@@ -86,6 +86,10 @@ class LiveRemarks:
     def graph(self) -> LiveGraph:
         return LiveGraph(self.base + "graph/" + REMARKS_GRAPH, str(self.path))
 
+    def fresh(self) -> bool:
+        """Whether a call would only return the fingerprint (checked less than LIVE_CHECK_S ago)."""
+        return time.monotonic() - self._checked < LIVE_CHECK_S
+
     def __call__(self) -> str:
         with self._lock:
             now_s = time.monotonic()

@@ -80,6 +80,7 @@ from culturegraph.web.http import (
 )
 
 bp = Blueprint("sparql", __name__)
+FAST_PATH = "culturegraph.sparql.fast_path"  # app.extensions: the FastPath, which web/front.py asks
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
@@ -225,6 +226,36 @@ class FastPath:
                 close()
             return []
         return [raw.body] if isinstance(raw.body, bytes) else raw.body
+
+    def would_hit(self, environ: dict[str, Any]) -> bool:
+        """Whether this request would be answered from the result cache without waiting on anything: the
+        front (web/front.py) then answers it in its event loop, not on a query thread. Nothing is refreshed
+        or computed here: a due check of the live graphs, a missing gzip form or a 406 go to the thread."""
+        if (environ.get("PATH_INFO") != "/sparql" or environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+                or "query=" not in environ.get("QUERY_STRING", "")):
+            return False
+        svc: Service = self.app.extensions["culturegraph.sparql"]
+        if not all(getattr(refresh, "fresh", lambda: False)() for refresh in svc.live):
+            return False
+        try:
+            req = validate(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True), None, False,
+                           svc.settings)
+        except ProtocolError:
+            return False
+        build = svc.executor.version()
+        if req is None or build is None:
+            return False
+        live = "+".join(v for v in (refresh() for refresh in svc.live) if v)
+        version = f"{build}+{live}" if live else build
+        form = svc.cache.get(("form", version, req.key))
+        fmt = choose_format(form, environ.get("HTTP_ACCEPT", ""), req.formats) if form is not None else None
+        if fmt is None:
+            return False
+        hit: Cached | None = svc.cache.get(("result", version, req.key, fmt.name))
+        if hit is None:
+            return False
+        return not (gzip_accepted(environ.get("HTTP_ACCEPT_ENCODING", "")) and hit.gzipped is None
+                    and len(hit.body) >= MIN_GZIP_BYTES)
 
 
 # request parsing ------------------------------------------------------------------------------------

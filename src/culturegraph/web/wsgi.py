@@ -16,8 +16,10 @@ from pathlib import Path
 from culturegraph.config import load_settings
 from culturegraph.web.app import create_app
 from culturegraph.web.front import Front
+from culturegraph.web.sparql import FAST_PATH
 
 settings = load_settings()
 app = create_app(settings)
 # The ASGI entry point the production server uses (web/front.py: body and send deadlines, thread pools).
-asgi = Front(app, settings, Path(app.static_folder or ""), app.extensions["culturegraph.operations"])
+asgi = Front(app, settings, Path(app.static_folder or ""), app.extensions["culturegraph.operations"],
+             in_loop=app.extensions[FAST_PATH].would_hit)
