@@ -44,6 +44,36 @@ def status_and_body(sent: list[dict]) -> tuple[int, bytes]:
     return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
 
 
+def while_held(front: Front, held: dict, others: list[dict], release: threading.Event
+               ) -> tuple[list[dict], list[list[dict]], list[float]]:
+    """Start ``held`` (a request the app holds until ``release``), then send each of ``others`` in turn
+    while it waits; release it. Returns the messages sent for ``held``, for each of ``others``, and how
+    long each of ``others`` took."""
+    async def go() -> tuple[list[dict], list[list[dict]], list[float]]:
+        async def receive() -> dict:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def collect(box: list[dict], message: dict) -> None:
+            box.append(message)
+
+        first: list[dict] = []
+        task = asyncio.create_task(front(held, receive, lambda m: collect(first, m)))
+        await asyncio.sleep(0.1)
+        boxes: list[list[dict]] = []
+        waited: list[float] = []
+        for sc in others:
+            box: list[dict] = []
+            started = time.monotonic()
+            await front(sc, receive, lambda m, box=box: collect(box, m))
+            waited.append(time.monotonic() - started)
+            boxes.append(box)
+        release.set()
+        await task
+        return first, boxes, waited
+
+    return asyncio.run(go())
+
+
 def echo_app(environ, start_response):
     body = repr((environ["PATH_INFO"], environ["QUERY_STRING"], environ.get("HTTP_X_A"),
                  environ["wsgi.input"].read(), threading.current_thread().name)).encode()
@@ -141,27 +171,9 @@ def test_queries_past_the_pending_limit_are_503_busy_at_once(settings):
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [b"done"]
 
-    front = Front(slow_app, settings)
-
-    async def both() -> tuple[list[dict], list[dict]]:
-        first: list[dict] = []
-        second: list[dict] = []
-
-        async def receive() -> dict:
-            return {"type": "http.request", "body": b"", "more_body": False}
-
-        async def send_to(box: list[dict], message: dict) -> None:
-            box.append(message)
-
-        ask = b"query=ASK%7B%7D"
-        task = asyncio.create_task(front(scope(b"/sparql", query=ask), receive, lambda m: send_to(first, m)))
-        await asyncio.sleep(0.1)
-        await front(scope(b"/sparql", query=ask), receive, lambda m: send_to(second, m))
-        release.set()
-        await task
-        return first, second
-
-    first, second = asyncio.run(both())
+    ask = b"query=ASK%7B%7D"
+    first, (second,), _ = while_held(Front(slow_app, settings), scope(b"/sparql", query=ask),
+                                     [scope(b"/sparql", query=ask)], release)
     assert first[0]["status"] == 200
     assert second[0]["status"] == 503 and (b"retry-after", b"5") in second[0]["headers"]
 
@@ -189,28 +201,8 @@ def test_the_query_page_is_answered_while_the_query_queue_is_full(settings):
         return [b"page" if not environ["QUERY_STRING"] else b"result"]
 
     front = Front(app, settings)  # max_pending_queries=1
-
-    async def both() -> tuple[list[dict], list[dict], float]:
-        first: list[dict] = []
-        page: list[dict] = []
-
-        async def receive() -> dict:
-            return {"type": "http.request", "body": b"", "more_body": False}
-
-        async def send_to(box: list[dict], message: dict) -> None:
-            box.append(message)
-
-        task = asyncio.create_task(front(scope(b"/sparql", query=b"query=ASK%7B%7D"), receive,
-                                         lambda m: send_to(first, m)))
-        await asyncio.sleep(0.1)
-        started = time.monotonic()
-        await front(scope(b"/sparql"), receive, lambda m: send_to(page, m))
-        waited = time.monotonic() - started
-        release.set()
-        await task
-        return first, page, waited
-
-    first, page, waited = asyncio.run(both())
+    first, (page,), (waited,) = while_held(front, scope(b"/sparql", query=b"query=ASK%7B%7D"),
+                                           [scope(b"/sparql")], release)
     assert status_and_body(page) == (200, b"page") and waited < 1.0
     assert status_and_body(first) == (200, b"result")
 
@@ -228,28 +220,9 @@ def test_cache_hits_are_answered_in_the_loop_even_with_the_query_queue_full(sett
         return [body]
 
     front = Front(app, settings, in_loop=lambda environ: "hit" in environ["QUERY_STRING"])  # max_pending 1
-
-    async def both() -> tuple[list[dict], list[dict], list[dict]]:
-        slow: list[dict] = []
-        hit: list[dict] = []
-        miss: list[dict] = []
-
-        async def receive() -> dict:
-            return {"type": "http.request", "body": b"", "more_body": False}
-
-        async def send_to(box: list[dict], message: dict) -> None:
-            box.append(message)
-
-        task = asyncio.create_task(front(scope(b"/sparql", query=b"query=slow"), receive,
-                                         lambda m: send_to(slow, m)))
-        await asyncio.sleep(0.1)
-        await front(scope(b"/sparql", query=b"query=hit"), receive, lambda m: send_to(hit, m))
-        await front(scope(b"/sparql", query=b"query=other"), receive, lambda m: send_to(miss, m))
-        release.set()
-        await task
-        return slow, hit, miss
-
-    slow, hit, miss = asyncio.run(both())
+    slow, (hit, miss), _ = while_held(front, scope(b"/sparql", query=b"query=slow"),
+                                      [scope(b"/sparql", query=b"query=hit"),
+                                       scope(b"/sparql", query=b"query=other")], release)
     assert status_and_body(hit) == (200, b"MainThread")  # asyncio.run's loop runs in this thread
     assert miss[0]["status"] == 503  # the one pending slot is the slow query's
     assert slow[0]["status"] == 200 and status_and_body(slow)[1].startswith(b"queries_")
