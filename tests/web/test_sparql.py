@@ -761,3 +761,23 @@ def test_would_hit_says_which_requests_the_cache_answers(kasei_app) -> None:
     live = kasei_app.extensions["culturegraph.sparql"].live[0]
     live._checked = -1e9  # the live graphs are due for a check: the thread does it
     assert not fast.would_hit(environ(ALL_TRIPLES))
+
+
+def test_would_hit_negotiates_on_the_headers_the_answer_will_see(kasei_app) -> None:
+    """web/security.Guard cuts an over-long Accept to its whole items before the endpoint answers; a
+    check made on the uncut header would send to the event loop a request whose answer then misses the
+    cache and is evaluated there. Here the uncut Accept prefers the cached JSON, the cut one CSV."""
+    from urllib.parse import urlencode
+
+    from werkzeug.test import EnvironBuilder
+
+    from culturegraph.web.security import MAX_NEGOTIATION_HEADER
+    from culturegraph.web.sparql import FAST_PATH
+
+    fast = kasei_app.extensions[FAST_PATH]
+    assert get(kasei_app.test_client(), ALL_TRIPLES).headers["X-Query-Cache"] == "miss"
+    filler = ", ".join(["x-none/x-none;q=0.1"] * (MAX_NEGOTIATION_HEADER // 20 + 1))
+    accept = f"text/csv;q=0.5, {filler}, application/sparql-results+json"
+    environ = EnvironBuilder(path="/sparql", query_string=urlencode({"query": ALL_TRIPLES}),
+                             headers={"Accept": accept}).get_environ()
+    assert not fast.would_hit(environ)

@@ -3,7 +3,7 @@ never the factory module, so that no view module imports ``web/app.py`` (which i
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from flask import current_app
 from pyoxigraph import Store
@@ -19,6 +19,17 @@ QUERY_UI = "culturegraph.query_ui"
 # ((LiveGraph, refresh), …): graphs that change between builds (store/oxigraph/live.py); ``refresh()``
 # brings a graph's file up to date and returns its version ("" when it has none), before each query.
 LIVE_GRAPHS = "culturegraph.live_graphs"
+
+
+class LiveRefresh(Protocol):
+    """A live graph's refresh (web/remarks.LiveRemarks): ``refresh()`` as above; ``fresh()`` whether a
+    call now would only return the version, touching nothing (what the event loop may ask)."""
+
+    def __call__(self) -> str:
+        ...
+
+    def fresh(self) -> bool:
+        ...
 
 
 def settings() -> Settings:

@@ -124,11 +124,7 @@ class Guard:
         host = environ.get("HTTP_HOST")
         if host is not None and "," in host:  # the front joins a repeated header with commas
             return reject(start_response, "The request has more than one Host header (RFC 9112 §3.2).")
-        for name in NEGOTIATION_HEADERS:
-            value = environ.get(name)
-            if value is not None and len(value) > MAX_NEGOTIATION_HEADER:
-                environ[name] = cut_header(value)
-        ignore_unusable_preconditions(environ)
+        normalise_negotiation(environ)
         if host is None or not self.hosts.allowed(host):
             environ["HTTP_HOST"] = self.hosts.base_host
             environ["wsgi.url_scheme"] = self.hosts.base_scheme
@@ -140,6 +136,17 @@ class Guard:
             return start_response(status, headers, exc_info)
 
         return self.app(environ, secure_start)
+
+
+def normalise_negotiation(environ: dict[str, Any]) -> None:
+    """In place, the request headers an answer is negotiated on, as the Guard leaves them: over-long
+    list headers cut to their whole items, unusable preconditions dropped. Idempotent, so that a check
+    made before the Guard (web/sparql.FastPath.would_hit) sees what the answer will see."""
+    for name in NEGOTIATION_HEADERS:
+        value = environ.get(name)
+        if value is not None and len(value) > MAX_NEGOTIATION_HEADER:
+            environ[name] = cut_header(value)
+    ignore_unusable_preconditions(environ)
 
 
 def ignore_unusable_preconditions(environ: dict[str, Any]) -> None:

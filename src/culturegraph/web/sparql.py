@@ -35,7 +35,7 @@ import hashlib
 import json
 import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -78,9 +78,11 @@ from culturegraph.web.http import (
     plain_body,
     plain_text,
 )
+from culturegraph.web.security import normalise_negotiation
 
 bp = Blueprint("sparql", __name__)
 FAST_PATH = "culturegraph.sparql.fast_path"  # app.extensions: the FastPath, which web/front.py asks
+FOUND = "culturegraph.sparql.found"  # environ: (request, Lookup) of a cache hit found by would_hit
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
@@ -128,7 +130,7 @@ class Service:
     allowed_services: frozenset[str] = frozenset()
     budget: ClientBudget | None = None
     # The live graphs' refresh callables (web/context.py LIVE_GRAPHS): their versions key the cache too.
-    live: tuple[Callable[[], str], ...] = ()
+    live: tuple[context.LiveRefresh, ...] = ()
 
     @property
     def limit_headers(self) -> list[tuple[str, str]]:
@@ -212,8 +214,10 @@ class FastPath:
                 or "query=" not in query_string):
             return self.wsgi_app(environ, start_response)
         svc: Service = self.app.extensions["culturegraph.sparql"]
+        stashed = environ.get(FOUND)
         try:
-            parsed = validate(parse_qsl(query_string, keep_blank_values=True), None, False, svc.settings)
+            parsed = stashed[0] if stashed is not None else validate(
+                parse_qsl(query_string, keep_blank_values=True), None, False, svc.settings)
         except ProtocolError:
             parsed = None
         if parsed is None:
@@ -228,34 +232,31 @@ class FastPath:
         return [raw.body] if isinstance(raw.body, bytes) else raw.body
 
     def would_hit(self, environ: dict[str, Any]) -> bool:
-        """Whether this request would be answered from the result cache without waiting on anything: the
-        front (web/front.py) then answers it in its event loop, not on a query thread. Nothing is refreshed
-        or computed here: a due check of the live graphs, a missing gzip form or a 406 go to the thread."""
+        """Whether this request is answered from the result cache without waiting on anything: the front
+        (web/front.py) then answers it in its event loop, not on a query thread. What it found is kept in
+        the environ (:data:`FOUND`) for the answer, which looks nothing up again (another thread could
+        evict the entry meanwhile, and the loop must never evaluate). A due check of the live graphs, a
+        missing gzip form or a 406 go to the thread."""
         if (environ.get("PATH_INFO") != "/sparql" or environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
                 or "query=" not in environ.get("QUERY_STRING", "")):
             return False
         svc: Service = self.app.extensions["culturegraph.sparql"]
-        if not all(getattr(refresh, "fresh", lambda: False)() for refresh in svc.live):
+        if not all(refresh.fresh() for refresh in svc.live):
             return False
+        normalise_negotiation(environ)  # the headers as the Guard leaves them for the answer
         try:
             req = validate(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True), None, False,
                            svc.settings)
         except ProtocolError:
             return False
-        build = svc.executor.version()
-        if req is None or build is None:
+        if req is None:
             return False
-        live = "+".join(v for v in (refresh() for refresh in svc.live) if v)
-        version = f"{build}+{live}" if live else build
-        form = svc.cache.get(("form", version, req.key))
-        fmt = choose_format(form, environ.get("HTTP_ACCEPT", ""), req.formats) if form is not None else None
-        if fmt is None:
+        found = lookup(svc, req, environ.get("HTTP_ACCEPT", ""))
+        gzip_ok = gzip_accepted(environ.get("HTTP_ACCEPT_ENCODING", ""))
+        if found.hit is None or (_gzips(found.hit, gzip_ok) and found.hit.gzipped is None):
             return False
-        hit: Cached | None = svc.cache.get(("result", version, req.key, fmt.name))
-        if hit is None:
-            return False
-        return not (gzip_accepted(environ.get("HTTP_ACCEPT_ENCODING", "")) and hit.gzipped is None
-                    and len(hit.body) >= MIN_GZIP_BYTES)
+        environ[FOUND] = (req, found)
+        return True
 
 
 # request parsing ------------------------------------------------------------------------------------
@@ -387,27 +388,18 @@ def _answer(svc: Service, req: QueryRequest, environ: dict[str, Any]) -> Raw:
     gzip_ok = gzip_accepted(environ.get("HTTP_ACCEPT_ENCODING", ""))
     ops.note_query(environ, req.query)  # issue 9: the access log line names the query by its hash
     key = req.key
-    # The live graphs' files are brought up to date before the query (the executor applies them), and
-    # their versions are part of the build version the cache and the ETag are keyed on.
-    live = "+".join(v for v in (refresh() for refresh in svc.live) if v)
-    build = svc.executor.version()
-    version = f"{build}+{live}" if build is not None and live else build
-    if version is not None:
-        # A query seen before in this build: its form (SELECT…) is known, so negotiation happens here
-        # and the finished bytes come from the cache.
-        form = svc.cache.get(("form", version, key))
-        if form is not None:
-            fmt = choose_format(form, accept, req.formats)
-            if fmt is None:
-                return _text(406, not_acceptable(form, _asked(req, accept)), vary=NEGOTIATED_VARY)
-            cache_key = ("result", version, key, fmt.name)
-            hit: Cached | None = svc.cache.get(cache_key)
-            if hit is not None:
-                query_metrics.cache(True)
-                tag = _etag(version, key, fmt.name)
-                if _not_modified(environ, tag):
-                    return Raw(304, _negotiated(tag, "hit", hit.elapsed, hit.evaluated_in), b"")
-                return _from_cache(svc, hit, tag, cache_key, gzip_ok, "hit")
+    stashed = environ.pop(FOUND, None)  # would_hit's (the event loop's answer): not looked up again
+    found = stashed[1] if stashed is not None and stashed[0] is req else lookup(svc, req, accept)
+    live = found.live
+    if found.form is not None and found.fmt is None:
+        return _text(406, not_acceptable(found.form, _asked(req, accept)), vary=NEGOTIATED_VARY)
+    if found.hit is not None and found.fmt is not None and found.version is not None:
+        hit = found.hit
+        query_metrics.cache(True)
+        tag = _etag(found.version, key, found.fmt.name)
+        if _not_modified(environ, tag):
+            return Raw(304, _negotiated(tag, "hit", hit.elapsed, hit.evaluated_in), b"")
+        return _from_cache(svc, hit, tag, ("result", found.version, key, found.fmt.name), gzip_ok, "hit")
     query_metrics.cache(False)
     # Issue 9: what the engine would crash on, or a SERVICE not allowed, never reaches it.
     try:
@@ -468,12 +460,46 @@ def _answer(svc: Service, req: QueryRequest, environ: dict[str, Any]) -> Raw:
     return Raw(200, headers, file_wrapper(outcome.file, STREAM_CHUNK), streamed=True)
 
 
+@dataclass
+class Lookup:
+    """What the result cache holds for a request in the version being served: the query's form (when
+    it was seen in this version), the format negotiated for it, the result in that format."""
+
+    version: str | None  # the build's, with the live graphs' versions ("+…")
+    live: str  # the live graphs' versions alone
+    form: Any = None
+    fmt: Format | None = None
+    hit: Cached | None = None
+
+
+def lookup(svc: Service, req: QueryRequest, accept: str) -> Lookup:
+    """The live graphs' files are brought up to date first (the executor applies them), and their
+    versions are part of the build version the cache and the ETag are keyed on. A query seen before in
+    this version has a known form (SELECT…), so negotiation happens here and the finished bytes can
+    come from the cache."""
+    live = "+".join(v for v in (refresh() for refresh in svc.live) if v)
+    build = svc.executor.version()
+    found = Lookup(f"{build}+{live}" if build is not None and live else build, live)
+    if found.version is not None:
+        found.form = svc.cache.get(("form", found.version, req.key))
+        if found.form is not None:
+            found.fmt = choose_format(found.form, accept, req.formats)
+            if found.fmt is not None:
+                found.hit = svc.cache.get(("result", found.version, req.key, found.fmt.name))
+    return found
+
+
+def _gzips(entry: Cached, gzip_ok: bool) -> bool:
+    """Whether the answer is the entry's gzip form (made once, on the first answer that wants it)."""
+    return gzip_ok and len(entry.body) >= MIN_GZIP_BYTES
+
+
 def _from_cache(svc: Service, entry: Cached, tag: str, cache_key: tuple[object, ...], gzip_ok: bool,
                 cache: str) -> Raw:
     body = entry.body
     headers = [("Content-Type", entry.content_type),
                *_negotiated(tag, cache, entry.elapsed, entry.evaluated_in)]
-    if gzip_ok and len(body) >= MIN_GZIP_BYTES:
+    if _gzips(entry, gzip_ok):
         if entry.gzipped is None:
             entry.gzipped = gzip_bytes(body)  # once per entry; a race only computes it twice
             svc.cache.grow(cache_key, len(entry.gzipped))
