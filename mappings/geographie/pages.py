@@ -23,7 +23,7 @@ from pyoxigraph import Literal, NamedNode
 
 from culturegraph.datasets import Described, Enricher, Panel, PanelView
 from culturegraph.rdf.terms import DCTERMS, IGEO, QB, SCHEMA, SDMX_DIMENSION, Minter, int_of, year_of
-from culturegraph.store.base import GraphReader
+from culturegraph.store.base import GraphReader, PerVersion
 
 KEY = "population"  # of the enricher's values in Described.data
 # The territories that have a population in the cube, and those whose figure is the sum of their
@@ -120,23 +120,18 @@ def enrich(reader: GraphReader, desc: Described) -> None:
     desc.data[KEY] = population
 
 
-# The counts by type, per version of the graph and territory: the query walks every commune of the
-# territory (0.1 to 0.35 s for a région on the shipped build, against some 30 ms for the rest of its
-# page), and its answer changes only with the build.
-_LOCATED: dict[tuple[str, str], tuple[tuple[NamedNode, int], ...]] = {}
-_LOCATED_MAX = 512  # more than the départements, régions and collectivities of one build
+# The counts by type, per build and territory: the query walks every commune of the territory (0.1 to
+# 0.35 s for a région on the shipped build, against some 30 ms for the rest of its page), and its
+# answer changes only with the build.
+_LOCATED = PerVersion(max_entries=512)  # more than the départements, régions and collectivities
 
 
 def _located(reader: GraphReader, territory: NamedNode, query: str) -> tuple[tuple[NamedNode, int], ...]:
-    key = (reader.version, territory.value)
-    found = _LOCATED.get(key) if reader.version != "fixed" else None  # a test's store: no version
-    if found is None:
+    def ask() -> tuple[tuple[NamedNode, int], ...]:
         rows = ((row["type"], int_of(row["nombre"])) for row in reader.query(query, union_default_graph=True))
-        found = tuple((kind, count) for kind, count in rows if isinstance(kind, NamedNode) and count)
-        if len(_LOCATED) >= _LOCATED_MAX:
-            _LOCATED.clear()
-        _LOCATED[key] = found
-    return found
+        return tuple((kind, count) for kind, count in rows if isinstance(kind, NamedNode) and count)
+
+    return _LOCATED.get(reader.version, territory.value, ask)  # type: ignore[no-any-return]
 
 
 def per_100000(count: int, population: int) -> Decimal:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from culturegraph.config import Settings
-from culturegraph.store.base import GraphReader, GraphSource, Publisher
+from culturegraph.store.base import UNVERSIONED, GraphReader, GraphSource, Publisher
 from culturegraph.store.oxigraph.home import StoreHome
 from culturegraph.store.oxigraph.publish import OxigraphPublisher
 from culturegraph.store.oxigraph.reader import OxigraphReader
@@ -36,7 +36,7 @@ def publisher(settings: Settings) -> Publisher:
     return RemotePublisher(home, _client(settings))
 
 
-def source(settings: Settings, store: Any = None, version: str = "fixed") -> GraphSource:
+def source(settings: Settings, store: Any = None, version: str = UNVERSIONED) -> GraphSource:
     """What the web app reads: ``store`` given (tests), that pyoxigraph store as build ``version``."""
     if store is not None:
         return FixedSource(store, version)
@@ -45,6 +45,6 @@ def source(settings: Settings, store: Any = None, version: str = "fixed") -> Gra
     return RemoteSource(RemoteReader(_client(settings), settings.base_iri))
 
 
-def reader_of(store: Any, version: str = "fixed") -> GraphReader:
+def reader_of(store: Any, version: str = UNVERSIONED) -> GraphReader:
     """``store`` if it is a GraphReader already, else a reader over that pyoxigraph ``Store``."""
     return OxigraphReader.of(store, version)

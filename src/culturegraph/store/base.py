@@ -15,7 +15,8 @@ base (rdf/terms.py), not a detail of the Oxigraph store.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -24,6 +25,11 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 Subject = NamedNode | BlankNode | Triple
 GraphName = NamedNode | BlankNode | DefaultGraph
 Term = NamedNode | BlankNode | Literal | Triple
+
+
+# The version of a store handed in by the caller (tests: an in-memory store), which never changes and
+# which any other such store shares: nothing is memoised under it (PerVersion).
+UNVERSIONED = "fixed"
 
 
 class NoStoreError(RuntimeError):
@@ -138,3 +144,31 @@ class Publisher(Protocol):
 
     def prune(self, keep: int) -> list[Path]:
         ...
+
+
+class PerVersion:
+    """Values computed from one build (counts, labels), dropped when the served version changes. Keyed
+    by the version, never by the store object, so that an old build's handle is not kept alive here. A
+    store of :data:`UNVERSIONED` is never memoised: two of them share that version."""
+
+    def __init__(self, max_entries: int = 1024) -> None:
+        self.max_entries = max_entries
+        self._version: str | None = None
+        self._values: dict[Hashable, Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, version: str, key: Hashable, compute: Callable[[], Any]) -> Any:
+        if version == UNVERSIONED:
+            return compute()
+        with self._lock:
+            if version != self._version:
+                self._version, self._values = version, {}
+            if key in self._values:
+                return self._values[key]
+        value = compute()
+        with self._lock:
+            if version == self._version:
+                if len(self._values) >= self.max_entries:
+                    self._values.pop(next(iter(self._values)))
+                self._values[key] = value
+        return value

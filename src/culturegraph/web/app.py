@@ -13,6 +13,7 @@ from pyoxigraph import Store
 from culturegraph.config import Settings, load_settings
 from culturegraph.datasets import Registry, load_registry
 from culturegraph.store import backends
+from culturegraph.store.base import UNVERSIONED
 from culturegraph.store.oxigraph.executor import Job
 from culturegraph.store.oxigraph.sources import FixedSource
 from culturegraph.web import annotations as annotation_protocol
@@ -23,7 +24,7 @@ from culturegraph.web import remarks as remark_views
 FixedStore = FixedSource  # the name tests use for a store handed in
 
 
-def create_app(settings: Settings | None = None, store: Store | None = None, version: str = "fixed",
+def create_app(settings: Settings | None = None, store: Store | None = None, version: str = UNVERSIONED,
                registry: Registry | None = None) -> Flask:
     """``store`` given: serve it as build ``version`` (tests; a build id of ``settings.store_home`` makes
     the pages find that build's provenance index). Otherwise follow the current build of

@@ -18,8 +18,7 @@ about HTTP or HTML: ``resources`` negotiates and writes, ``pages`` renders.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -40,7 +39,7 @@ from culturegraph.rdf.terms import (
     YEAR,
     Minter,
 )
-from culturegraph.store.base import GraphReader
+from culturegraph.store.base import GraphReader, PerVersion
 from culturegraph.web.urls import short_name
 
 PAGE_SIZE = 50  # inverse links per page (HTML and RDF alike)
@@ -297,11 +296,8 @@ class Describer:
         build (``LABELS``): the predicates, categories,
         years and places a document links to are shared by thousands of documents (issue 9: up to
         five look-ups per linked IRI were a quarter of a document's time). A store handed in by a test
-        (version ``fixed``) is not memoised: two of them share that version."""
-        if self.version == "fixed":
-            found = self._labels(node)
-        else:
-            found = LABELS.get(self.version, node.value, lambda: self._labels(node))
+        (``UNVERSIONED``) is not memoised: two of them share that version."""
+        found = LABELS.get(self.version, node.value, lambda: self._labels(node))
         if found is None:
             return None
         for lang in self.languages:
@@ -323,31 +319,6 @@ class Describer:
 
 
 _XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-
-
-class PerVersion:
-    """Values computed from one build (counts), dropped when the served version changes. Keyed by the
-    version, never by the store object, so that an old build's handle is not kept alive here."""
-
-    def __init__(self, max_entries: int = 1024) -> None:
-        self.max_entries = max_entries
-        self._version: str | None = None
-        self._values: dict[Hashable, Any] = {}
-        self._lock = threading.Lock()
-
-    def get(self, version: str, key: Hashable, compute: Callable[[], Any]) -> Any:
-        with self._lock:
-            if version != self._version:
-                self._version, self._values = version, {}
-            if key in self._values:
-                return self._values[key]
-        value = compute()
-        with self._lock:
-            if version == self._version:
-                if len(self._values) >= self.max_entries:
-                    self._values.pop(next(iter(self._values)))
-                self._values[key] = value
-        return value
 
 
 COUNTS = PerVersion()

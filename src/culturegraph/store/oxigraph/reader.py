@@ -7,18 +7,18 @@ from typing import Any
 
 from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Store
 
-from culturegraph.store.base import GraphName, GraphReader, Subject, Term
+from culturegraph.store.base import UNVERSIONED, GraphName, GraphReader, Subject, Term
 
 
 class OxigraphReader:
     """Reads one version of an Oxigraph store."""
 
     @classmethod
-    def of(cls, source: Any, version: str = "fixed") -> Any:
+    def of(cls, source: Any, version: str = UNVERSIONED) -> Any:
         """``source`` if it is a GraphReader already, else a reader over the pyoxigraph Store ``source``."""
         return source if isinstance(source, GraphReader) else cls(source, version)
 
-    def __init__(self, store: Store, version: str = "fixed") -> None:
+    def __init__(self, store: Store, version: str = UNVERSIONED) -> None:
         self.store = store
         self._version = version
 

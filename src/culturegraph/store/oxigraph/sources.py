@@ -13,6 +13,7 @@ from typing import Any
 
 from pyoxigraph import Store
 
+from culturegraph.store.base import UNVERSIONED
 from culturegraph.store.oxigraph.executor import Env, InProcessExecutor, ProcessPoolExecutor
 from culturegraph.store.oxigraph.home import CurrentStore, StoreHome
 from culturegraph.store.oxigraph.reader import OxigraphReader
@@ -31,7 +32,7 @@ class CurrentSource(CurrentStore):
 class FixedSource:
     """A store given by the caller (tests: an in-memory store). Its version never changes."""
 
-    def __init__(self, store: Store, version: str = "fixed") -> None:
+    def __init__(self, store: Store, version: str = UNVERSIONED) -> None:
         self.store, self.version = store, version
 
     def get(self) -> tuple[Store, str]:
