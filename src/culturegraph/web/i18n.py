@@ -136,8 +136,8 @@ def tr(fr: str, en: str | None = None) -> Markup:
     (``&``, ``<``, ``>``, ``"``) but its apostrophes are left as they are, so that a French text comes
     out of ``tr()`` exactly as it would written in the template (``l'événement``, not
     ``l&#39;événement``); attributes in templates are double-quoted."""
-    chosen = en if current() == "en" and en else fr
-    text = str(chosen).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
+    chosen = str(l10n.choose(fr, en, current()))
+    text = chosen.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
     return Markup(text)
 
 

@@ -10,7 +10,6 @@ templates, home-page statistics, example pages, IRI patterns — comes from the 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import sqlite3
@@ -358,8 +357,9 @@ def script_json(data: bytes | str) -> Markup:
 # the resource page -------------------------------------------------------------------------------------
 
 @dataclass
-class PageView:
-    """What a dataset's panel sees (:class:`culturegraph.datasets.PanelView`)."""
+class PageView(l10n.Formatter):
+    """What a dataset's panel sees (:class:`culturegraph.datasets.PanelView`): numbers, dates and
+    sentences in the page's language are the formatter's (web/l10n.py)."""
 
     description: Description
     base_iri: str
@@ -376,19 +376,6 @@ class PageView:
 
     def query_url(self, query: str) -> str:
         return f"{request.url_root}sparql#query={quote(query, safe='')}"
-
-    # numbers, dates and sentences in the page's language (web/l10n.py)
-    def number(self, value: int | float | Decimal | None, decimals: int | None = None) -> str:
-        return l10n.number(value, self.lang, decimals)
-
-    def date(self, value: dt.date, precision: str = "day", *, weekday: bool = False) -> str:
-        return l10n.date_text(value, precision, self.lang, weekday=weekday)
-
-    def time(self, value: dt.time | dt.datetime) -> str:
-        return l10n.time_text(value, self.lang)
-
-    def text(self, fr: str, en: str | None = None) -> str:
-        return l10n.choose(fr, en, self.lang)
 
 
 def panels_of(desc: Description) -> list[dict[str, Any]]:
