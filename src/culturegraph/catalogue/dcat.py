@@ -421,15 +421,15 @@ def _dataset(out: list[Triple3], done: set[tuple[str, str]], iris: Iris, entry: 
         _typed(out, done, dataset_publisher, FOAF.Agent)
     licence: str | None = None
     statement: NamedNode | None = None
-    if cat is not None and cat.rights:
-        statement = NamedNode(dataset.value + "#droits")
-        out += [(dataset, DCTERMS.rights, statement), (statement, A, DCTERMS.RightsStatement)]
-        _text(out, statement, RDFS.label, cat.rights)
-    else:
-        declared = cat.licence if cat is not None and cat.licence else None
-        licence = iris.expand(declared or info.licence).value
+    terms = _terms(entry, info, iris)
+    if isinstance(terms, str):
+        licence = terms
         _licence(out, done, licence)
         out.append((dataset, DCTERMS.license, NamedNode(licence)))
+    else:
+        statement = NamedNode(dataset.value + "#droits")
+        out += [(dataset, DCTERMS.rights, statement), (statement, A, DCTERMS.RightsStatement)]
+        _text(out, statement, RDFS.label, terms)
     out += [
         (dataset, DCTERMS.publisher, dataset_publisher),
         (dataset, DCAT.contactPoint, contact),

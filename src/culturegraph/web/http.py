@@ -14,7 +14,8 @@
   origin-specific.
 
 Views that already hold a compressed body (the SPARQL result cache) set ``Content-Encoding`` themselves
-with :func:`gzip_bytes`; the hook then leaves the body alone.
+with :func:`gzip_bytes`; the hook then leaves the body alone. A name answers its document with
+:func:`see_other`; a short error with :func:`plain_text`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from functools import lru_cache
 
 from flask import Flask, Request, Response, request
 from werkzeug.exceptions import MethodNotAllowed
+
+from culturegraph.web import i18n
 
 MIN_GZIP_BYTES = 1024
 # zlib level 3. Measured on /graph/museofile of the built graph (15.8 MB SPARQL JSON / 7.3 MB Turtle),
@@ -142,6 +145,18 @@ PLAIN = "text/plain; charset=utf-8"
 def plain_body(message: str | bytes) -> bytes:
     """A plain-text message as a reply's body: UTF-8, ending with exactly one line break."""
     return message if isinstance(message, bytes) else (message.rstrip("\n") + "\n").encode("utf-8")
+
+
+def see_other(document_url: str, cache_control: str) -> Response:
+    """The 303 from a name (``/id/…``, ``/catalogue``) to its document, ``Link: rel="describedby"``,
+    negotiated on ``Accept``; the request's language switch (``?lang=en``) goes along, as a redirect
+    sets no cookie (web/i18n.carry_switch)."""
+    response = Response(status=303)
+    response.headers["Location"] = i18n.carry_switch(document_url)
+    response.headers["Link"] = f'<{document_url}>; rel="describedby"'
+    response.headers["Cache-Control"] = cache_control
+    response.vary.add("Accept")
+    return response
 
 
 def plain_text(status: int, message: str | bytes, headers: dict[str, str] | None = None) -> Response:

@@ -48,7 +48,7 @@ from culturegraph.rdf.formats import DOCUMENT_FORMATS, HTML, Format
 from culturegraph.rdf.write import write
 from culturegraph.web import context, i18n, pages
 from culturegraph.web.describe import Describer, Description
-from culturegraph.web.http import plain_text
+from culturegraph.web.http import plain_text, see_other
 from culturegraph.web.urls import document_path, resource_path
 
 bp = Blueprint("resources", __name__)
@@ -85,12 +85,7 @@ def _see_other(path: str) -> Response:
     switch (``?lang=en``: the document is then in that language)."""
     if _known(_describer(), path, lambda name: name) is None:
         return not_found(path)
-    response = Response(status=303)
-    response.headers["Location"] = i18n.carry_switch(request.url_root + document_path(path))
-    response.headers["Link"] = f'<{request.url_root}{document_path(path)}>; rel="describedby"'
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    response.vary.add("Accept")
-    return response
+    return see_other(request.url_root + document_path(path), CACHE_CONTROL)
 
 
 # the documents -----------------------------------------------------------------------------------
