@@ -28,12 +28,9 @@ from .mapping import NAME, PLACE
 KEY = NAME  # of the enricher's values in Described.data
 
 
-def _moment(fmt: Formats, value: datetime) -> str:
-    return fmt.time(value)
-
-
-def _day(fmt: Formats, value: datetime) -> str:
-    return fmt.date(value, "day", weekday=True)
+def _when(fmt: Formats, value: datetime) -> str:
+    """« samedi 16 septembre 2023, 11 h 00 » / « Saturday 16 September 2023, 11:00 »."""
+    return f"{fmt.date(value, 'day', weekday=True)}, {fmt.time(value)}"
 
 
 def _parse(literal: Any) -> datetime | None:
@@ -65,18 +62,18 @@ def span_text(fmt: Formats, start: Any, end: Any) -> str:
     begin, finish = _parse(start), _parse(end)
     if begin is None:
         return start.value if isinstance(start, Literal) else ""
-    text = f"{_day(fmt, begin)}, {_moment(fmt, begin)}"
+    text = _when(fmt, begin)
     zone = _zone(begin)
     if finish is not None and _zone(finish) != zone:
         # Two offsets (a span across a change of summer time, from January at UTC+1 to June at UTC+2):
         # each end with its own, else the end would be said an hour off.
         if zone:
             text += f" ({zone})"
-        text += f" – {_day(fmt, finish)}, {_moment(fmt, finish)}"
+        text += f" – {_when(fmt, finish)}"
         zone = _zone(finish)
     elif finish is not None:
         same_day = (finish.year, finish.month, finish.day) == (begin.year, begin.month, begin.day)
-        text += " – " + (_moment(fmt, finish) if same_day else f"{_day(fmt, finish)}, {_moment(fmt, finish)}")
+        text += " – " + (fmt.time(finish) if same_day else _when(fmt, finish))
     return f"{text} ({zone})" if zone else text
 
 
