@@ -116,18 +116,23 @@ def worker_prepare(store_dir: Path, nquads: Path) -> dict[str, Any]:
     return {"triples": lines, "bytes": nquads.stat().st_size, "seconds": loaded.seconds}
 
 
-def run_worker(args: list[str]) -> dict[str, Any]:
-    """Start this script as a worker; return its JSON plus whole-process wall, CPU and peak RSS."""
+def run_worker(args: list[str], worktree: Path | None = None) -> dict[str, Any]:
+    """Start this script as a worker — or, with ``worktree``, that checkout's own copy of it with its
+    ``.venv`` (bench/build_compare.py) — and return its JSON plus whole-process wall, CPU and peak RSS."""
+    if worktree is None:
+        command, cwd = [sys.executable, str(Path(__file__).resolve())], None
+    else:
+        command, cwd = [str(worktree / ".venv/bin/python"), str(worktree / "bench/build_bench.py")], worktree
     with tempfile.TemporaryFile("w+") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker", *args],
-                                stdout=out)
+        proc = subprocess.Popen([*command, "--worker", *args], stdout=out, cwd=cwd)
         # wait4 gives the rusage of this child alone (RUSAGE_CHILDREN would be a max over all children).
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
-            raise SystemExit(f"worker {args[0]} failed with exit code {proc.returncode}")
+            where = f"{worktree}: " if worktree is not None else ""
+            raise SystemExit(f"{where}worker {args[0]} failed with exit code {proc.returncode}")
         out.seek(0)
         result = json.loads(out.read())
     result["process"] = {

@@ -19,28 +19,12 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import tempfile
-import time
 from pathlib import Path
 from statistics import median
 from typing import Any
 
-
-def run_worker(worktree: Path, args: list[str]) -> dict[str, Any]:
-    """One worker of ``worktree``'s own build_bench.py, in a fresh process; its JSON plus rusage."""
-    with tempfile.TemporaryFile("w+") as out:
-        started = time.perf_counter()
-        proc = subprocess.Popen([str(worktree / ".venv/bin/python"), str(worktree / "bench/build_bench.py"),
-                                 "--worker", *args], stdout=out, cwd=worktree)
-        _, status, usage = os.wait4(proc.pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"{worktree}: worker {args[0]} failed")
-        out.seek(0)
-        result: dict[str, Any] = json.loads(out.read())
-    result["process"] = {"wall_s": time.perf_counter() - started, "cpu_s": usage.ru_utime + usage.ru_stime,
-                         "peak_rss_mib": usage.ru_maxrss / 1024}
-    return result
+from build_bench import run_worker  # this folder's: the workers, run from each worktree
 
 
 def main() -> None:
@@ -59,7 +43,7 @@ def main() -> None:
         quads_of: dict[str, int] = {}
         for name, tree in trees.items():
             nquads = scratch / f"{name}.nq"
-            prepared = run_worker(tree, ["prepare", str(scratch / "prepare"), str(nquads)])
+            prepared = run_worker(["prepare", str(scratch / "prepare"), str(nquads)], tree)
             shutil.rmtree(scratch / "prepare", ignore_errors=True)
             quads_of[name] = prepared["triples"]
             dumps.setdefault(prepared["triples"], nquads)
@@ -70,14 +54,14 @@ def main() -> None:
             row: dict[str, Any] = {"load_average": os.getloadavg()[0], "A": {}, "B": {}}
             for name, tree in trees.items():
                 store = scratch / f"A-{name}-{i}"
-                a = run_worker(tree, ["map-load", str(store)])
+                a = run_worker(["map-load", str(store)], tree)
                 shutil.rmtree(store, ignore_errors=True)
                 row["A"][name] = {"s": a["seconds"]["map_load"], "cpu_s": a["cpu_seconds"]["map_load"],
                                   "quads": a["triples_mapped"], "process": a["process"]}
             for count, nquads in dumps.items():
                 store = scratch / f"B-{count}-{i}"
-                b = run_worker(next(trees[n] for n, c in quads_of.items() if c == count),
-                               ["bulk-load", str(store), str(nquads)])
+                b = run_worker(["bulk-load", str(store), str(nquads)],
+                               next(trees[n] for n, c in quads_of.items() if c == count))
                 shutil.rmtree(store, ignore_errors=True)
                 row["B"][str(count)] = {"s": b["seconds"]["bulk_load"],
                                         "cpu_s": b["cpu_seconds"]["bulk_load"], "process": b["process"]}
